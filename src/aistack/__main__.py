@@ -1,0 +1,3 @@
+from aistack.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One module per command: typer signatures only; the work is imported when the command runs."""

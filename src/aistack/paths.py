@@ -1,0 +1,106 @@
+"""Every user path, computed from (home, environment, platform) so all three OSes test on Linux."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
+from typing import Mapping
+
+APP = "aistack"
+
+
+def _platform_name(raw: str) -> str:
+    if raw.startswith("win"):
+        return "win32"
+    if raw == "darwin":
+        return "darwin"
+    return "linux"
+
+
+@dataclass(frozen=True)
+class Env:
+    """Where the user's files are. `Env.current()` for this machine; tests build others."""
+
+    home: PurePath
+    environ: Mapping[str, str] = field(default_factory=dict)
+    platform: str = "linux"  # "linux" | "darwin" | "win32"
+
+    @classmethod
+    def current(cls) -> "Env":
+        return cls(home=Path.home(), environ=dict(os.environ), platform=_platform_name(sys.platform))
+
+    @property
+    def windows(self) -> bool:
+        return self.platform == "win32"
+
+    @property
+    def is_local(self) -> bool:
+        """True when the paths are this machine's, so they can be read and written."""
+        return self.platform == _platform_name(sys.platform)
+
+    def _path(self, raw: str) -> PurePath:
+        if self.windows:
+            return PureWindowsPath(raw)
+        return Path(raw) if self.is_local else PurePosixPath(raw)
+
+    def var(self, name: str) -> str | None:
+        value = self.environ.get(name)
+        return value or None
+
+    def under_home(self, *parts: str) -> PurePath:
+        return self._path(str(self.home)).joinpath(*parts)
+
+    def from_var(self, name: str, *parts: str) -> PurePath | None:
+        value = self.var(name)
+        return self._path(value).joinpath(*parts) if value else None
+
+    # Base directories as each OS defines them.
+    def xdg_config(self) -> PurePath:
+        return self.from_var("XDG_CONFIG_HOME") or self.under_home(".config")
+
+    def appdata(self) -> PurePath:
+        return self.from_var("APPDATA") or self.under_home("AppData", "Roaming")
+
+    def localappdata(self) -> PurePath:
+        return self.from_var("LOCALAPPDATA") or self.under_home("AppData", "Local")
+
+    def app_support(self) -> PurePath:
+        """The per-user application settings dir: %APPDATA%, ~/Library/Application Support, or XDG config."""
+        if self.windows:
+            return self.appdata()
+        if self.platform == "darwin":
+            return self.under_home("Library", "Application Support")
+        return self.xdg_config()
+
+    # aistack's own directories.
+    def config_dir(self) -> PurePath:
+        override = self.from_var("AISTACK_CONFIG_DIR")
+        if override:
+            return override
+        if self.windows:
+            return self.appdata().joinpath(APP)
+        if self.platform == "darwin":
+            return self.under_home("Library", "Application Support", APP)
+        return self.xdg_config().joinpath(APP)
+
+    def data_dir(self) -> PurePath:
+        override = self.from_var("AISTACK_DATA_DIR")
+        if override:
+            return override
+        if self.windows:
+            return self.localappdata().joinpath(APP)
+        if self.platform == "darwin":
+            return self.under_home("Library", "Application Support", APP)
+        return (self.from_var("XDG_DATA_HOME") or self.under_home(".local", "share")).joinpath(APP)
+
+    def cache_dir(self) -> PurePath:
+        override = self.from_var("AISTACK_CACHE_DIR")
+        if override:
+            return override
+        if self.windows:
+            return self.localappdata().joinpath(APP, "Cache")
+        if self.platform == "darwin":
+            return self.under_home("Library", "Caches", APP)
+        return (self.from_var("XDG_CACHE_HOME") or self.under_home(".cache")).joinpath(APP)

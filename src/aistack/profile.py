@@ -1,0 +1,393 @@
+"""The org profile: what a platform team publishes once, validated strictly, remembered locally."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from aistack.errors import AistackError, UsageError
+from aistack.paths import Env
+
+SCHEMA = 1
+WELL_KNOWN = "/.well-known/aistack"
+REMEMBERED = "org.json"
+SERVER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+USAGE_BACKENDS = ("litellm", "cloudflare", "openrouter", "aistack")
+DEFAULT_SCOPES = ["openid", "email", "profile", "offline_access"]
+
+
+@dataclass(frozen=True)
+class Auth:
+    issuer: str
+    client_id: str
+    scopes: list[str] = field(default_factory=lambda: list(DEFAULT_SCOPES))
+    audience: str | None = None
+
+
+@dataclass(frozen=True)
+class Gateway:
+    url: str
+    token_header: str = "Authorization"
+    usage: str | None = None
+    usage_url: str | None = None
+    providers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    usage_options: dict[str, Any] = field(default_factory=dict)
+
+    def token_value(self, token: str) -> str:
+        """The header value that carries the token: `Bearer <t>` for Authorization, the bare token otherwise."""
+        return f"Bearer {token}" if self.token_header.lower() == "authorization" else token
+
+
+@dataclass(frozen=True)
+class McpServer:
+    name: str
+    url: str | None = None
+    transport: str = "http"
+    auth: str = "none"
+    headers: dict[str, str] = field(default_factory=dict)
+    command: str | None = None
+    args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        """"stdio", "http" or "sse"."""
+        return "stdio" if self.command else self.transport
+
+
+@dataclass(frozen=True)
+class Profile:
+    source: str
+    org_name: str
+    auth: Auth | None = None
+    gateway: Gateway | None = None
+    mcp_servers: list[McpServer] = field(default_factory=list)
+    templates: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def server(self, name: str) -> McpServer | None:
+        return next((s for s in self.mcp_servers if s.name == name), None)
+
+
+class _Checker:
+    """Reads typed values out of the raw document, naming the source and key on every failure."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, key: str, expected: str, got: Any = None) -> AistackError:
+        detail = f", got {_describe(got)}" if got is not None else ""
+        return AistackError(
+            f"org profile {self.source}: `{key}` must be {expected}{detail}.",
+            hint="Fix the org profile (see examples/org.toml) or ask your platform team; nothing was written.",
+        )
+
+    def table(self, data: dict, key: str, path: str, required: bool = False) -> dict | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(path, "a table")
+            return None
+        if not isinstance(value, dict):
+            raise self.fail(path, "a table", value)
+        return value
+
+    def string(self, data: dict, key: str, path: str, required: bool = False, default: str | None = None) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(path, "a non-empty string (it is missing)")
+            return default
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(path, "a non-empty string", value)
+        return value
+
+    def choice(self, data: dict, key: str, path: str, choices: tuple[str, ...], default: str | None) -> str | None:
+        value = self.string(data, key, path, default=default)
+        if value is not None and value not in choices:
+            raise self.fail(path, "one of " + ", ".join(f'"{c}"' for c in choices), value)
+        return value
+
+    def url(self, data: dict, key: str, path: str, required: bool = False) -> str | None:
+        value = self.string(data, key, path, required=required)
+        if value is None:
+            return None
+        problem = url_problem(value)
+        if problem:
+            raise self.fail(path, problem, value)
+        return value.rstrip("/")
+
+    def strings(self, data: dict, key: str, path: str, default: list[str] | None = None) -> list[str]:
+        value = data.get(key)
+        if value is None:
+            return list(default or [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(path, "a list of strings", value)
+        return list(value)
+
+    def string_map(self, data: dict, key: str, path: str, key_pattern: re.Pattern | None = None) -> dict[str, str]:
+        value = data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise self.fail(path, "a table of strings", value)
+        if key_pattern:
+            for name in value:
+                if not key_pattern.match(name):
+                    raise self.fail(f"{path}.{name}", "a valid header name")
+        return dict(value)
+
+    def no_unknown(self, data: dict, allowed: set[str], path: str) -> None:
+        unknown = sorted(set(data) - allowed)
+        if unknown:
+            where = f"`{path}`" if path else "the top level"
+            raise AistackError(
+                f"org profile {self.source}: unknown key `{unknown[0]}` in {where}"
+                f" (expected one of: {', '.join(sorted(allowed))}).",
+                hint="Check the key's spelling against examples/org.toml; nothing was written.",
+            )
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    return type(value).__name__.replace("dict", "table").replace("list", "array")
+
+
+def is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def url_problem(value: str) -> str | None:
+    """Why a URL is not acceptable, or None. http:// is allowed only to a loopback host."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return "an https:// URL"
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        return "an https:// URL (http:// is allowed only for 127.0.0.1, ::1 or localhost)"
+    return None
+
+
+def validate(data: Any, source: str) -> Profile:
+    c = _Checker(source)
+    if not isinstance(data, dict):
+        raise c.fail("(document)", "a table")
+    schema = data.get("schema")
+    if schema is None:
+        raise c.fail("schema", f"the number {SCHEMA} (it is missing)")
+    if schema != SCHEMA or isinstance(schema, bool):
+        raise AistackError(
+            f"org profile {source}: unknown `schema` {schema!r}; this aistack understands schema {SCHEMA}.",
+            hint="Upgrade aistack, or ask your platform team which schema the profile uses.",
+        )
+    c.no_unknown(data, {"schema", "org", "auth", "gateway", "mcp_servers", "templates"}, "")
+
+    org = c.table(data, "org", "org", required=True)
+    c.no_unknown(org, {"name"}, "org")
+    org_name = c.string(org, "name", "org.name", required=True)
+
+    auth = None
+    if (a := c.table(data, "auth", "auth")) is not None:
+        c.no_unknown(a, {"issuer", "client_id", "scopes", "audience"}, "auth")
+        auth = Auth(
+            issuer=c.url(a, "issuer", "auth.issuer", required=True),
+            client_id=c.string(a, "client_id", "auth.client_id", required=True),
+            scopes=c.strings(a, "scopes", "auth.scopes", DEFAULT_SCOPES),
+            audience=c.string(a, "audience", "auth.audience"),
+        )
+        if "openid" not in auth.scopes:
+            raise c.fail("auth.scopes", 'a list that includes "openid"', auth.scopes)
+
+    gateway = None
+    if (g := c.table(data, "gateway", "gateway")) is not None:
+        c.no_unknown(g, {"url", "token_header", "usage", "usage_url", "providers", "headers", "usage_options"}, "gateway")
+        providers = c.table(g, "providers", "gateway.providers") or {}
+        c.no_unknown(providers, {"anthropic", "openai", "google"}, "gateway.providers")
+        token_header = c.string(g, "token_header", "gateway.token_header", default="Authorization")
+        if not HEADER_NAME.match(token_header):
+            raise c.fail("gateway.token_header", "a valid HTTP header name", token_header)
+        gateway = Gateway(
+            url=c.url(g, "url", "gateway.url", required=True),
+            token_header=token_header,
+            usage=c.choice(g, "usage", "gateway.usage", USAGE_BACKENDS, None),
+            usage_url=c.url(g, "usage_url", "gateway.usage_url"),
+            providers={k: c.url(providers, k, f"gateway.providers.{k}") for k in providers},
+            headers=c.string_map(g, "headers", "gateway.headers", HEADER_NAME),
+            usage_options=c.table(g, "usage_options", "gateway.usage_options") or {},
+        )
+
+    servers: list[McpServer] = []
+    raw_servers = data.get("mcp_servers", [])
+    if not isinstance(raw_servers, list):
+        raise c.fail("mcp_servers", "an array of tables ([[mcp_servers]])", raw_servers)
+    seen: set[str] = set()
+    for i, s in enumerate(raw_servers):
+        path = f"mcp_servers[{i}]"
+        if not isinstance(s, dict):
+            raise c.fail(path, "a table", s)
+        c.no_unknown(s, {"name", "url", "transport", "auth", "headers", "command", "args", "env"}, path)
+        name = c.string(s, "name", f"{path}.name", required=True)
+        if not SERVER_NAME.match(name):
+            raise c.fail(f"{path}.name", "letters, digits, '-' or '_' (at most 64, starting with a letter or digit)", name)
+        if name.lower() in seen:
+            raise AistackError(
+                f"org profile {source}: `{path}.name` {name!r} is used by another server.",
+                hint="Give each MCP server a unique name; nothing was written.",
+            )
+        seen.add(name.lower())
+        path = f"mcp_servers.{name}"
+        has_url, has_cmd = "url" in s, "command" in s
+        if has_url == has_cmd:
+            raise c.fail(path, "either `url` (a remote server) or `command` (a stdio server), not both or neither")
+        if has_url:
+            for key in ("args", "env"):
+                if key in s:
+                    raise c.fail(f"{path}.{key}", "absent on a remote server (it has a `url`)")
+            servers.append(McpServer(
+                name=name,
+                url=c.url(s, "url", f"{path}.url", required=True),
+                transport=c.choice(s, "transport", f"{path}.transport", ("http", "sse"), "http"),
+                auth=c.choice(s, "auth", f"{path}.auth", ("token", "oauth", "none"), "none"),
+                headers=c.string_map(s, "headers", f"{path}.headers", HEADER_NAME),
+            ))
+        else:
+            for key in ("transport", "headers"):
+                if key in s:
+                    raise c.fail(f"{path}.{key}", "absent on a stdio server (it has a `command`)")
+            auth_mode = c.choice(s, "auth", f"{path}.auth", ("token", "none"), "none")
+            servers.append(McpServer(
+                name=name,
+                command=c.string(s, "command", f"{path}.command", required=True),
+                args=c.strings(s, "args", f"{path}.args"),
+                env=c.string_map(s, "env", f"{path}.env"),
+                auth=auth_mode,
+                transport="stdio",
+            ))
+
+    templates = c.table(data, "templates", "templates") or {}
+    c.no_unknown(templates, {"agents_md"}, "templates")
+    if "agents_md" in templates:
+        value = c.string(templates, "agents_md", "templates.agents_md", required=True)
+        if "://" in value:
+            c.url(templates, "agents_md", "templates.agents_md")
+
+    return Profile(source=source, org_name=org_name, auth=auth, gateway=gateway, mcp_servers=servers,
+                   templates=dict(templates), raw=data)
+
+
+def parse_text(text: str, source: str, fmt: str | None = None) -> Profile:
+    """Parse TOML or JSON text (by `fmt`, else by a leading brace) and validate it."""
+    fmt = fmt or ("json" if text.lstrip("\ufeff \t\r\n").startswith("{") else "toml")
+    try:
+        if fmt == "json":
+            data = json.loads(text)
+        else:
+            data = tomllib.loads(text)
+    except json.JSONDecodeError as e:
+        raise AistackError(f"org profile {source}: not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}.",
+                           hint="Fix the JSON syntax; nothing was written.") from None
+    except tomllib.TOMLDecodeError as e:
+        raise AistackError(f"org profile {source}: not valid TOML: {e}.",
+                           hint="Fix the TOML syntax; nothing was written.") from None
+    return validate(data, source)
+
+
+def profile_url(value: str) -> str:
+    """https://ai.example.com -> https://ai.example.com/.well-known/aistack"""
+    base = value.rstrip("/")
+    return base if base.endswith(WELL_KNOWN) else base + WELL_KNOWN
+
+
+def _fetch(value: str) -> tuple[str, str]:
+    import httpx
+
+    problem = url_problem(value)
+    if problem:
+        raise UsageError(f"--org {value}: the org URL must be {problem}.")
+    url = profile_url(value)
+    try:
+        response = httpx.get(url, timeout=15, follow_redirects=True, headers={"Accept": "application/json"})
+    except httpx.HTTPError as e:
+        raise AistackError(f"could not fetch the org profile from {url}: {e.__class__.__name__}: {e}.",
+                           hint="Check the URL and your network or proxy, then try again.") from None
+    if response.status_code != 200:
+        raise AistackError(f"could not fetch the org profile from {url}: HTTP {response.status_code}.",
+                           hint="Check the org URL with your platform team.")
+    return url, response.text
+
+
+def load(value: str) -> Profile:
+    """Load a profile from a path (TOML or JSON) or an org URL."""
+    if value.startswith(("https://", "http://")):
+        url, text = _fetch(value)
+        return parse_text(text, url, "json")
+    path = Path(value).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise AistackError(f"org profile {value}: no such file.",
+                           hint="Pass a profile path or your org's URL with --org.", exit_code=2) from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as e:
+        raise AistackError(f"org profile {value}: cannot be read ({e.__class__.__name__}).") from None
+    fmt = {".json": "json", ".toml": "toml"}.get(path.suffix.lower())
+    return parse_text(text, str(path.resolve()), fmt)
+
+
+def remembered_path(env: Env) -> Path:
+    return Path(env.config_dir()) / REMEMBERED
+
+
+def remember(profile: Profile, env: Env) -> None:
+    from aistack.engine.files import atomic_write
+
+    target = remembered_path(env)
+    payload = {"source": profile.source, "profile": profile.raw}
+    atomic_write(target, json.dumps(payload, indent=2) + "\n", mode=0o600)
+
+
+def load_remembered(env: Env) -> Profile | None:
+    try:
+        payload = json.loads(remembered_path(env).read_text(encoding="utf-8"))
+        return validate(payload["profile"], payload["source"])
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError):
+        raise AistackError(f"the remembered org profile {remembered_path(env)} is damaged.",
+                           hint="Pass --org again to replace it.") from None
+
+
+def resolve(org: str | None, env: Env, *, required: bool = True) -> Profile | None:
+    """The profile named by --org (then remembered), else the remembered one."""
+    if org:
+        profile = load(org)
+        if profile.source.startswith(("https://", "http://")) or Path(profile.source).exists():
+            remember(profile, env)
+        return profile
+    profile = load_remembered(env)
+    if profile is not None and not profile.source.startswith(("https://", "http://")):
+        # A local file may have changed since; prefer its current content while it exists.
+        if Path(profile.source).is_file():
+            profile = load(profile.source)
+    if profile is None and required:
+        raise UsageError("no org profile yet.",
+                         hint="Pass --org PATH or --org https://your-org (it is remembered for later commands).")
+    return profile
+
+
+def as_dict(profile: Profile) -> dict[str, Any]:
+    return {k: v for k, v in asdict(profile).items() if k != "raw"}

@@ -1,0 +1,55 @@
+"""Every user path is redirected into tmp_path; no test touches the real HOME or credentials."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_ORG = REPO / "examples" / "org.toml"
+
+
+@pytest.fixture(autouse=True)
+def fake_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "APPDATA", "LOCALAPPDATA",
+                "AISTACK_TOKEN", "CODEX_HOME", "CLAUDE_CONFIG_DIR", "OPENCODE_CONFIG", "OPENCODE_CONFIG_CONTENT",
+                "GEMINI_CLI_HOME", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "OPENAI_API_KEY", "GEMINI_API_KEY",
+                "NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AISTACK_CONFIG_DIR", str(tmp_path / "aistack-config"))
+    monkeypatch.setenv("AISTACK_DATA_DIR", str(tmp_path / "aistack-data"))
+    monkeypatch.setenv("AISTACK_CACHE_DIR", str(tmp_path / "aistack-cache"))
+    monkeypatch.chdir(tmp_path)
+    return home
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the CLI in-process: returns (exit_code, stdout, stderr)."""
+    from aistack.main import main
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return invoke
+
+
+def aistack_cmd() -> list[str]:
+    """The command that runs this checkout's aistack in a subprocess."""
+    return [sys.executable, "-m", "aistack"]
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    env.update(extra)
+    return env
