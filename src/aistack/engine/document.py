@@ -1,0 +1,80 @@
+"""The document model every format implements: get, set and delete a value at a path, surgically.
+
+A path is a tuple of keys. `Item(key, value)` selects the mapping in a list whose `key` equals `value`
+(Continue keeps its MCP servers as a list of mappings with a `name`).
+
+Guarantees every format keeps (the engine relies on them):
+- parse(t).dump() == t, byte for byte, for every document that parses;
+- set(p, v) then delete(p) on a path that was missing gives back the original text; when set created
+  missing parents, deleting the top-most created parent gives back the original text;
+- set replaces the whole value (never merges); everything outside the edited value stays byte-identical:
+  comments, key order, indentation, trailing commas, line endings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol, Union
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    value: str
+
+
+Key = Union[str, Item]
+Path = tuple[Key, ...]
+
+
+class ParseError(Exception):
+    def __init__(self, message: str, line: int, column: int):
+        super().__init__(f"{message} at line {line}, column {column}")
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class Document(Protocol):
+    def get(self, path: Path) -> Any:
+        """The plain Python value at path (dict, list, str, int, float, bool, None), or MISSING."""
+
+    def set(self, path: Path, value: Any) -> None:
+        """Replace the value at path whole, creating missing parent mappings in the file's own style."""
+
+    def delete(self, path: Path) -> None:
+        """Remove the key at path and its value (no-op when missing); parents stay."""
+
+    def dump(self) -> str:
+        """The document's text."""
+
+
+FORMATS = ("json", "jsonc", "toml", "yaml")
+
+
+def parse(fmt: str, text: str) -> Document:
+    """Parse text (no BOM) of a format; raises ParseError with a 1-based line and column."""
+    if fmt in ("json", "jsonc"):
+        from aistack.engine.jsonc import JsoncDocument
+
+        return JsoncDocument(text, strict=fmt == "json")
+    if fmt == "toml":
+        from aistack.engine.tomldoc import TomlDocument
+
+        return TomlDocument(text)
+    if fmt == "yaml":
+        from aistack.engine.yamldoc import YamlDocument
+
+        return YamlDocument(text)
+    raise ValueError(f"unknown format {fmt!r}")
