@@ -13,9 +13,9 @@ their neighbours. New mappings are block style; an edit inside a flow mapping (`
 
 Known limits, where set-then-delete cannot give back the original bytes:
 - a file that was only `{}` (a flow-style empty top level) comes back empty, without the `{}`;
-- a file holding only comments, `---` or directives comes back with those lines, and no others;
-- ruamel attaches a comment to the node before it: deleting a user's entry also deletes the comments that
-  follow it up to the next entry (entries aistack adds carry no comments, so removing them is exact).
+- a file holding only comments, `---` or directives comes back with those lines, and no others.
+ruamel hangs the comments and blank lines that follow an entry on that entry; a delete keeps them in place
+(so deleting a user's commented entry leaves its comment lines behind, never loses them).
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ class YamlDocument:
         from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
         try:
-            data = _yaml(self._indent).load(text)
+            data = _yaml(self._indent).load(text.replace("\r\n", "\n"))
         except MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
             message = (err.problem or err.context or "invalid YAML").strip()
@@ -143,7 +143,7 @@ class YamlDocument:
                                  if not line.strip() or line.lstrip().startswith(("#", "---", "...", "%")))
             self._data = self._load(self._text)
             return
-        self._commit(base, self._data)
+        self._commit(base, self._data, keep_comments=True)
 
     # -- rendering and transplanting -------------------------------------------------------------------
 
@@ -154,7 +154,7 @@ class YamlDocument:
         _yaml(self._indent).dump(data, out)
         return out.getvalue()
 
-    def _commit(self, base: str, data: Any) -> None:
+    def _commit(self, base: str, data: Any, keep_comments: bool = False) -> None:
         """Splice what changed between ruamel's two renderings into the original text; verify the result."""
         from ruamel.yaml.comments import CommentedMap
 
@@ -162,7 +162,7 @@ class YamlDocument:
             data.fa.set_block_style()  # a top level written `{}` grows as block style
         edited = self._render(data)
         want = plain(data)
-        candidate = transplant(self._text, base, edited)
+        candidate = transplant(self._text, base, edited, keep_comments)
         for text in (candidate, _with_newlines(edited, self._text)):
             if text is None:
                 continue
@@ -176,8 +176,12 @@ class YamlDocument:
         raise RuntimeError("internal error: the YAML edit could not be rendered faithfully")
 
 
-def transplant(original: str, base: str, edited: str) -> str | None:
-    """Apply the line changes base -> edited to original, where base's unchanged lines line up with it."""
+def transplant(original: str, base: str, edited: str, keep_comments: bool = False) -> str | None:
+    """Apply the line changes base -> edited to original, where base's unchanged lines line up with it.
+
+    keep_comments (for deletes): comment and blank lines in the removed range stay. ruamel hangs the comments
+    and blank lines that follow an entry on that entry, so deleting it would take them along; the entries
+    aistack adds carry none, so keeping them is what gives back the original bytes."""
     first = original.find("\n")
     nl = "\r\n" if first > 0 and original[first - 1] == "\r" else "\n"
     orig = [(line.rstrip("\r\n"), line[len(line.rstrip("\r\n")):]) for line in original.splitlines(keepends=True)]
@@ -196,6 +200,10 @@ def transplant(original: str, base: str, edited: str) -> str | None:
             if None in mapped or mapped != list(range(mapped[0], mapped[0] + len(mapped))):
                 return None
             start, stop = mapped[0], mapped[-1] + 1
+            if keep_comments:
+                kept = [line for line in orig[start:stop] if not line[0].strip() or line[0].lstrip().startswith("#")]
+                edits.append((start, stop, kept + [(c, nl) for c in e[j1:j2]]))
+                continue
         elif i1 - 1 in to_orig:
             start = stop = to_orig[i1 - 1] + 1
         elif i1 in to_orig:
