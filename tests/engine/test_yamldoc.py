@@ -136,7 +136,8 @@ def test_set_replaces_whole_and_unicode_and_quoting():
     doc = YamlDocument(GOOSE)
     doc.set(("extensions", "mine"), {"cmd": "npx"})
     assert doc.get(("extensions", "mine")) == {"cmd": "npx"}
-    assert doc.dump().count("# Goose config") == 1
+    assert "  mine:\n    cmd: npx\n  # after mine\nlong:" in doc.dump()
+    assert doc.dump().count("# Goose config") == 1 and doc.dump().count("# my own") == 1
     changed = roundtrip("a: 1\n", ("b",), {"ключ": "ü: not a mapping", "n": "123", "t": "true", "e": ""})
     assert YamlDocument(changed).get(("b", "n")) == "123"
     assert "ключ" in changed
@@ -168,7 +169,9 @@ def test_paths_through_the_wrong_kind_are_refused():
 def test_transplant_keeps_lines_ruamel_would_change():
     original = "a:   1\nb: {x: 1}\n"
     assert transplant(original, "a: 1\nb: {x: 1}\n", "a: 1\nb: {x: 1}\nc: 2\n") == "a:   1\nb: {x: 1}\nc: 2\n"
-    assert transplant(original, "a: 1\nb: {x: 1}\n", "a: 2\nb: {x: 1}\n") is None
+    # A changed line ruamel renders unlike the file is found between its unchanged neighbours.
+    assert transplant(original, "a: 1\nb: {x: 1}\n", "a: 2\nb: {x: 1}\n") == "a: 2\nb: {x: 1}\n"
+    assert transplant("x: 1\n", "a: 1\nb: 2\n", "a: 1\nb: 3\n") is None
 
 
 @pytest.mark.parametrize("text, message, line, column", [

@@ -14,8 +14,9 @@ their neighbours. New mappings are block style; an edit inside a flow mapping (`
 Known limits, where set-then-delete cannot give back the original bytes:
 - a file that was only `{}` (a flow-style empty top level) comes back empty, without the `{}`;
 - a file holding only comments, `---` or directives comes back with those lines, and no others.
-ruamel hangs the comments and blank lines that follow an entry on that entry; a delete keeps them in place
-(so deleting a user's commented entry leaves its comment lines behind, never loses them).
+ruamel hangs the comments and blank lines that follow an entry on that entry; replacing or deleting the
+entry keeps those lines in place (a user's comment lines are left behind, never lost). A comment at the end of
+a line inside a replaced value goes with the value.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import difflib
 import io
 import math
 import re
+from collections import Counter
 from typing import Any
 
 from aistack.engine.document import MISSING, Item, ParseError, Path, PathError
@@ -46,8 +48,10 @@ def _yaml(indent: tuple[int, int, int]):
 
 
 def detect_indent(text: str) -> tuple[int, int, int]:
-    """(mapping step, sequence step, dash offset) as ruamel's `indent()` takes them; defaults 2, 2, 0."""
-    mapping = sequence = offset = None
+    """(mapping step, sequence step, dash offset) as ruamel's `indent()` takes them, the most common ones in
+    the file; defaults 2, 2, 0."""
+    mappings: Counter[int] = Counter()
+    sequences: Counter[tuple[int, int]] = Counter()
     prev_col = None
     for line in text.splitlines():
         stripped = line.strip()
@@ -55,20 +59,17 @@ def detect_indent(text: str) -> tuple[int, int, int]:
             continue
         col = len(line) - len(line.lstrip(" "))
         if prev_col is not None and col > prev_col:
-            if stripped.startswith("- ") and sequence is None:
-                dash = col - prev_col
-                content = col + 1 + len(stripped[1:]) - len(stripped[1:].lstrip(" "))
-                offset, sequence = dash, content - prev_col
-            elif not stripped.startswith("-") and mapping is None:
-                mapping = col - prev_col
+            rest = stripped[1:]
+            if stripped.startswith("- ") and not rest.lstrip().startswith("- "):
+                content = col + 1 + len(rest) - len(rest.lstrip(" "))
+                sequences[(content - prev_col, col - prev_col)] += 1
+            elif not stripped.startswith("-"):
+                mappings[col - prev_col] += 1
         m = _KEY_LINE.match(line)
         prev_col = (len(m.group(1)) + len(m.group(2) or "")) if m else None
-        if mapping is not None and sequence is not None:
-            break
-    mapping = mapping or 2
-    if sequence is None:
-        sequence, offset = 2, 0
-    return mapping, max(sequence, (offset or 0) + 2), offset or 0
+    mapping = mappings.most_common(1)[0][0] if mappings else 2
+    sequence, offset = sequences.most_common(1)[0][0] if sequences else (2, 0)
+    return mapping, max(sequence, offset + 2), offset
 
 
 class YamlDocument:
@@ -143,7 +144,7 @@ class YamlDocument:
                                  if not line.strip() or line.lstrip().startswith(("#", "---", "...", "%")))
             self._data = self._load(self._text)
             return
-        self._commit(base, self._data, keep_comments=True)
+        self._commit(base, self._data)
 
     # -- rendering and transplanting -------------------------------------------------------------------
 
@@ -154,7 +155,7 @@ class YamlDocument:
         _yaml(self._indent).dump(data, out)
         return out.getvalue()
 
-    def _commit(self, base: str, data: Any, keep_comments: bool = False) -> None:
+    def _commit(self, base: str, data: Any) -> None:
         """Splice what changed between ruamel's two renderings into the original text; verify the result."""
         from ruamel.yaml.comments import CommentedMap
 
@@ -162,7 +163,7 @@ class YamlDocument:
             data.fa.set_block_style()  # a top level written `{}` grows as block style
         edited = self._render(data)
         want = plain(data)
-        candidate = transplant(self._text, base, edited, keep_comments)
+        candidate = transplant(self._text, base, edited)
         for text in (candidate, _with_newlines(edited, self._text)):
             if text is None:
                 continue
@@ -176,12 +177,12 @@ class YamlDocument:
         raise RuntimeError("internal error: the YAML edit could not be rendered faithfully")
 
 
-def transplant(original: str, base: str, edited: str, keep_comments: bool = False) -> str | None:
+def transplant(original: str, base: str, edited: str) -> str | None:
     """Apply the line changes base -> edited to original, where base's unchanged lines line up with it.
 
-    keep_comments (for deletes): comment and blank lines in the removed range stay. ruamel hangs the comments
-    and blank lines that follow an entry on that entry, so deleting it would take them along; the entries
-    aistack adds carry none, so keeping them is what gives back the original bytes."""
+    Comment and blank lines in a removed range stay: ruamel hangs the comments and blank lines that follow an
+    entry on that entry, so replacing or deleting it would take them along. The entries aistack adds carry
+    none, so keeping them is also what gives back the original bytes on delete."""
     first = original.find("\n")
     nl = "\r\n" if first > 0 and original[first - 1] == "\r" else "\n"
     orig = [(line.rstrip("\r\n"), line[len(line.rstrip("\r\n")):]) for line in original.splitlines(keepends=True)]
@@ -195,26 +196,27 @@ def transplant(original: str, base: str, edited: str, keep_comments: bool = Fals
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, b, e, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
-        if i1 < i2:
-            mapped = [to_orig.get(i) for i in range(i1, i2)]
-            if None in mapped or mapped != list(range(mapped[0], mapped[0] + len(mapped))):
-                return None
+        new = [(c, nl) for c in e[j1:j2]]
+        mapped = [to_orig.get(i) for i in range(i1, i2)]
+        if mapped and None not in mapped and mapped == list(range(mapped[0], mapped[0] + len(mapped))):
             start, stop = mapped[0], mapped[-1] + 1
-            if keep_comments:
-                kept = [line for line in orig[start:stop] if not line[0].strip() or line[0].lstrip().startswith("#")]
-                edits.append((start, stop, kept + [(c, nl) for c in e[j1:j2]]))
-                continue
-        elif i1 - 1 in to_orig:
-            start = stop = to_orig[i1 - 1] + 1
-        elif i1 in to_orig:
-            start = stop = to_orig[i1]
-        elif i1 == len(b):
-            start = stop = len(orig)
-        elif i1 == 0:
-            start = stop = 0
         else:
-            return None
-        edits.append((start, stop, [(c, nl) for c in e[j1:j2]]))
+            # The lines between the unchanged neighbours (ruamel may render the changed lines unlike the file).
+            start = to_orig[i1 - 1] + 1 if i1 - 1 in to_orig else 0 if i1 == 0 else None
+            stop = to_orig[i2] if i2 in to_orig else len(orig) if i2 == len(b) else None
+            if i1 == i2:  # an insertion needs one neighbour; at the end of an empty rendering, after the comments
+                at = len(orig) if not b else start if i1 - 1 in to_orig else stop if stop is not None else start
+                start = stop = at
+            if start is None or stop is None or stop < start:
+                return None
+        if start == stop:
+            start = stop = _above_outer_comments(orig, start, e[j1:j2])
+        removed = orig[start:stop]
+        lead = 0
+        while lead < len(removed) and _comment_or_blank(removed[lead][0]):
+            lead += 1
+        kept = [line for line in removed[lead:] if _comment_or_blank(line[0])]
+        edits.append((start, stop, removed[:lead] + new + kept))
     for start, stop, new in sorted(edits, key=lambda x: x[0], reverse=True):
         orig[start:stop] = new
     ends_open = bool(original) and not original.endswith("\n")
@@ -222,6 +224,25 @@ def transplant(original: str, base: str, edited: str, keep_comments: bool = Fals
     if lines and ends_open:
         lines[-1] = (lines[-1][0], "")
     return "".join(c + t for c, t in lines)
+
+
+def _comment_or_blank(line: str) -> bool:
+    return not line.strip() or line.lstrip().startswith("#")
+
+
+def _above_outer_comments(orig: list[tuple[str, str]], at: int, new: list[str]) -> int:
+    """An insertion goes above the comment lines right before it that are indented less than it: those
+    describe the next, outer entry (ruamel hangs them on the entry before)."""
+    if not new:
+        return at
+    depth = len(new[0]) - len(new[0].lstrip(" "))
+    i = at
+    while i > 0:
+        line = orig[i - 1][0]
+        if not line.lstrip().startswith("#") or len(line) - len(line.lstrip(" ")) >= depth:
+            break
+        i -= 1
+    return i
 
 
 def _with_newlines(edited: str, original: str) -> str:
