@@ -216,3 +216,21 @@ def test_parse_errors_carry_line_and_column(text, message, line, column):
     with pytest.raises(ParseError) as info:
         parse("toml", text)
     assert (info.value.message, info.value.line, info.value.column) == (message, line, column)
+
+
+def test_why_not_tomlkits_own_editing():
+    """tomlkit's editing API breaks the guarantees this module keeps: it adds line breaks it never takes back and
+    writes LF into a CRLF file. If this test starts failing, tomlkit has fixed them and could be reconsidered."""
+    text = 'model = "o3"'
+    doc = tomlkit.parse(text)
+    doc["model_provider"] = "aistack"
+    again = tomlkit.parse(doc.as_string())
+    del again["model_provider"]
+    assert again.as_string() != text
+    assert roundtrip(text, ("model_provider",), "aistack") == 'model = "o3"\nmodel_provider = "aistack"'
+
+    crlf = 'a = 1\r\n\r\n[t]\r\nx = 1\r\n'
+    doc = tomlkit.parse(crlf)
+    doc["s"] = {"k": 1}
+    assert "\n[s]\nk = 1\n" in doc.as_string().replace("\r\n", "")
+    assert "\n" not in roundtrip(crlf, ("s",), {"k": 1}).replace("\r\n", "")

@@ -6,7 +6,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from aistack.engine.document import MISSING, Item, ParseError, PathError, parse
-from aistack.engine.yamldoc import YamlDocument, detect_indent, transplant
+from aistack.engine.transplant import transplant
+from aistack.engine.yamldoc import YamlDocument, detect_indent
 
 GOOSE = """# Goose config
 GOOSE_PROVIDER: openai  # provider
