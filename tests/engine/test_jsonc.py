@@ -90,6 +90,11 @@ def test_comments_everywhere_survive_and_set_then_delete_restores_them():
     roundtrip(COMMENTED, ("b", "c", Item("name", "n")), {"name": "n"})
 
 
+def test_a_comment_before_the_last_key_on_its_line_keeps_one_member_per_line():
+    text = '{\n  /* mine */ "a": 1\n}'
+    assert roundtrip(text, ("b",), {"c": 1}) == '{\n  /* mine */ "a": 1,\n  "b": {\n    "c": 1\n  }\n}'
+
+
 def test_a_comment_after_the_last_member_stays_on_its_line():
     text = '{\n  "a": 1 // why a\n}'
     changed = roundtrip(text, ("b",), 2)

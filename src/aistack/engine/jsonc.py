@@ -111,11 +111,15 @@ class JsoncDocument:
         return _DEFAULT_UNIT
 
     def _line_lead(self, index: int) -> str | None:
-        """The whitespace before token `index` on its line, or None when something else precedes it."""
-        text = self._tree.text
-        start = self._tree.starts[index]
-        line_start = text.rfind("\n", 0, start) + 1
-        lead = text[line_start:start]
+        """The whitespace that starts token `index`'s line, when only that and comments precede the token on
+        it; None when another token does."""
+        tree = self._tree
+        start = tree.starts[index]
+        line_start = tree.text.rfind("\n", 0, start) + 1
+        while index > 0 and tree.kinds[index - 1] == COMMENT and tree.starts[index - 1] >= line_start:
+            index -= 1
+            start = tree.starts[index]
+        lead = tree.text[line_start:start]
         return lead if lead.strip(" \t") == "" else None
 
     def _indent_of(self, index: int) -> str:

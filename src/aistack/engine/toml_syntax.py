@@ -148,6 +148,7 @@ def scan(text: str) -> list[Stmt]:
     stmts: list[Stmt] = []
     table: tuple[str, ...] = ()
     in_aot = False
+    aots: set[tuple[str, ...]] = set()
     while s.i < len(text):
         start = s.i
         s.skip_blank()
@@ -160,7 +161,9 @@ def scan(text: str) -> list[Stmt]:
             s.i += 2 if aot else 1
             table = s.key()
             s.i += 2 if aot else 1
-            in_aot = aot or any(st.kind == "aot" and table[: len(st.key)] == st.key for st in stmts)
+            if aot:
+                aots.add(table)
+            in_aot = any(table[:n] in aots for n in range(1, len(table) + 1))
             stmts.append(Stmt("aot" if aot else "table", table, start, s.to_line_end(), in_aot=in_aot))
             continue
         key = s.key()
