@@ -7,6 +7,7 @@ import sys
 import typer
 
 from aistack import __version__
+from aistack.commands import setup as _setup
 
 
 app = typer.Typer(
@@ -35,6 +36,8 @@ def _root(
 ) -> None:
     DEBUG["on"] = debug
 
+
+_setup.register(app)
 
 
 
