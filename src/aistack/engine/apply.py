@@ -164,6 +164,17 @@ def _diff(path: FsPath, before: str, after: str, existed: bool) -> str:
     return out
 
 
+def _read_only(path: FsPath) -> FsPath | None:
+    """The file, or its nearest existing directory, when it has no write bit: a chmod is a wish, even for root."""
+    target = path.resolve() if path.is_symlink() else path
+    probe = target if target.exists() else next((p for p in target.parents if p.exists()), None)
+    if probe is None:
+        return None
+    if not os.access(probe, os.W_OK) or not probe.stat().st_mode & 0o222:
+        return probe
+    return None
+
+
 def apply_file(env: Env, path: FsPath, fmt: str, changes: Iterable[Change], owner: str, *,
                remove: bool = False, force: bool = False, dry_run: bool = False) -> FileOutcome:
     outcome = FileOutcome(path=str(path))
@@ -234,8 +245,9 @@ def _apply_locked(env: Env, path: FsPath, fmt: str, changes: list[Change], owner
     outcome.status = "created" if data is None else "changed"
     if dry_run:
         return
-    if data is not None and not os.access(path, os.W_OK):
-        raise AistackError(f"{path} is read-only; aistack did not change it (make it writable, then run again).")
+    blocker = _read_only(path)
+    if blocker is not None:
+        raise AistackError(f"{blocker} is read-only; aistack did not change {path} (make it writable, then run again).")
     try:
         if data is not None:
             backup = backup_once(path)
