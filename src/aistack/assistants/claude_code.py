@@ -6,7 +6,7 @@ Tokens reach it through its own helpers: `apiKeyHelper` for model traffic, MCP `
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import exists, gateway_base, on_path, stdio_command
+from aistack.assistants.common import gateway_base, on_path, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -14,6 +14,7 @@ NAME = "claude-code"
 TITLE = "Claude Code"
 SERVERS = {"mcp": ("mcpServers",)}  # where each file keeps its MCP servers
 DELIVERY = "helper"
+GATEWAY = "file"
 
 
 def _config_dir(env: Env):
@@ -30,7 +31,7 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return exists(_config_dir(env)) or exists(files(env)["mcp"].path) or on_path(env, "claude")
+    return env.exists(_config_dir(env)) or env.exists(files(env)["mcp"].path) or on_path(env, "claude")
 
 
 def server_entry(server, profile: Profile, ctx: Context) -> dict:

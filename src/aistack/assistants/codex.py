@@ -4,7 +4,7 @@ from AISTACK_TOKEN by name (`bearer_token_env_var`, `env_key`), so Codex runs as
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import exists, gateway_base, on_path, stdio_command
+from aistack.assistants.common import gateway_base, on_path, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -12,6 +12,7 @@ NAME = "codex"
 TITLE = "Codex CLI"
 SERVERS = {"config": ("mcp_servers",)}  # where each file keeps its MCP servers
 DELIVERY = "env"
+GATEWAY = "file"
 PROVIDER_ID = "aistack"
 
 
@@ -24,7 +25,7 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return exists(_home(env)) or on_path(env, "codex")
+    return env.exists(_home(env)) or on_path(env, "codex")
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import auth_headers, exists, gateway_base, on_path, stdio_command
+from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path
 from aistack.paths import Env
 from aistack.profile import Profile
 
 NAME = "cursor"
 TITLE = "Cursor"
-SERVERS = {"mcp": ("mcpServers",)}  # where each file keeps its MCP servers
+SERVERS = {"mcp": ("mcpServers",)}
 DELIVERY = "env"
+GATEWAY = "manual"
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -18,29 +19,13 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return exists(env.under_home(".cursor")) or on_path(env, "cursor", "cursor-agent")
-
-
-def server_entry(server, profile: Profile, ctx: Context) -> dict:
-    if server.kind == "stdio":
-        command, args = stdio_command(server, ctx)
-        entry = {"command": command, "args": args}
-        if server.env:
-            entry["env"] = dict(server.env)
-        return entry
-    entry: dict = {"url": server.url}
-    if server.kind == "sse":
-        entry["type"] = "sse"
-    headers = auth_headers(profile, server, f"${{env:{ctx.token_var}}}")
-    if headers:
-        entry["headers"] = headers
-    return entry
+    return env.exists(env.under_home(".cursor")) or on_path(env, "cursor", "cursor-agent")
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
-    for server in profile.mcp_servers:
-        p.add("mcp", ("mcpServers", server.name), server_entry(server, profile, ctx))
+    add_servers(p, profile, ctx, "mcp", SERVERS["mcp"], lambda s: mcp_entry(
+        s, profile, ctx, ref="${env:AISTACK_TOKEN}", gui=True, types=None if s.kind == "http" else {"sse": "sse"}))
     if profile.gateway:
         p.manual.append(
             f"Cursor: Settings > Models > enable \"Override OpenAI Base URL\" and enter "

@@ -4,14 +4,16 @@ expands from its environment (`aistack run gemini`)."""
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import auth_headers, exists, on_path, stdio_command
+from aistack.assistants.common import add_servers, mcp_entry, on_path
 from aistack.paths import Env
 from aistack.profile import Profile
 
 NAME = "gemini-cli"
 TITLE = "Gemini CLI"
-SERVERS = {"settings": ("mcpServers",)}  # where each file keeps its MCP servers
+SERVERS = {"settings": ("mcpServers",)}
 DELIVERY = "env"
+GATEWAY = "run"
+TYPES = {"http": "http", "sse": "sse"}
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -19,25 +21,11 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return exists(env.under_home(".gemini")) or on_path(env, "gemini")
-
-
-def server_entry(server, profile: Profile, ctx: Context) -> dict:
-    if server.kind == "stdio":
-        command, args = stdio_command(server, ctx)
-        entry = {"command": command, "args": args}
-        if server.env:
-            entry["env"] = dict(server.env)
-        return entry
-    entry = {"type": server.kind, "url": server.url}
-    headers = auth_headers(profile, server, f"${ctx.token_var}")
-    if headers:
-        entry["headers"] = headers
-    return entry
+    return env.exists(env.under_home(".gemini")) or on_path(env, "gemini")
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
-    for server in profile.mcp_servers:
-        p.add("settings", ("mcpServers", server.name), server_entry(server, profile, ctx))
+    add_servers(p, profile, ctx, "settings", SERVERS["settings"],
+                lambda s: mcp_entry(s, profile, ctx, ref="$AISTACK_TOKEN", types=TYPES))
     return p

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import auth_headers, exists, gateway_base, on_path, stdio_command
+from aistack.assistants.common import auth_headers, gateway_base, on_path, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -12,6 +12,7 @@ NAME = "opencode"
 TITLE = "OpenCode"
 SERVERS = {"config": ("mcp",)}  # where each file keeps its MCP servers
 DELIVERY = "env"
+GATEWAY = "file"
 PROVIDERS = ("anthropic", "openai", "google")
 
 
@@ -21,12 +22,12 @@ def _dir(env: Env):
 
 def files(env: Env) -> dict[str, ConfigFile]:
     jsonc = _dir(env).joinpath("opencode.jsonc")
-    path = jsonc if exists(jsonc) else _dir(env).joinpath("opencode.json")
+    path = jsonc if env.exists(jsonc) else _dir(env).joinpath("opencode.json")
     return {"config": ConfigFile("config", path, "jsonc")}
 
 
 def detect(env: Env) -> bool:
-    return exists(_dir(env)) or on_path(env, "opencode")
+    return env.exists(_dir(env)) or on_path(env, "opencode")
 
 
 def server_entry(server, profile: Profile, ctx: Context) -> dict:

@@ -12,6 +12,20 @@ ADAPTERS: dict[str, str] = {
     "opencode": "aistack.assistants.opencode",
     "windsurf": "aistack.assistants.windsurf",
     "cursor": "aistack.assistants.cursor",
+    "vscode": "aistack.assistants.vscode",
+    "zed": "aistack.assistants.zed",
+    "claude-desktop": "aistack.assistants.claude_desktop",
+    "copilot-cli": "aistack.assistants.copilot_cli",
+    "qwen-code": "aistack.assistants.qwen_code",
+    "goose": "aistack.assistants.goose",
+    "continue": "aistack.assistants.continue_dev",
+    "cline": "aistack.assistants.cline",
+    "roo-code": "aistack.assistants.roo_code",
+    "kilo-code": "aistack.assistants.kilo_code",
+    "amp": "aistack.assistants.amp",
+    "junie": "aistack.assistants.junie",
+    "antigravity": "aistack.assistants.antigravity",
+    "devin": "aistack.assistants.devin",
 }
 
 

@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import auth_headers, exists, stdio_command
+from aistack.assistants.common import add_servers, mcp_entry
 from aistack.paths import Env
 from aistack.profile import Profile
 
 NAME = "windsurf"
 TITLE = "Windsurf"
-SERVERS = {"mcp": ("mcpServers",)}  # where each file keeps its MCP servers
+SERVERS = {"mcp": ("mcpServers",)}
 DELIVERY = "env"
+GATEWAY = "none"
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -19,28 +20,14 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return exists(env.under_home(".codeium", "windsurf"))
+    return env.exists(env.under_home(".codeium", "windsurf"))
 
 
-def server_entry(server, profile: Profile, ctx: Context, url_key: str = "serverUrl") -> dict:
-    if server.kind == "stdio":
-        command, args = stdio_command(server, ctx)
-        entry = {"command": command, "args": args}
-        if server.env:
-            entry["env"] = dict(server.env)
-        return entry
-    entry = {url_key: server.url}
-    headers = auth_headers(profile, server, f"${{env:{ctx.token_var}}}")
-    if headers:
-        entry["headers"] = headers
-    return entry
-
-
-def plan(profile: Profile, ctx: Context) -> Plan:
+def plan(profile: Profile, ctx: Context, product: str = "Windsurf") -> Plan:
     p = Plan()
-    for server in profile.mcp_servers:
-        p.add("mcp", ("mcpServers", server.name), server_entry(server, profile, ctx))
+    add_servers(p, profile, ctx, "mcp", SERVERS["mcp"],
+                lambda s: mcp_entry(s, profile, ctx, ref="${env:AISTACK_TOKEN}", url_key="serverUrl", gui=True))
     if profile.gateway:
-        p.manual.append("Windsurf cannot send model traffic through a custom gateway; its models stay on "
-                        "Windsurf's own service.")
+        p.manual.append(f"{product} cannot send model traffic through a custom gateway; its models stay on "
+                        f"{product}'s own service.")
     return p

@@ -63,6 +63,13 @@ def show_path(path: Path) -> str:
     return ".".join(parts) or "(top level)"
 
 
+def _nest(rest: Path, value: Any) -> Any:
+    """The value to set at the first missing parent so that `value` ends up at the full path."""
+    for key in reversed(rest):
+        value = [value] if isinstance(key, Item) else {key: value}
+    return value
+
+
 def _is_empty(value: Any) -> bool:
     return value == {} or value == []
 
@@ -107,7 +114,7 @@ class _Editor:
                 self.conflicts.append(problem)
                 return
             top = self._first_missing(path)
-            self.doc.set(path, value)
+            self.doc.set(top, _nest(path[len(top):], value))
             self.record.put(Owned(path, wanted, self.owner, created=top if top != path else None))
             return
         have = value_hash(current)
@@ -140,7 +147,8 @@ class _Editor:
         else:
             self.doc.delete(owned.path)
         if owned.created is not None:
-            self.created.add(owned.created)
+            for depth in range(len(owned.created), len(owned.path)):
+                self.created.add(owned.path[:depth])
         self.record.drop(owned.path)
 
     def prune_created(self) -> None:
