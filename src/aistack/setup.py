@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from aistack.assistants import registry
-from aistack.assistants.base import Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan
 from aistack.engine.apply import Change, FileOutcome, apply_file
 from aistack.errors import UsageError
 from aistack.paths import Env
@@ -43,13 +43,20 @@ def aistack_command(env: Env) -> str:
     return str(FsPath(found).absolute()) if found else "aistack"
 
 
-def select(names: list[str], all_: bool, env: Env) -> list[str]:
+def select(names: list[str], all_: bool, env: Env, project: FsPath | None = None) -> list[str]:
     known = registry.names()
     unknown = [n for n in names if n not in known]
     if unknown:
         raise UsageError(f"unknown assistant {unknown[0]!r}.", hint="Supported: " + ", ".join(known) + ".")
+    if project:
+        without = [n for n in names if not getattr(registry.get(n), "PROJECT", None)]
+        if without:
+            raise UsageError(f"{without[0]} reads no project-level file.",
+                             hint="Leave it out of --project, or set it up for your user without --project.")
     if names:
         return list(dict.fromkeys(names))
+    if project:
+        return [n for n in known if getattr(registry.get(n), "PROJECT", None)]
     if all_:
         return known
     return [n for n in known if registry.get(n).detect(env)]
@@ -59,21 +66,34 @@ def owner_of(name: str, profile: Profile) -> str:
     return f"{name}@{profile.org_name}"
 
 
+def _targets(adapter, env: Env, project: FsPath | None) -> dict[str, ConfigFile]:
+    user = adapter.files(env)
+    if project is None:
+        return user
+    return {key: ConfigFile(key, project / rel, user[key].fmt) for key, rel in adapter.PROJECT.items()}
+
+
 def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, force: bool = False,
-        dry_run: bool = False) -> list[AssistantResult]:
-    ctx = Context(env=env, aistack=aistack_command(env))
+        dry_run: bool = False, project: FsPath | None = None) -> list[AssistantResult]:
+    """Apply each assistant's plan. With `project`, only MCP servers go into the repo-level files, and the
+    command is the bare `aistack` (a committed file must not hold one person's paths)."""
+    ctx = Context(env=env, aistack="aistack" if project else aistack_command(env))
     results = []
     for name in names:
         adapter = registry.get(name)
         plan: Plan = adapter.plan(profile, ctx)
         result = AssistantResult(name, adapter.TITLE, skipped=plan.skipped, manual=plan.manual)
-        for key, cfg in adapter.files(env).items():
-            changes = [Change(e.path, e.value) for e in plan.edits if e.file == key]
+        if project:
+            note = getattr(adapter, "PROJECT_NOTE", None)
+            result.manual = [note] if note else []
+        for key, cfg in _targets(adapter, env, project).items():
+            scope = adapter.SERVERS.get(key) if project else None
+            changes = [Change(e.path, e.value) for e in plan.edits
+                       if e.file == key and (scope is None or e.path[:len(scope)] == scope)]
             result.files.append(apply_file(env, FsPath(cfg.path), cfg.fmt, changes, owner_of(name, profile),
                                            remove=remove, force=force, dry_run=dry_run))
         results.append(result)
     return results
-
 
 def _servers_in(cfg, servers_path) -> tuple[list[str], str | None]:
     from aistack.engine import text

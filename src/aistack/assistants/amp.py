@@ -10,6 +10,7 @@ from aistack.profile import Profile
 NAME = "amp"
 TITLE = "Amp"
 SERVERS = {"settings": ("amp.mcpServers",)}
+PROJECT = {"settings": ".amp/settings.json"}  # repo-level files, relative to the project root
 DELIVERY = "bridge"
 GATEWAY = "none"
 

@@ -11,6 +11,7 @@ from aistack.profile import Profile
 NAME = "antigravity"
 TITLE = "Antigravity"
 SERVERS = {"mcp": ("mcpServers",)}
+PROJECT = {"mcp": ".agents/mcp_config.json"}  # repo-level files, relative to the project root
 DELIVERY = "bridge"
 GATEWAY = "none"
 

@@ -13,6 +13,8 @@ from aistack.profile import Profile
 NAME = "claude-code"
 TITLE = "Claude Code"
 SERVERS = {"mcp": ("mcpServers",)}  # where each file keeps its MCP servers
+PROJECT = {"mcp": ".mcp.json"}  # repo-level files, relative to the project root
+PROJECT_NOTE = "Claude Code asks each person to approve the servers in a project's .mcp.json before using them."
 DELIVERY = "helper"
 GATEWAY = "file"
 

@@ -11,6 +11,8 @@ from aistack.profile import Profile
 NAME = "codex"
 TITLE = "Codex CLI"
 SERVERS = {"config": ("mcp_servers",)}  # where each file keeps its MCP servers
+PROJECT = {"config": ".codex/config.toml"}  # repo-level files, relative to the project root
+PROJECT_NOTE = 'Codex reads .codex/config.toml only in projects the user has trusted (`[projects."<path>"] trust_level = "trusted"`), and never its model providers.'
 DELIVERY = "env"
 GATEWAY = "file"
 PROVIDER_ID = "aistack"

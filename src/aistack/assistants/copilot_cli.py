@@ -11,6 +11,7 @@ from aistack.profile import Profile
 NAME = "copilot-cli"
 TITLE = "GitHub Copilot CLI"
 SERVERS = {"mcp": ("mcpServers",)}
+PROJECT = {"mcp": ".github/mcp.json"}  # repo-level files, relative to the project root
 DELIVERY = "env"
 GATEWAY = "run"
 TYPES = {"http": "http", "sse": "sse"}

@@ -10,6 +10,7 @@ from aistack.profile import Profile
 NAME = "cursor"
 TITLE = "Cursor"
 SERVERS = {"mcp": ("mcpServers",)}
+PROJECT = {"mcp": ".cursor/mcp.json"}  # repo-level files, relative to the project root
 DELIVERY = "env"
 GATEWAY = "manual"
 

@@ -11,6 +11,7 @@ from aistack.profile import Profile
 NAME = "devin"
 TITLE = "Devin Desktop"
 SERVERS = {"mcp": ("mcpServers",)}
+PROJECT = {"mcp": ".devin/mcp_config.json"}  # repo-level files, relative to the project root
 DELIVERY = "env"
 GATEWAY = "none"
 

@@ -11,6 +11,7 @@ from aistack.profile import Profile
 NAME = "gemini-cli"
 TITLE = "Gemini CLI"
 SERVERS = {"settings": ("mcpServers",)}
+PROJECT = {"settings": ".gemini/settings.json"}  # repo-level files, relative to the project root
 DELIVERY = "env"
 GATEWAY = "run"
 TYPES = {"http": "http", "sse": "sse"}

@@ -10,6 +10,7 @@ from aistack.profile import Profile
 NAME = "junie"
 TITLE = "JetBrains Junie"
 SERVERS = {"mcp": ("mcpServers",)}
+PROJECT = {"mcp": ".junie/mcp/mcp.json"}  # repo-level files, relative to the project root
 DELIVERY = "bridge"
 GATEWAY = "none"
 

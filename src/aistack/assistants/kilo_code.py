@@ -10,6 +10,7 @@ from aistack.profile import Profile
 NAME = "kilo-code"
 TITLE = "Kilo Code"
 SERVERS = {"mcp": ("mcpServers",)}
+PROJECT = {"mcp": ".kilocode/mcp.json"}  # repo-level files, relative to the project root
 DELIVERY = "bridge"
 GATEWAY = "manual"
 EXTENSION = "kilocode.kilo-code"

@@ -11,6 +11,7 @@ from aistack.profile import Profile
 NAME = "opencode"
 TITLE = "OpenCode"
 SERVERS = {"config": ("mcp",)}  # where each file keeps its MCP servers
+PROJECT = {"config": "opencode.json"}  # repo-level files, relative to the project root
 DELIVERY = "env"
 GATEWAY = "file"
 PROVIDERS = ("anthropic", "openai", "google")

@@ -12,6 +12,7 @@ from aistack.profile import Profile
 NAME = "qwen-code"
 TITLE = "Qwen Code"
 SERVERS = {"settings": ("mcpServers",)}
+PROJECT = {"settings": ".qwen/settings.json"}  # repo-level files, relative to the project root
 DELIVERY = "env"
 GATEWAY = "file"
 PROVIDER_ID = "aistack"

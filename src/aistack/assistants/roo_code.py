@@ -10,6 +10,7 @@ from aistack.profile import Profile
 NAME = "roo-code"
 TITLE = "Roo Code"
 SERVERS = {"mcp": ("mcpServers",)}
+PROJECT = {"mcp": ".roo/mcp.json"}  # repo-level files, relative to the project root
 DELIVERY = "bridge"
 GATEWAY = "manual"
 EXTENSION = "rooveterinaryinc.roo-cline"

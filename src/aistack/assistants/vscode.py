@@ -10,6 +10,7 @@ from aistack.profile import Profile
 NAME = "vscode"
 TITLE = "VS Code (GitHub Copilot)"
 SERVERS = {"mcp": ("servers",)}
+PROJECT = {"mcp": ".vscode/mcp.json"}  # repo-level files, relative to the project root
 DELIVERY = "env"
 GATEWAY = "manual"
 TYPES = {"http": "http", "sse": "sse"}

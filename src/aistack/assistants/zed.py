@@ -11,6 +11,7 @@ from aistack.profile import Profile
 NAME = "zed"
 TITLE = "Zed"
 SERVERS = {"settings": ("context_servers",)}
+PROJECT = {"settings": ".zed/settings.json"}  # repo-level files, relative to the project root
 DELIVERY = "bridge"
 GATEWAY = "file"
 

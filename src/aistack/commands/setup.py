@@ -21,6 +21,8 @@ def register(app: typer.Typer) -> None:
         remove: bool = typer.Option(False, "--remove", help="Take out exactly what aistack added."),
         force: bool = typer.Option(False, "--force", help="Replace same-name entries that are not aistack's."),
         list_: bool = typer.Option(False, "--list", help="List every supported assistant and what it has."),
+        project: Optional[str] = typer.Option(None, "--project", metavar="[DIR]",
+                                              help="Write the repo-level files a team commits (default DIR: .)."),
         org: Optional[str] = typer.Option(None, "--org", help=ORG_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
     ) -> None:
@@ -33,13 +35,14 @@ def register(app: typer.Typer) -> None:
         if list_:
             _print_listing(engine.listing(env), as_json)
             return
-        names = engine.select(list(assistants or []), all_, env)
+        root = _project_root(project)
+        names = engine.select(list(assistants or []), all_, env, root)
         profile = resolve(org, env)
         if not names:
             sys.stderr.write("No supported assistant detected on this machine; name one or use --all "
                              "(`aistack setup --list` shows them).\n")
             raise typer.Exit(1)
-        results = engine.run(names, profile, env, remove=remove, force=force, dry_run=dry_run)
+        results = engine.run(names, profile, env, remove=remove, force=force, dry_run=dry_run, project=root)
         if as_json:
             payload = {"schema": 1, "org": profile.org_name, "dry_run": dry_run, "remove": remove,
                        "assistants": [r.to_json() for r in results]}
@@ -48,6 +51,19 @@ def register(app: typer.Typer) -> None:
             _print_results(results, dry_run, remove)
         if not all(r.ok for r in results):
             raise typer.Exit(1)
+
+
+def _project_root(project: str | None):
+    if project is None:
+        return None
+    from pathlib import Path
+
+    from aistack.errors import UsageError
+
+    root = Path(project).expanduser().resolve()
+    if not root.is_dir():
+        raise UsageError(f"--project {project}: not a directory.")
+    return root
 
 
 def _print_results(results, dry_run: bool, remove: bool) -> None:
