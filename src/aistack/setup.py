@@ -105,8 +105,8 @@ def _servers_in(cfg, servers_path) -> tuple[list[str], str | None]:
         data = read_bytes(FsPath(cfg.path))
         if data is None:
             return [], None
-        value = parse(cfg.fmt, text.split(data)[1]).get(servers_path)
-    except (AistackError, ParseError, UnicodeDecodeError) as e:
+        value = parse(cfg.fmt, text.split(data).text).get(servers_path)
+    except (AistackError, ParseError) as e:
         return [], str(e)
     if isinstance(value, dict):
         return list(value), None

@@ -8,7 +8,7 @@ import pytest
 
 from aistack.engine.document import MISSING, Item, ParseError, PathError, parse
 from aistack.engine.jsonc import JsoncDocument
-from aistack.engine.jsonc_syntax import strip_comments
+from aistack.engine.jsonc_syntax import to_standard_json
 
 SERVER = {"url": "https://mcp.example.com/docs/mcp", "headers": {"Authorization": "Bearer ${env:AISTACK_TOKEN}"}}
 
@@ -302,9 +302,9 @@ def test_deep_nesting_is_an_error_not_a_crash():
     assert JsoncDocument(ok).dump() == ok
 
 
-def test_strip_comments_leaves_standard_json_with_the_same_line_numbers():
-    text = '// top\n{\n  /* a */ "a": 1, // after\n  "b": [2 /* x\n y */]\n}\n'
-    stripped = strip_comments(text)
-    assert json.loads(stripped) == {"a": 1, "b": [2]}
-    assert stripped.count("\n") == text.count("\n") and len(stripped) == len(text)
-    assert strip_comments('{"a": "// not /* a comment"}') == '{"a": "// not /* a comment"}'
+def test_to_standard_json_leaves_json_with_the_same_positions():
+    text = '// top\n{\n  /* a */ "a": 1, // after\n  "b": [2 /* x\n y */,],\n}\n'
+    standard = to_standard_json(text)
+    assert json.loads(standard) == {"a": 1, "b": [2]}
+    assert standard.count("\n") == text.count("\n") and len(standard) == len(text)
+    assert to_standard_json('{"a": "// not /* a comment", }') == '{"a": "// not /* a comment"  }'

@@ -139,13 +139,6 @@ class _Editor:
                 self.doc.delete(path)
 
 
-def _decode(path: FsPath, data: bytes) -> tuple[text.Framing, str]:
-    try:
-        return text.split(data)
-    except UnicodeDecodeError as e:
-        raise AistackError(f"{path}: not UTF-8 text (byte {e.start}); aistack will not change it.") from None
-
-
 def _diff(path: FsPath, before: str, after: str, existed: bool) -> str:
     lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
                                  fromfile=str(path) if existed else "/dev/null", tofile=str(path))
@@ -186,11 +179,9 @@ def _apply_locked(env: Env, path: FsPath, fmt: str, changes: list[Change], owner
             record.entries.clear()
             ownership.save(env, path, record)
         return
-    if data is None:
-        framing, before = text.Framing(), ""
-    else:
-        framing, before = _decode(path, data)
     try:
+        framing = text.split(data) if data is not None else text.FileText(False, "\n", "")
+        before = framing.text
         doc = parse(fmt, before)
     except ParseError as e:
         raise AistackError(f"{path}:{e.line}:{e.column}: {e.message}; aistack did not change this file "
@@ -225,7 +216,7 @@ def _apply_locked(env: Env, path: FsPath, fmt: str, changes: list[Change], owner
         return
     if restore_origin:
         after = record.origin.removeprefix("blank:")
-    new_bytes = text.join(framing, after)
+    new_bytes = framing.encode(after)
     if data is not None and new_bytes == data:
         if not dry_run:
             ownership.save(env, path, record)

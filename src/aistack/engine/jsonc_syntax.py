@@ -245,14 +245,23 @@ def to_python(tree: Tree, node: Node) -> Any:
     return json.loads(raw)
 
 
-def strip_comments(text: str) -> str:
-    """The text with every comment blanked out (newlines kept), for a standard JSON parser to read."""
-    tree = tokenize(text, strict=False)
+def to_standard_json(text: str) -> str:
+    """The text with every comment and trailing comma blanked out (line breaks kept, so positions hold), for a
+    standard JSON parser to read."""
+    tree = parse_tree(text, strict=False)
+    blank = [i for i, kind in enumerate(tree.kinds) if kind == COMMENT]
+    stack = [tree.root] if tree.root else []
+    while stack:
+        node = stack.pop()
+        entries = node.entries or []
+        if entries and entries[-1].comma is not None:
+            blank.append(entries[-1].comma)
+        stack.extend(e.node for e in entries if e.node.entries is not None)
     parts, pos = [], 0
-    for kind, start, end in zip(tree.kinds, tree.starts, tree.ends):
-        if kind == COMMENT:
-            parts.append(text[pos:start])
-            parts.append(re.sub(r"[^\r\n]", " ", text[start:end]))
-            pos = end
+    for i in sorted(blank):
+        start, end = tree.starts[i], tree.ends[i]
+        parts.append(text[pos:start])
+        parts.append(re.sub(r"[^\r\n]", " ", text[start:end]))
+        pos = end
     parts.append(text[pos:])
     return "".join(parts)

@@ -1,0 +1,121 @@
+"""Generated block-style YAML documents (Goose and Continue shapes: comments, 2- or 4-space indents, dash
+offsets, CRLF, no final newline): set a new entry then get holds, a standard loader agrees, and delete gives
+back the bytes."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from aistack.engine.document import Item
+from aistack.engine.yamldoc import YamlDocument
+
+# No "explain" phase: on Python 3.11 it traces every line and turns a failure into minutes.
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+                    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink])
+
+names = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True)
+scalars = st.one_of(st.booleans(), st.integers(-1000, 1000), names, st.text(max_size=6))
+values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, min_size=1, max_size=3),
+                                                       st.dictionaries(names, inner, min_size=1, max_size=3)),
+                      max_leaves=6)
+
+
+class Writer:
+    def __init__(self, draw):
+        self.draw = draw
+        self.nl = draw(st.sampled_from(["\n", "\r\n"]))
+        self.step = draw(st.sampled_from([2, 4]))
+        self.offset = draw(st.sampled_from([0, 2])) if self.step == 4 else draw(st.sampled_from([0]))
+
+    def comment(self) -> str:
+        return self.draw(st.sampled_from(["", "", "  # note"]))
+
+    def scalar(self, value) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int):
+            return str(value)
+        return json.dumps(value, ensure_ascii=False)
+
+    def block(self, value: dict | list, col: int) -> str:
+        out = []
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if self.draw(st.integers(0, 4)) == 0:
+                    out.append(" " * col + "# about " + k + self.nl)
+                out.append(" " * col + k + ":" + self.after(v, col))
+        else:
+            for v in value:
+                dash = col + self.offset
+                if isinstance(v, dict):
+                    inner = self.block(v, dash + 2)
+                    out.append(" " * dash + "- " + inner[dash + 2:])
+                elif isinstance(v, list):
+                    out.append(" " * dash + "-" + self.nl + self.block(v, dash + 2))
+                else:
+                    out.append(" " * dash + "- " + self.scalar(v) + self.comment() + self.nl)
+        return "".join(out)
+
+    def after(self, value, col: int) -> str:
+        if isinstance(value, dict):
+            return self.comment() + self.nl + self.block(value, col + self.step)
+        if isinstance(value, list):
+            return self.comment() + self.nl + self.block(value, col)
+        return " " + self.scalar(value) + self.comment() + self.nl
+
+
+@st.composite
+def documents(draw):
+    value = draw(st.dictionaries(names, values, min_size=1, max_size=4))
+    w = Writer(draw)
+    text = draw(st.sampled_from(["", "# config" + w.nl])) + w.block(value, 0)
+    text += draw(st.sampled_from(["", w.nl, "# end" + w.nl]))
+    if draw(st.booleans()):
+        text = text.rstrip("\r\n")
+    try:
+        loaded = YAML(typ="safe").load(text)
+    except Exception:
+        loaded = None
+    assume(loaded == value)
+    return text, value
+
+
+def mappings(value, prefix=()):
+    if isinstance(value, dict):
+        yield prefix, value
+        for k, v in value.items():
+            yield from mappings(v, prefix + (k,))
+
+
+@SETTINGS
+@given(st.data())
+def test_set_new_entry_then_delete_gives_back_the_bytes(data):
+    text, value = data.draw(documents())
+    parent_path, parent = data.draw(st.sampled_from(list(mappings(value))))
+    key = data.draw(names)
+    assume(key not in parent)
+    new = data.draw(st.one_of(values, st.fixed_dictionaries({"type": st.just("stdio"), "cmd": names,
+                                                             "args": st.lists(names, max_size=2)})))
+    as_list = data.draw(st.booleans())
+    path = parent_path + ((key, Item("name", "docs")) if as_list else (key,))
+    if as_list:
+        new = {"name": "docs", "value": new}
+    doc = YamlDocument(text)
+    doc.set(path, new)
+    changed = doc.dump()
+    assert doc.get(path) == new
+    expected = copy.deepcopy(value)
+    holder = expected
+    for k in parent_path:
+        holder = holder[k]
+    holder[key] = [new] if as_list else new
+    assert YAML(typ="safe").load(changed) == expected
+    assert changed.startswith(text.split("\n", 1)[0])
+    again = YamlDocument(changed)
+    again.delete(parent_path + (key,))
+    assert again.dump() == text
