@@ -7,6 +7,7 @@ import sys
 import typer
 
 from aistack import __version__
+from aistack.commands import setup as _setup
 
 
 app = typer.Typer(
@@ -36,7 +37,22 @@ def _root(
     DEBUG["on"] = debug
 
 
+_setup.register(app)
 
+
+
+
+# Options whose value may be left out: `--project` alone means the current directory.
+OPTIONAL_VALUES = {"--project": "."}
+
+
+def _fill_optional_values(argv: list[str]) -> list[str]:
+    out = []
+    for i, arg in enumerate(argv):
+        out.append(arg)
+        if arg in OPTIONAL_VALUES and (i + 1 == len(argv) or argv[i + 1].startswith("-")):
+            out.append(OPTIONAL_VALUES[arg])
+    return out
 
 
 def run(argv: list[str]) -> int:
@@ -48,7 +64,7 @@ def run(argv: list[str]) -> int:
     from aistack.errors import AistackError, ExitCode, render
 
     try:
-        result = app(args=argv, prog_name="aistack", standalone_mode=False)
+        result = app(args=_fill_optional_values(argv), prog_name="aistack", standalone_mode=False)
         return int(result or 0)
     except AistackError as e:
         sys.stderr.write(render(e) + "\n")

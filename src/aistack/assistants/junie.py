@@ -1,0 +1,32 @@
+"""JetBrains Junie: ~/.junie/mcp/mcp.json, stdio servers only: remote servers go through `aistack mcp-bridge`."""
+
+from __future__ import annotations
+
+from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.common import add_servers, mcp_entry
+from aistack.paths import Env
+from aistack.profile import Profile
+
+NAME = "junie"
+TITLE = "JetBrains Junie"
+SERVERS = {"mcp": ("mcpServers",)}
+PROJECT = {"mcp": ".junie/mcp/mcp.json"}  # repo-level files, relative to the project root
+DELIVERY = "bridge"
+GATEWAY = "none"
+
+
+def files(env: Env) -> dict[str, ConfigFile]:
+    return {"mcp": ConfigFile("mcp", env.under_home(".junie", "mcp", "mcp.json"), "json")}
+
+
+def detect(env: Env) -> bool:
+    return env.exists(env.under_home(".junie"))
+
+
+def plan(profile: Profile, ctx: Context) -> Plan:
+    p = Plan()
+    add_servers(p, profile, ctx, "mcp", SERVERS["mcp"],
+                lambda s: mcp_entry(s, profile, ctx, ref=None, gui=True, remote=False))
+    if profile.gateway:
+        p.manual.append("Junie has no documented setting for a custom model gateway.")
+    return p
