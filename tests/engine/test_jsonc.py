@@ -313,3 +313,11 @@ def test_to_standard_json_leaves_json_with_the_same_positions():
     assert json.loads(standard) == {"a": 1, "b": [2]}
     assert standard.count("\n") == text.count("\n") and len(standard) == len(text)
     assert to_standard_json('{"a": "// not /* a comment", }') == '{"a": "// not /* a comment"  }'
+
+
+def test_has_answers_without_building_values():
+    doc = JsoncDocument('{"a": {"b": null}, "l": [{"name": "x"}], "s": "t"}')
+    assert doc.has(()) and doc.has(("a",)) and doc.has(("a", "b"))
+    assert doc.has(("l", Item("name", "x")))
+    assert not doc.has(("l", Item("name", "y"))) and not doc.has(("s", "t")) and not doc.has(("z",))
+    assert JsoncDocument("").has(()) and not JsoncDocument("").has(("a",))

@@ -234,3 +234,10 @@ def test_why_not_tomlkits_own_editing():
     doc["s"] = {"k": 1}
     assert "\n[s]\nk = 1\n" in doc.as_string().replace("\r\n", "")
     assert "\n" not in roundtrip(crlf, ("s",), {"k": 1}).replace("\r\n", "")
+
+
+def test_has():
+    doc = TomlDocument(CODEX)
+    assert doc.has(()) and doc.has(("mcp_servers",)) and doc.has(("mcp_servers", "mine", "args"))
+    assert not doc.has(("mcp_servers", "docs")) and not doc.has(("model", "x"))
+    assert TomlDocument("").has(()) and not TomlDocument("").has(("a",))

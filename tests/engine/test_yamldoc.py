@@ -190,3 +190,11 @@ def test_parse_errors_carry_line_and_column(text, message, line, column):
     with pytest.raises(ParseError) as info:
         parse("yaml", text)
     assert (info.value.message, info.value.line, info.value.column) == (message, line, column)
+
+
+def test_has():
+    doc = YamlDocument(CONTINUE)
+    assert doc.has(()) and doc.has(("mcpServers", Item("name", "mine"), "args"))
+    assert not doc.has(("mcpServers", Item("name", "docs"))) and not doc.has(("name", "x"))
+    assert YamlDocument("").has(()) and not YamlDocument("").has(("a",))
+    assert YamlDocument("a: ~\n").has(("a",))
