@@ -21,7 +21,8 @@ SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 text_chars = st.characters(codec="utf-8", exclude_categories=["Cs"])
 keys = st.one_of(st.from_regex(r"[A-Za-z0-9_-]{1,6}", fullmatch=True), st.text(text_chars, max_size=6))
 scalars = st.one_of(st.booleans(), st.integers(-10**15, 10**15),
-                    st.floats(allow_nan=False, allow_infinity=False, width=32), st.text(text_chars, max_size=8))
+                    st.floats(allow_nan=False, allow_infinity=False, width=32), st.text(text_chars, max_size=8),
+                    st.lists(st.sampled_from(["a", "\n", "[x]", "# no", '"', "\\"]), max_size=6).map("".join))
 values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
                                                        st.dictionaries(keys, inner, max_size=3)), max_leaves=6)
 
@@ -48,8 +49,14 @@ class Writer:
         if isinstance(value, (int, float)):
             return repr(value)
         if isinstance(value, str):
-            if "'" not in value and not re.search(r"[\x00-\x1f\x7f]", value) and self.draw(st.booleans()):
+            plain = not re.search(r"[\x00-\x1f\x7f]", value.replace("\n", ""))
+            style = self.draw(st.sampled_from(["basic", "literal", "multi", "multi-literal"]))
+            if style == "literal" and "'" not in value and "\n" not in value and plain:
                 return "'" + value + "'"
+            if style == "multi-literal" and "'" not in value and plain:
+                return "'''" + self.nl + value + "'''"
+            if style == "multi":
+                return '"""' + self.nl + basic(value)[1:-1].replace("\\n", self.nl) + '"""'
             return basic(value)
         if isinstance(value, list):
             if value and self.draw(st.booleans()):  # multi-line, with comments and a trailing comma
@@ -82,6 +89,9 @@ def documents(draw):
         header = (first,) if second is None else (first, second)
         text += w.filler() + "[" + ".".join(w.key(k) for k in header) + "]" + w.comment() + w.nl
         text += w.kvs(draw(st.dictionaries(keys, values, max_size=3)))
+    for _ in range(draw(st.integers(0, 2))):  # an array of tables, which setting elsewhere must not disturb
+        text += w.filler() + "[[servers]]" + w.comment() + w.nl
+        text += w.kvs(draw(st.dictionaries(keys, values, max_size=2)))
     text += w.filler()
     if draw(st.booleans()):
         text = text.rstrip("\r\n")
@@ -139,7 +149,8 @@ def test_set_new_path_then_delete_gives_back_the_bytes(data):
         target = target[k]
     target[key] = server
     assert tomllib.loads(changed) == expected
-    assert not ("\r\n" in text) or "\n" not in changed.replace("\r\n", "")
+    if "\r\n" in text and not _inside_inline_value(text, parent):  # no bare LF added to a CRLF file
+        assert changed.replace("\r\n", "").count("\n") == text.replace("\r\n", "").count("\n")
 
     again = TomlDocument(changed)
     again.delete(path)
@@ -160,7 +171,8 @@ def _inside_inline_value(text: str, parent) -> bool:
 @given(st.data())
 def test_set_existing_key_replaces_whole(data):
     text, before = data.draw(documents())
-    paths = [p + (k,) for p in tables(before) for k in _at(before, p)]
+    # The generated [[servers]] array of tables is read-only (a documented limit).
+    paths = [p + (k,) for p in tables(before) for k in _at(before, p) if p + (k,) != ("servers",)]
     assume(paths)
     path = data.draw(st.sampled_from(paths))
     new = data.draw(values)

@@ -143,6 +143,8 @@ def test_values_written_inline_in_the_users_file_are_edited_there():
     assert doc.dump() == 'mcp_servers = {docs = {url = "v"}, git = {command = "uvx"}}\n'
     doc.delete(("mcp_servers", "git"))
     assert doc.get(("mcp_servers",)) == {"docs": {"url": "v"}}
+    doc.set(("mcp_servers", "docs", "env", "K"), "v")
+    assert doc.dump() == 'mcp_servers = {docs = {url = "v", env = {K = "v"}}}\n'
 
 
 def test_dotted_keys_count_as_their_tables():

@@ -180,7 +180,7 @@ class TomlDocument:
         whole = _walk(self._data, stmt.key)
         target = whole
         for key in path[len(stmt.key):-1]:
-            target = target[key]
+            target = target.setdefault(key, {})
         if value is MISSING:
             target.pop(path[-1], None)
         else:
