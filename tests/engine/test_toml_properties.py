@@ -177,7 +177,13 @@ def test_set_existing_key_replaces_whole(data):
     path = data.draw(st.sampled_from(paths))
     new = data.draw(values)
     doc = TomlDocument(text)
-    doc.set(path, new)
+    try:
+        doc.set(path, new)
+    except PathError:
+        # A table turned into a scalar under a parent with no header of its own: refused, nothing changed.
+        assert isinstance(_at(before, path), dict) and not isinstance(new, dict)
+        assert doc.dump() == text
+        return
     assert doc.get(path) == new
     expected = copy.deepcopy(before)
     _at(expected, path[:-1])[path[-1]] = new

@@ -188,6 +188,13 @@ def test_what_toml_cannot_hold_is_refused_before_any_change():
     with pytest.raises(PathError, match="no \\[mcp_servers\\] table"):
         doc.set(("mcp_servers", "flag"), True)
     assert doc.dump() == CODEX
+    text = "[a.b]\nx = 1\n\n[a.c]\n"
+    doc = TomlDocument(text)
+    with pytest.raises(PathError, match="a has no \\[a\\] table"):
+        doc.set(("a", "b"), "now a string")
+    assert doc.dump() == text
+    with pytest.raises(PathError, match='"my key" is not a table'):
+        TomlDocument('"my key" = 1').set(("my key", "x"), 1)
 
 
 def test_get_returns_plain_values():

@@ -173,8 +173,10 @@ class TomlDocument:
                     text = _cut_lines(text, start, stop, blank, False)
             self._reload(text)
             return
-        self.delete(path)
-        self.set(path, value)
+        trial = TomlDocument(self._text)  # a refused set must leave this document as it was
+        trial.delete(path)
+        trial.set(path, value)
+        self._reload(trial.dump())
 
     def _set_inline(self, stmt: Stmt, path: Path, value: Any) -> None:
         whole = _walk(self._data, stmt.key)
@@ -236,7 +238,7 @@ def _under(key: tuple[str, ...], path: Path) -> bool:
 
 
 def _show(path: Path) -> str:
-    return ".".join(str(k) for k in path) or "the top level"
+    return ".".join(render_key(k) if isinstance(k, str) else str(k) for k in path) or "the top level"
 
 
 def _check_item_free(path: Path) -> None:

@@ -178,6 +178,7 @@ class YamlDocument:
             if plain(loaded) == want:
                 self._text, self._data = text, loaded
                 return
+        self._data = self._load(self._text)  # the edit did not happen
         raise RuntimeError("internal error: the YAML edit could not be rendered faithfully")
 
 
