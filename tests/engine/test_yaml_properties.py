@@ -5,7 +5,6 @@ back the bytes."""
 from __future__ import annotations
 
 import copy
-import json
 
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
@@ -25,6 +24,15 @@ values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, min_size=
                       max_leaves=6)
 
 
+def _escape(c: str) -> str:
+    """A character in a YAML double-quoted scalar: raw C0/C1 controls are not allowed, astral ones use \\U."""
+    if c in '"\\':
+        return "\\" + c
+    if c.isprintable():
+        return c
+    return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}"
+
+
 class Writer:
     def __init__(self, draw):
         self.draw = draw
@@ -40,14 +48,19 @@ class Writer:
             return "true" if value else "false"
         if isinstance(value, int):
             return str(value)
-        return json.dumps(value, ensure_ascii=False)
+        if value.isidentifier() and value not in ("true", "false", "null", "yes", "no", "on", "off", "y", "n"):
+            return self.draw(st.sampled_from([value, "'" + value + "'", '"' + value + '"']))
+        return '"' + "".join(_escape(c) for c in value) + '"'
 
     def block(self, value: dict | list, col: int) -> str:
         out = []
         if isinstance(value, dict):
             for k, v in value.items():
-                if self.draw(st.integers(0, 4)) == 0:
+                extra = self.draw(st.integers(0, 6))
+                if extra == 0:
                     out.append(" " * col + "# about " + k + self.nl)
+                elif extra == 1:
+                    out.append(self.nl)
                 out.append(" " * col + k + ":" + self.after(v, col))
         else:
             for v in value:
@@ -70,8 +83,12 @@ class Writer:
 
 
 @st.composite
-def documents(draw):
+def documents(draw, with_list: bool = False):
     value = draw(st.dictionaries(names, values, min_size=1, max_size=4))
+    if with_list:  # Continue's shape: a list of mappings with a name
+        servers = draw(st.lists(st.fixed_dictionaries({"name": names}, optional={"command": names, "args": st.lists(
+            names, min_size=1, max_size=2)}), min_size=1, max_size=3, unique_by=lambda e: e["name"]))
+        value[draw(names)] = servers
     w = Writer(draw)
     text = draw(st.sampled_from(["", "# config" + w.nl])) + w.block(value, 0)
     text += draw(st.sampled_from(["", w.nl, "# end" + w.nl]))
@@ -83,6 +100,14 @@ def documents(draw):
         loaded = None
     assume(loaded == value)
     return text, value
+
+
+def lists_of_mappings(value, prefix=()):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from lists_of_mappings(v, prefix + (k,))
+    elif isinstance(value, list) and value and all(isinstance(e, dict) for e in value):
+        yield prefix, value
 
 
 def mappings(value, prefix=()):
@@ -118,4 +143,29 @@ def test_set_new_entry_then_delete_gives_back_the_bytes(data):
     assert changed.startswith(text.split("\n", 1)[0])
     again = YamlDocument(changed)
     again.delete(parent_path + (key,))
+    assert again.dump() == text
+
+
+@SETTINGS
+@given(st.data())
+def test_append_to_an_existing_list_by_name_then_delete(data):
+    text, value = data.draw(documents(with_list=True))
+    lists = list(lists_of_mappings(value))
+    assume(lists)
+    list_path, items = data.draw(st.sampled_from(lists))
+    name = data.draw(names)
+    assume(not any(e.get("name") == name for e in items))
+    new = {"name": name, "command": data.draw(names), "args": data.draw(st.lists(names, max_size=2))}
+    path = list_path + (Item("name", name),)
+    doc = YamlDocument(text)
+    doc.set(path, new)
+    changed = doc.dump()
+    expected = copy.deepcopy(value)
+    holder = expected
+    for k in list_path:
+        holder = holder[k]
+    holder.append(new)
+    assert YAML(typ="safe").load(changed) == expected
+    again = YamlDocument(changed)
+    again.delete(path)
     assert again.dump() == text
