@@ -36,6 +36,10 @@ def _root(
     DEBUG["on"] = debug
 
 
+from aistack.commands import usage as _usage  # noqa: E402
+
+_usage.register(app)
+
 
 
 

@@ -1,0 +1,180 @@
+"""Cloudflare AI Gateway: the logs API, one row per request, filtered to the engineer's metadata value.
+
+`GET {usage_url}/accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs`, V4 page pagination
+(`result` + `result_info`), ordered by `created_at` ascending over a fixed [start, end) window so
+logs written during the fetch land after `end` and cannot shift pages. Usually the company proxy
+serves this path and scopes it to the caller; with `metadata_key` set, aistack also asks Cloudflare
+to filter and then checks every row's metadata itself, so a server that ignores the filter cannot
+put someone else's usage in the report.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from aistack.errors import AistackError
+from aistack.usage.backend import Context, LocalDay, Options, join
+from aistack.usage.model import Fetched, new_bucket
+from aistack.usage.periods import Period
+
+MAX_PER_PAGE = 50
+
+
+def check_options(options: dict[str, Any], source: str) -> dict[str, Any]:
+    o = Options(options, source, "cloudflare", {"account_id", "gateway_id", "metadata_key", "metadata_claim",
+                                                 "per_page"})
+    return {
+        "account_id": o.string("account_id", required=True),
+        "gateway_id": o.string("gateway_id", required=True),
+        "metadata_key": o.string("metadata_key"),
+        "metadata_claim": o.string("metadata_claim", "sub"),
+        "per_page": o.integer("per_page", MAX_PER_PAGE, 1, MAX_PER_PAGE),
+    }
+
+
+def _instant(value) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _me(ctx: Context) -> str | None:
+    key = ctx.options["metadata_key"]
+    if not key:
+        return None
+    claim = ctx.options["metadata_claim"]
+    value = ctx.claims.get(claim)
+    if not isinstance(value, (str, int)) or isinstance(value, bool) or value == "":
+        raise AistackError(
+            f"org profile {ctx.source}: `gateway.usage_options.metadata_key` is {key!r}, but your token has no"
+            f" `{claim}` claim to filter on (`gateway.usage_options.metadata_claim`).",
+            hint="Ask your platform team: the filter needs a claim that names you in the gateway's metadata.")
+    return str(value)
+
+
+def params(ctx: Context, period: Period, page: int, me: str | None) -> list[tuple[str, str]]:
+    out = [("page", str(page)), ("per_page", str(ctx.options["per_page"])),
+           ("order_by", "created_at"), ("order_by_direction", "asc"),
+           ("start_date", _instant(period.start_utc())), ("end_date", _instant(period.end_utc()))]
+    if me is not None:
+        # The query encoding of `filters` is not documented; this is the SDKs' bracket form.
+        # Rows are checked again client-side (see `feed`), so a differing encoding cannot inflate.
+        out += [("filters[0][key]", "metadata.value"), ("filters[0][operator]", "eq"), ("filters[0][value][0]", me)]
+    return out
+
+
+def feed(items: list, fetched: Fetched, day_of: LocalDay, me: str | None, seen: set, now_seen: set) -> None:
+    """Aggregate one page of log rows. The hottest loop of the command: keep it flat."""
+    buckets = fetched.buckets
+    get_bucket = buckets.get
+    cached_day = day_of.cache.get
+    slow = day_of.slow
+    needle = None if me is None else json.dumps(me)[1:-1]
+    outside = foreign = dupes = bad = 0
+    for it in items:
+        ts = it.get("created_at")
+        day = cached_day(ts[:16]) if ts.__class__ is str and ts.endswith("Z") else None
+        if day is None:
+            day = slow(ts)
+            if day is None:
+                bad += 1
+                continue
+        if not day:
+            outside += 1
+            continue
+        if needle is not None:
+            meta = it.get("metadata")
+            if meta.__class__ is dict:
+                meta = json.dumps(meta)
+            if not meta or needle not in meta:
+                foreign += 1
+                continue
+        rid = it.get("id")
+        if rid is not None:
+            if rid in seen or rid in now_seen:
+                dupes += 1
+                continue
+            now_seen.add(rid)
+        key = (day, it.get("model") or "unknown")
+        b = get_bucket(key)
+        if b is None:
+            b = buckets[key] = new_bucket()
+        b[0] += it.get("tokens_in") or 0
+        b[1] += it.get("tokens_out") or 0
+        b[4] += 1
+        cost = it.get("cost")
+        if cost is None:
+            b[6] += 1
+        else:
+            b[5] += cost
+    fetched.rows += len(items) - bad - outside - foreign - dupes
+    fetched.outside += outside
+    if bad:
+        fetched.warn_partial(f"{bad} log row(s) without a readable `created_at` were left out.")
+    if foreign:
+        fetched.notes.append(f"{foreign} log row(s) that do not carry your `{me}` metadata were left out"
+                             " (the gateway did not apply the filter).")
+    if dupes:
+        fetched.notes.append(f"{dupes} log row(s) seen on two pages were counted once.")
+
+
+def _page(body: Any, url: str) -> tuple[list, dict]:
+    if not isinstance(body, dict) or not isinstance(body.get("result"), list):
+        raise AistackError(f"{url} did not answer with Cloudflare's `result` list; is `gateway.usage_url` right?")
+    if body.get("success") is False:
+        raise AistackError(f"{url} reported failure: {body.get('errors')!r}.")
+    info = body.get("result_info") if isinstance(body.get("result_info"), dict) else {}
+    return body["result"], info
+
+
+def fetch(ctx: Context, period: Period) -> Fetched:
+    o = ctx.options
+    url = join(ctx.base_url, f"accounts/{o['account_id']}/ai-gateway/gateways/{o['gateway_id']}/logs")
+    me = _me(ctx)
+    fetched = Fetched(has_cache_tokens=False)
+    day_of = LocalDay(period)
+
+    def get(page: int) -> tuple[list, dict]:
+        return _page(ctx.http.get_json(url, params(ctx, period, page, me)), url)
+
+    first, info = get(1)
+    per_page = o["per_page"]
+    total_count = info.get("total_count")
+    total_pages = info.get("total_pages")
+    if not isinstance(total_pages, int) and isinstance(total_count, int):
+        total_pages = math.ceil(total_count / per_page) if per_page else 1
+    prev: set = set()
+    current: set = set()
+    feed(first, fetched, day_of, me, prev, current)
+    fetched.pages = 1
+    seen_rows = len(first)
+    if isinstance(total_pages, int):
+        # Pages 2..N concurrently; consumed in order so duplicates are only ever looked for on the previous page.
+        for n, result in ctx.http.pages(get, range(2, total_pages + 1)):
+            if isinstance(result, AistackError):
+                if result.exit_code != 1:
+                    raise result
+                fetched.warn_partial(f"page {n} of {total_pages} could not be fetched ({result.message}); its rows"
+                                     " are missing from the report.")
+                prev, current = current, set()
+                continue
+            items, _ = result
+            prev, current = current, set()
+            feed(items, fetched, day_of, me, prev, current)
+            fetched.pages += 1
+            seen_rows += len(items)
+    else:  # no counts from the server: walk pages one by one until a short page
+        items, n = first, 1
+        while len(items) >= per_page and items:
+            n += 1
+            items, _ = get(n)
+            prev, current = current, set()
+            feed(items, fetched, day_of, me, prev, current)
+            fetched.pages += 1
+            seen_rows += len(items)
+    if isinstance(total_count, int) and seen_rows != total_count and not fetched.partial:
+        fetched.warn_partial(f"the gateway announced {total_count} log rows but served {seen_rows}; logs may have"
+                             " been deleted or added while they were read.")
+    if fetched.outside:
+        fetched.notes.append(f"{fetched.outside} log row(s) outside {period.label()} were left out.")
+    return fetched
