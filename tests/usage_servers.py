@@ -88,7 +88,7 @@ class Loopback:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
@@ -217,7 +217,7 @@ def openrouter_app(key: dict, activity: list[dict] | None) -> Callable[[Seen], R
 # ---- aistack usage API (docs/usage-api.openapi.yaml) -------------------------------------------------
 
 def aistack_app(rows: list[dict], budget: dict | None, served_tz: str | None = None,
-                check: Callable[[Seen, Reply], None] | None = None) -> Callable[[Seen], Reply]:
+                check: Callable[[Seen, Reply], None] | None = None, prefix: str = "") -> Callable[[Seen], Reply]:
     ordered = sorted(rows, key=lambda r: (r["date"], r["model"]))
 
     def app(seen: Seen) -> Reply:
@@ -227,11 +227,12 @@ def aistack_app(rows: list[dict], budget: dict | None, served_tz: str | None = N
         return reply
 
     def _aistack(seen: Seen) -> Reply:
-        if seen.path == "/v1/usage/budget":
+        path = seen.path.removeprefix(prefix)
+        if path == "/v1/usage/budget":
             if budget is None:
                 return Reply(404, {"error": {"message": "no budget for this engineer"}})
             return Reply(200, budget)
-        if seen.path == "/v1/usage/daily":
+        if path == "/v1/usage/daily":
             start, end = seen.one("start"), seen.one("end")
             if not start or not end:
                 return Reply(400, {"error": {"message": "start and end are required"}})

@@ -34,12 +34,14 @@ class Usage:
 
     @property
     def cost(self) -> float | None:
-        """The gateway's cost, None (shown as n/a) when the gateway gave none: never a made-up $0."""
-        return self.known_cost if self.priced else None
+        """The gateway's cost; None (shown as n/a) when it priced none of the requests: never a made-up $0."""
+        if self.priced or not self.unpriced_requests:
+            return self.known_cost
+        return None
 
     @property
     def cost_complete(self) -> bool:
-        return self.priced and self.unpriced_requests == 0
+        return self.unpriced_requests == 0
 
     def add_bucket(self, b: list) -> None:
         self.input_tokens += b[INPUT]
