@@ -158,9 +158,10 @@ def budget_line(result: Result, look: Look, now: datetime) -> tuple[str, str] | 
     elif b.spend is not None:
         parts.append(f"budget: {fmt.money(b.spend)} spent, no limit")
     if b.period:
-        parts.append(f"period {b.period}")
+        parts.append(f"per {b.period}")
     if b.resets_at is not None:
-        parts.append(f"resets in {fmt.countdown(b.resets_at, now)} ({b.resets_at.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC)")
+        when = "" if look.compact else f" ({b.resets_at.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC)"
+        parts.append(f"resets in {fmt.countdown(b.resets_at, now)}{when}")
     return " · ".join(parts), style
 
 
@@ -188,7 +189,7 @@ def render(console: Any, result: Result, summary: Summary, look: Look, org: str 
 
 def cost_legend(summary: Summary) -> str | None:
     """Explain n/a and ≥ whenever they appear, so neither is read as a number."""
-    usages = [u for _, u in summary.models]
+    usages = [u for _, u in summary.models] + [line.usage for line in summary.lines] + [summary.totals]
     parts = []
     if any(u.cost is None for u in usages):
         parts.append("n/a = the gateway reported no cost for that model")
