@@ -28,14 +28,16 @@ def make_console(out: TextIO, width: int | None = None):
 
 
 def run(*, org: str | None, since: str | None, until: str | None, by: str, breakdown: bool, tz: str | None,
-        as_json: bool, as_csv: bool, no_cost: bool, refresh: bool, out: TextIO = sys.stdout,
-        err: TextIO = sys.stderr, http_config=None) -> int:
+        as_json: bool, as_csv: bool, no_cost: bool, refresh: bool, out: TextIO | None = None,
+        err: TextIO | None = None, http_config=None) -> int:
     from aistack import profile as profiles
     from aistack.paths import Env
     from aistack.usage import export, periods, report, service
     from aistack.usage.summary import summarise
     from aistack.usage.token import engineer_token
 
+    out = out or sys.stdout
+    err = err or sys.stderr
     if as_json and as_csv:
         raise UsageError("--json and --csv cannot be used together.", hint="Pick one output format.")
     if by not in GROUPS:
