@@ -141,8 +141,10 @@ def parse_instant(value: Any) -> datetime | None:
 class LocalDay:
     """UTC timestamp string -> the chosen timezone's day (ISO), or "" when outside the period.
 
-    Cached per UTC minute (every zone offset is a whole number of minutes), which keeps the
-    per-row cost of timezone conversion at one slice and one dict lookup.
+    Cached per UTC day, hour or minute prefix of the timestamp, the coarsest that no local midnight
+    in the period falls inside (every zone offset is a whole number of minutes), which keeps the
+    per-row cost of timezone conversion at one slice and one dict lookup. A cache miss on a
+    `...Z` timestamp is a bisection over the period's local midnights (as UTC strings), not a parse.
     """
 
     def __init__(self, period: Period):
@@ -150,15 +152,30 @@ class LocalDay:
         self.first = period.since.isoformat()
         self.last = period.until.isoformat()
         self.cache: dict[str, str] = {}
+        days = list(period.each_day())
+        self.days = [d.isoformat() for d in days]
+        instants = [datetime.combine(d, datetime.min.time(), period.tz).astimezone(timezone.utc) for d in days]
+        instants.append(period.end_utc())
+        self.edges = [e.strftime("%Y-%m-%dT%H:%M") for e in instants]
+        if all(e.hour == 0 and e.minute == 0 for e in instants):
+            self.key_len = 10  # "YYYY-MM-DD"
+        elif all(e.minute == 0 for e in instants):
+            self.key_len = 13  # "YYYY-MM-DDTHH"
+        else:
+            self.key_len = 16  # "YYYY-MM-DDTHH:MM"
 
     def slow(self, ts: Any) -> str | None:
-        """Parse fully; None for an unparsable timestamp."""
+        """Not in the cache: bisect for `YYYY-MM-DDTHH:MM...Z`, else parse fully; None when unparsable."""
+        from bisect import bisect_right
+
+        if (isinstance(ts, str) and len(ts) >= 17 and ts[-1] == "Z" and ts[10] == "T" and ts[13] == ":"
+                and ts[4] == "-" and ts[:4].isdigit()):
+            i = bisect_right(self.edges, ts[:16]) - 1
+            day = self.days[i] if 0 <= i < len(self.days) else ""
+            self.cache[ts[:self.key_len]] = day
+            return day
         when = parse_instant(ts)
         if when is None:
             return None
         day = when.astimezone(self.period.tz).date().isoformat()
-        if not self.first <= day <= self.last:
-            day = ""
-        if ts.endswith("Z") and len(ts) >= 16:  # only "Z" strings are looked up by prefix
-            self.cache[ts[:16]] = day
-        return day
+        return day if self.first <= day <= self.last else ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from operator import itemgetter
 from typing import Any
 
 from aistack.errors import AistackError
@@ -20,6 +21,14 @@ from aistack.usage.model import Fetched, new_bucket
 from aistack.usage.periods import Period
 
 MAX_PER_PAGE = 50
+FIELD_NAMES = ("created_at", "id", "model", "tokens_in", "tokens_out", "cost", "metadata")
+FIELDS = itemgetter(*FIELD_NAMES)
+
+
+def _fields(item: Any) -> tuple:
+    """A row missing some fields: the missing ones are None."""
+    get = item.get if isinstance(item, dict) else {}.get
+    return tuple(get(name) for name in FIELD_NAMES)
 
 
 def check_options(options: dict[str, Any], source: str) -> dict[str, Any]:
@@ -69,11 +78,15 @@ def feed(items: list, fetched: Fetched, day_of: LocalDay, me: str | None, seen: 
     get_bucket = buckets.get
     cached_day = day_of.cache.get
     slow = day_of.slow
+    klen = day_of.key_len
     needle = None if me is None else json.dumps(me)[1:-1]
     outside = foreign = dupes = bad = 0
-    for it in items:
-        ts = it.get("created_at")
-        day = cached_day(ts[:16]) if ts.__class__ is str and ts.endswith("Z") else None
+    try:  # every field is present in Cloudflare's rows: pick them out in C, 50 rows at a time
+        rows = list(map(FIELDS, items))
+    except (KeyError, TypeError):
+        rows = [_fields(it) for it in items]
+    for ts, rid, model, tin, tout, cost, meta in rows:
+        day = cached_day(ts[:klen]) if ts.__class__ is str and ts[-1:] == "Z" else None
         if day is None:
             day = slow(ts)
             if day is None:
@@ -83,26 +96,25 @@ def feed(items: list, fetched: Fetched, day_of: LocalDay, me: str | None, seen: 
             outside += 1
             continue
         if needle is not None:
-            meta = it.get("metadata")
             if meta.__class__ is dict:
                 meta = json.dumps(meta)
             if not meta or needle not in meta:
                 foreign += 1
                 continue
-        rid = it.get("id")
         if rid is not None:
             if rid in seen or rid in now_seen:
                 dupes += 1
                 continue
             now_seen.add(rid)
-        key = (day, it.get("model") or "unknown")
+        key = (day, model or "unknown")
         b = get_bucket(key)
         if b is None:
             b = buckets[key] = new_bucket()
-        b[0] += it.get("tokens_in") or 0
-        b[1] += it.get("tokens_out") or 0
+        if tin:
+            b[0] += tin
+        if tout:
+            b[1] += tout
         b[4] += 1
-        cost = it.get("cost")
         if cost is None:
             b[6] += 1
         else:
