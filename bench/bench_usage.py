@@ -103,13 +103,13 @@ CF = {"account_id": "acct", "gateway_id": "gw"}
 def fetch_rate(kind, n_rows, options, tz):
     proc, url = start_server(n_rows)
     try:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         f = run_backend(kind, url, "2026-01-01", "2026-12-31", tz, options)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         proc.stdin.close()
         proc.wait()
-    return f, elapsed
+    return f, elapsed, cpu
 
 
 def peak_memory(kind, n_rows, options, tz) -> float:
@@ -161,12 +161,13 @@ def main() -> None:
     print(f"aggregation only, Cloudflare rows ({tz} days): {aggregation_rate(n, tz):,.0f} rows/s (goal >= 1,000,000)")
     print(f"aggregation only, Cloudflare rows (UTC days):    {aggregation_rate(n, 'UTC'):,.0f} rows/s")
 
-    f, t = fetch_rate("cloudflare", n, CF, tz)
+    f, t, cpu = fetch_rate("cloudflare", n, CF, tz)
     print(f"fetch + aggregation, Cloudflare: {f.rows:,} rows in {f.pages:,} pages of 50: {t:.2f} s,"
-          f" {f.rows / t:,.0f} rows/s, {f.pages / t:,.0f} pages/s")
-    f2, t2 = fetch_rate("litellm", 0, {"page_size": 1000}, "UTC")
+          f" {f.rows / t:,.0f} rows/s, {f.pages / t:,.0f} pages/s; aistack's own CPU {cpu:.2f} s"
+          f" ({100 * cpu / t:.0f}% of the wall time: the rest is the server)")
+    f2, t2, cpu2 = fetch_rate("litellm", 0, {"page_size": 1000}, "UTC")
     print(f"fetch + aggregation, LiteLLM: 365 days x 20 models = {f2.rows:,} rows in {f2.pages} pages: {t2:.2f} s,"
-          f" {f2.rows / t2:,.0f} rows/s")
+          f" {f2.rows / t2:,.0f} rows/s; aistack's own CPU {cpu2:.2f} s")
 
     m_small = peak_memory("cloudflare", small, CF, tz)
     m_big = peak_memory("cloudflare", n, CF, tz)

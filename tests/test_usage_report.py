@@ -68,7 +68,7 @@ def test_full_table_at_120_columns():
     total = next(line for line in text.splitlines() if line.startswith("|Total"))
     assert "245,000" in total and "1,300,000" in total and "124" in total and "≥$7.01" in total
     day = next(line for line in text.splitlines() if line.startswith("|2026-11-20"))
-    assert "claude-sonnet-4-5, in-h…" in day and "≥$4.25" in day  # Models gives way to the numbers
+    assert "| claude-sonnet-4-5 +1 |" in day and "≥$4.25" in day  # Models gives way to the numbers
     assert "Europe/Paris" in text and "By model" in text
     assert re.search(r"\|in-house-coder\s+\|\s+7 \|\s+5,700 \|\s+n/a \|\s+n/a\|", text)
     assert "$0.0052" in text  # below a cent: more decimals, never $0.00
@@ -84,7 +84,7 @@ def test_compact_table_at_80_columns():
     head = next(line for line in text.splitlines() if line.startswith("|Date"))
     assert [c.strip() for c in head.strip("|").split("|")] == ["Date", "Models", "Input", "Output", "Cost"]
     assert re.search(r"\|Total\s+\|\s+\|\s+245k \|\s+19\.7k \|\s+≥\$7\.01\|", text)
-    assert "claude-sonnet-4-5 +1" in text
+    assert "| claude-sonnet-4-5, in-house-coder |" in text  # room for both names here
 
 
 def test_narrow_table_wraps_dates_at_60_columns():
@@ -188,3 +188,13 @@ def test_days_without_usage_are_zero_in_the_trend():
     s = summarise(r.fetched.buckets, r.period)
     assert [d for d, u in s.daily if u.requests] == [date(2026, 11, 20), date(2026, 11, 22), date(2026, 11, 26)]
     assert len(s.daily) == 7
+
+
+def test_models_cell_lists_what_fits_and_counts_the_rest():
+    from aistack.usage.report import _models_cell
+
+    models = ["claude-sonnet-4-5", "gpt-5-mini", "o3"]
+    assert _models_cell(models, 40) == "claude-sonnet-4-5, gpt-5-mini, o3"
+    assert _models_cell(models, 32) == "claude-sonnet-4-5, gpt-5-mini +1"
+    assert _models_cell(models, 20) == "claude-sonnet-4-5 +2"
+    assert _models_cell(models, 12) == "claude-s… +2" and len(_models_cell(models, 12)) <= 12

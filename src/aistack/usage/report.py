@@ -41,10 +41,16 @@ def header(result: Result, org: str | None) -> list[str]:
             f"as of {when}{cached}; the last minute or two may not be counted yet"]
 
 
-def _models_cell(models: list[str], limit: int) -> str:
-    shown = models[:limit]
-    more = len(models) - len(shown)
-    return ", ".join(shown) + (f" +{more}" if more > 0 else "")
+def _models_cell(models: list[str], room: int) -> str:
+    """As many whole model names as fit in `room`, then "+N" for the rest."""
+    for n in range(len(models), 0, -1):
+        text = ", ".join(models[:n]) + (f" +{len(models) - n}" if n < len(models) else "")
+        if len(text) <= room:
+            return text
+    if not models:
+        return ""
+    suffix = f" +{len(models) - 1}" if len(models) > 1 else ""
+    return models[0][:max(1, room - len(suffix) - 1)] + "…" + suffix
 
 
 def main_table(summary: Summary, look: Look, has_cache: bool, partial: bool) -> tuple[Any, Look]:
@@ -61,7 +67,7 @@ def main_table(summary: Summary, look: Look, has_cache: bool, partial: bool) -> 
     if look.show_cost:
         heads.append("Cost")
 
-    def cells(label: str, u: Usage, models: str | None) -> list[str]:
+    def cells(label: str, u: Usage, models: Any) -> list[Any]:
         row = [label] + ([] if by_model else [models or ""]) + [short(u.input_tokens), short(u.output_tokens)]
         if not look.compact:
             row += [cache_cell(u.cache_write_tokens), cache_cell(u.cache_read_tokens), short(u.total_tokens),
@@ -75,27 +81,32 @@ def main_table(summary: Summary, look: Look, has_cache: bool, partial: bool) -> 
         label = line.label
         if look.width < 72 and summary.by == "day":
             label = f"{label[:4]}\n{label[5:]}"
-        rows.append((cells(label, line.usage, _models_cell(line.models, 1 if look.compact else 3)), None))
+        rows.append((cells(label, line.usage, line.models), None))
         if look.breakdown and not by_model:
             for model, u in line.breakdown:
                 rows.append((cells("", u, f"└─ {model}"), "dim"))
     footer = cells("Total", summary.totals, "")
     t = Table(box=box.ASCII if look.plain else box.SIMPLE_HEAVY, show_footer=True, pad_edge=False,
               caption="partial data: see the warnings on stderr" if partial else None)
-    widths = [max([len(head), len(footer[i])] + [max(map(len, r[i].split("\n"))) for r, _ in rows])
-              for i, head in enumerate(heads)]
     models_at = heads.index("Models") if "Models" in heads else None
+    widths = [0 if i == models_at else max([len(head), len(footer[i])] + [max(map(len, r[i].split("\n")))
+                                                                          for r, _ in rows])
+              for i, head in enumerate(heads)]
     if not look.compact:
         needed = sum(w for j, w in enumerate(widths) if j != models_at) + 3 * len(heads) + 1 + (8 if models_at else 0)
         if needed > look.width:
             return main_table(summary, replace(look, force_compact=True), has_cache, partial)
+    if models_at is not None:
+        # Every other column keeps its full width; Models lists what fits and counts the rest.
+        room = max(8, look.width - sum(widths) - 3 * len(heads) - 1)
+        for row, _ in rows:
+            if isinstance(row[models_at], list):
+                row[models_at] = _models_cell(row[models_at], room)
+        widths[models_at] = min(room, max([6] + [len(r[models_at]) for r, _ in rows]))
     for i, head in enumerate(heads):
         widest = widths[i]
-        if head == "Models":
-            # Every other column keeps its full width; Models gives way (ellipsis) when space runs out.
-            room = look.width - sum(w for j, w in enumerate(widths) if j != i) - 3 * len(heads) - 1
-            t.add_column(head, footer=footer[i], overflow="ellipsis", no_wrap=True,
-                         max_width=max(8, min(widest, room)))
+        if i == models_at:
+            t.add_column(head, footer=footer[i], overflow="ellipsis", no_wrap=True, max_width=widest)
         elif i == 0:
             t.add_column(head, footer=footer[i], no_wrap=True, min_width=widest)
         else:
