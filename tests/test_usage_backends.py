@@ -334,3 +334,30 @@ def test_partial_results_are_not_cached(tmp_path, serve):
     period = periods.resolve("7d", None, "UTC")
     collect(tmp_path, "openrouter", srv.url, period, cache_dir=tmp_path / "c")
     assert not collect(tmp_path, "openrouter", srv.url, period, cache_dir=tmp_path / "c").cached
+
+
+def test_token_goes_in_the_profiles_header(tmp_path, serve):
+    srv = serve(aistack_app(api_rows(1, date(2026, 11, 1)), None), header="x-aistack-token")
+    path = write_profile(tmp_path, "aistack", srv.url, token_header="x-aistack-token")
+    source = service.source_from(load(str(path)))
+    f = service.collect(source, periods.resolve("2026-11-01", "2026-11-01", "UTC"), TOKEN, http_config=FAST).fetched
+    assert summarise(f.buckets, periods.resolve("2026-11-01", "2026-11-01", "UTC")).totals.requests == 12
+    assert srv.seen[0].headers["x-aistack-token"] == TOKEN and "authorization" not in srv.seen[0].headers
+
+
+@pytest.mark.parametrize("kind,body,msg", [
+    ("litellm", [], "not an object"),
+    ("litellm", {"results": "nope", "metadata": {}}, "without a `results` list"),
+    ("cloudflare", {"success": True, "result": {"oops": 1}}, "did not answer with Cloudflare's `result` list"),
+    ("aistack", {"timezone": "UTC", "page": 1, "total_pages": 1}, "without a `data` list"),
+    ("openrouter", {"data": []}, "without a `data` object"),
+])
+def test_wrong_json_shapes_are_named(tmp_path, serve, kind, body, msg):
+    def app(seen):
+        if seen.path in ("/key/info", "/v1/usage/budget"):
+            return Reply(404, {})
+        return Reply(200, body)
+
+    srv = serve(app)
+    with pytest.raises(AistackError, match=msg):
+        collect(tmp_path, kind, srv.url, periods.resolve("7d", None, "UTC"), CF if kind == "cloudflare" else None)

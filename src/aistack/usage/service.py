@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from aistack.errors import AistackError
-from aistack.profile import USAGE_BACKENDS, Profile
+from aistack.profile import USAGE_BACKENDS, Gateway, Profile
 from aistack.usage import cache
 from aistack.usage.backend import Context, unverified_claims
 from aistack.usage.http import Http, HttpConfig
@@ -26,8 +26,7 @@ class Source:
     profile_source: str
 
     def header(self, token: str) -> dict[str, str]:
-        value = f"Bearer {token}" if self.token_header.lower() == "authorization" else token
-        return {self.token_header: value}
+        return {self.token_header: Gateway(url=self.base_url, token_header=self.token_header).token_value(token)}
 
 
 @dataclass
