@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 # Index of each counter in a bucket list; a plain list keeps the aggregation loop cheap.
 INPUT, OUTPUT, CACHE_READ, CACHE_WRITE, REQUESTS, COST, UNPRICED = range(7)
@@ -103,7 +103,3 @@ class Fetched:
     def warn_partial(self, note: str) -> None:
         self.partial = True
         self.notes.append(note)
-
-
-def day_key(d: date) -> str:
-    return d.isoformat()
