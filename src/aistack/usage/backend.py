@@ -141,41 +141,40 @@ def parse_instant(value: Any) -> datetime | None:
 class LocalDay:
     """UTC timestamp string -> the chosen timezone's day (ISO), or "" when outside the period.
 
-    Cached per UTC day, hour or minute prefix of the timestamp, the coarsest that no local midnight
-    in the period falls inside (every zone offset is a whole number of minutes), which keeps the
-    per-row cost of timezone conversion at one slice and one dict lookup. A cache miss on a
-    `...Z` timestamp is a bisection over the period's local midnights (as UTC strings), not a parse.
+    The period's local midnights are kept as UTC strings ("YYYY-MM-DDTHH:MM"), so for Cloudflare's
+    "...Z" timestamps the day is found by string comparison: `window()` bisects once and returns
+    the [lo, hi) range of its day, and rows that arrive in time order stay in that window with two
+    comparisons and no parsing (see `cloudflare.feed`). Other forms are parsed in full.
     """
 
     def __init__(self, period: Period):
         self.period = period
         self.first = period.since.isoformat()
         self.last = period.until.isoformat()
-        self.cache: dict[str, str] = {}
         days = list(period.each_day())
         self.days = [d.isoformat() for d in days]
         instants = [datetime.combine(d, datetime.min.time(), period.tz).astimezone(timezone.utc) for d in days]
         instants.append(period.end_utc())
         self.edges = [e.strftime("%Y-%m-%dT%H:%M") for e in instants]
-        if all(e.hour == 0 and e.minute == 0 for e in instants):
-            self.key_len = 10  # "YYYY-MM-DD"
-        elif all(e.minute == 0 for e in instants):
-            self.key_len = 13  # "YYYY-MM-DDTHH"
-        else:
-            self.key_len = 16  # "YYYY-MM-DDTHH:MM"
+        self.models: dict[str, dict[str, list]] = {}  # the Cloudflare loop's per-day bucket index
 
-    def slow(self, ts: Any) -> str | None:
-        """Not in the cache: bisect for `YYYY-MM-DDTHH:MM...Z`, else parse fully; None when unparsable."""
+    def window(self, ts: Any) -> tuple[str | None, str, str]:
+        """(day, lo, hi): every `...Z` timestamp string in [lo, hi) falls on `day` ("" = outside the period).
+
+        The window is empty ("", "") for a timestamp in another form; day is None when unparsable.
+        """
         from bisect import bisect_right
 
         if (isinstance(ts, str) and len(ts) >= 17 and ts[-1] == "Z" and ts[10] == "T" and ts[13] == ":"
                 and ts[4] == "-" and ts[:4].isdigit()):
             i = bisect_right(self.edges, ts[:16]) - 1
             day = self.days[i] if 0 <= i < len(self.days) else ""
-            self.cache[ts[:self.key_len]] = day
-            return day
+            return day, self.edges[i] if i >= 0 else "", self.edges[i + 1] if i + 1 < len(self.edges) else "~"
         when = parse_instant(ts)
         if when is None:
-            return None
+            return None, "", ""
         day = when.astimezone(self.period.tz).date().isoformat()
-        return day if self.first <= day <= self.last else ""
+        return (day if self.first <= day <= self.last else ""), "", ""
+
+    def day(self, ts: Any) -> str | None:
+        return self.window(ts)[0]

@@ -23,6 +23,7 @@ from aistack.usage.periods import Period
 MAX_PER_PAGE = 50
 FIELD_NAMES = ("created_at", "id", "model", "tokens_in", "tokens_out", "cost", "metadata")
 FIELDS = itemgetter(*FIELD_NAMES)
+ID = itemgetter(1)
 
 
 def _fields(item: Any) -> tuple:
@@ -72,26 +73,44 @@ def params(ctx: Context, period: Period, page: int, me: str | None) -> list[tupl
     return out
 
 
-def feed(items: list, fetched: Fetched, day_of: LocalDay, me: str | None, seen: set, now_seen: set) -> None:
-    """Aggregate one page of log rows. The hottest loop of the command: keep it flat."""
+class Boundary:
+    """The previous page's ids and last timestamp. Pages are in `created_at` order, so a row that shows
+    up twice (logs written or deleted while paging shift the pages) is at most as new as the previous
+    page's last row: only those rows are looked up, and memory stays one page."""
+
+    __slots__ = ("ids", "last")
+
+    def __init__(self, ids: set | frozenset = frozenset(), last: str = ""):
+        self.ids = ids
+        self.last = last
+
+
+def feed(items: list, fetched: Fetched, day_of: LocalDay, me: str | None, prev: Boundary) -> Boundary:
+    """Aggregate one page of log rows; return its Boundary for the next page. The hottest loop: keep it flat."""
     buckets = fetched.buckets
-    get_bucket = buckets.get
-    cached_day = day_of.cache.get
-    slow = day_of.slow
-    klen = day_of.key_len
+    by_day = day_of.models  # day -> {model: bucket}, the same lists as in fetched.buckets
+    window = day_of.window
+    lo = hi = ""  # the current day's [lo, hi) in UTC strings; rows come in time order
+    current: str | None = None
+    models: dict = {}
     needle = None if me is None else json.dumps(me)[1:-1]
     outside = foreign = dupes = bad = 0
     try:  # every field is present in Cloudflare's rows: pick them out in C, 50 rows at a time
         rows = list(map(FIELDS, items))
     except (KeyError, TypeError):
         rows = [_fields(it) for it in items]
+    prev_ids, prev_last = prev.ids, prev.last
     for ts, rid, model, tin, tout, cost, meta in rows:
-        day = cached_day(ts[:klen]) if ts.__class__ is str and ts[-1:] == "Z" else None
-        if day is None:
-            day = slow(ts)
+        # The 'T' and 'Z' checks keep other timestamp forms out of a window they only sort into.
+        if ts.__class__ is str and lo <= ts < hi and ts[-1] == "Z" and ts[10] == "T":
+            day = current
+        else:
+            day, lo, hi = window(ts)
+            current = day
             if day is None:
                 bad += 1
                 continue
+            models = by_day.get(day) or by_day.setdefault(day, {})
         if not day:
             outside += 1
             continue
@@ -101,15 +120,15 @@ def feed(items: list, fetched: Fetched, day_of: LocalDay, me: str | None, seen: 
             if not meta or needle not in meta:
                 foreign += 1
                 continue
-        if rid is not None:
-            if rid in seen or rid in now_seen:
-                dupes += 1
-                continue
-            now_seen.add(rid)
-        key = (day, model or "unknown")
-        b = get_bucket(key)
+        if ts <= prev_last and rid in prev_ids:
+            dupes += 1
+            continue
+        b = models.get(model)
         if b is None:
-            b = buckets[key] = new_bucket()
+            name = model or "unknown"
+            b = models.get(name)
+            if b is None:
+                b = models[name] = buckets[(day, name)] = new_bucket()
         if tin:
             b[0] += tin
         if tout:
@@ -128,6 +147,10 @@ def feed(items: list, fetched: Fetched, day_of: LocalDay, me: str | None, seen: 
                              " (the gateway did not apply the filter).")
     if dupes:
         fetched.notes.append(f"{dupes} log row(s) seen on two pages were counted once.")
+    last = rows[-1][0] if rows else ""
+    ids = set(map(ID, rows))
+    ids.discard(None)  # rows without an id are never taken for duplicates
+    return Boundary(ids, last if last.__class__ is str else "")
 
 
 def _page(body: Any, url: str) -> tuple[list, dict]:
@@ -155,24 +178,21 @@ def fetch(ctx: Context, period: Period) -> Fetched:
     total_pages = info.get("total_pages")
     if not isinstance(total_pages, int) and isinstance(total_count, int):
         total_pages = math.ceil(total_count / per_page) if per_page else 1
-    prev: set = set()
-    current: set = set()
-    feed(first, fetched, day_of, me, prev, current)
+    boundary = feed(first, fetched, day_of, me, Boundary())
     fetched.pages = 1
     seen_rows = len(first)
     if isinstance(total_pages, int):
-        # Pages 2..N concurrently; consumed in order so duplicates are only ever looked for on the previous page.
+        # Pages 2..N concurrently, consumed in page order (see Boundary).
         for n, result in ctx.http.pages(get, range(2, total_pages + 1)):
             if isinstance(result, AistackError):
                 if result.exit_code != 1:
                     raise result
                 fetched.warn_partial(f"page {n} of {total_pages} could not be fetched ({result.message}); its rows"
                                      " are missing from the report.")
-                prev, current = current, set()
+                boundary = Boundary()
                 continue
             items, _ = result
-            prev, current = current, set()
-            feed(items, fetched, day_of, me, prev, current)
+            boundary = feed(items, fetched, day_of, me, boundary)
             fetched.pages += 1
             seen_rows += len(items)
     else:  # no counts from the server: walk pages one by one until a short page
@@ -180,8 +200,7 @@ def fetch(ctx: Context, period: Period) -> Fetched:
         while len(items) >= per_page and items:
             n += 1
             items, _ = get(n)
-            prev, current = current, set()
-            feed(items, fetched, day_of, me, prev, current)
+            boundary = feed(items, fetched, day_of, me, boundary)
             fetched.pages += 1
             seen_rows += len(items)
     if isinstance(total_count, int) and seen_rows != total_count and not fetched.partial:
