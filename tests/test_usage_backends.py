@@ -361,3 +361,45 @@ def test_wrong_json_shapes_are_named(tmp_path, serve, kind, body, msg):
     srv = serve(app)
     with pytest.raises(AistackError, match=msg):
         collect(tmp_path, kind, srv.url, periods.resolve("7d", None, "UTC"), CF if kind == "cloudflare" else None)
+
+
+def test_cloudflare_429_on_a_page_is_waited_out_and_nothing_is_lost(tmp_path, serve):
+    rows = [cf_row(i, f"2026-11-02T09:{i % 60:02d}:{i // 60:02d}Z") for i in range(130)]
+    srv = serve(cloudflare_app(rows))
+    srv.fail("/accounts/acct/ai-gateway/gateways/gw/logs",
+             Reply(429, {"success": False, "errors": [{"message": "rate limited"}]}, {"Retry-After": "2"}), page=2)
+    period = periods.resolve("2026-11-02", "2026-11-02", "UTC")
+    f = collect(tmp_path, "cloudflare", srv.url, period, CF).fetched
+    assert not f.partial and summarise(f.buckets, period).totals.requests == 130
+    page2 = [s for s in srv.seen if s.one("page") == "2"]
+    assert len(page2) == 2 and page2[1].at - page2[0].at >= 2 * FAST.time_scale
+
+
+def test_cloudflare_without_counts_walks_pages_until_a_short_one(tmp_path, serve):
+    rows = [cf_row(i, f"2026-11-02T10:{i % 60:02d}:{i // 60:02d}Z") for i in range(120)]
+
+    def app(seen):
+        page = int(seen.one("page"))
+        return Reply(200, {"success": True, "result": rows[(page - 1) * 50: page * 50]})
+
+    srv = serve(app)
+    period = periods.resolve("2026-11-02", "2026-11-02", "UTC")
+    f = collect(tmp_path, "cloudflare", srv.url, period, CF).fetched
+    assert summarise(f.buckets, period).totals.requests == 120 and f.pages == 3
+    assert [s.one("page") for s in srv.seen] == ["1", "2", "3"]
+
+
+def test_litellm_without_page_count_follows_has_more(tmp_path, serve):
+    inner = litellm_app(litellm_records(4, date(2026, 11, 1)))
+
+    def app(seen):
+        reply = inner(seen)
+        if seen.path == "/user/daily/activity":
+            reply.body["metadata"].pop("total_pages")
+        return reply
+
+    srv = serve(app)
+    period = periods.resolve("2026-11-01", "2026-11-04", "UTC")
+    f = collect(tmp_path, "litellm", srv.url, period, {"page_size": 5}).fetched
+    assert [s.one("page") for s in srv.hits("/user/daily/activity")] == ["1", "2", "3", "4"]
+    assert summarise(f.buckets, period).totals.requests == sum(2 + j for j in range(4)) * 4
