@@ -8,6 +8,7 @@ import typer
 
 from aistack import __version__
 from aistack.commands import setup as _setup
+from aistack.commands import usage as _usage
 
 
 app = typer.Typer(
@@ -38,7 +39,7 @@ def _root(
 
 
 _setup.register(app)
-
+_usage.register(app)
 
 
 

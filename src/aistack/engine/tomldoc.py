@@ -46,6 +46,9 @@ class TomlDocument:
         found = _walk(self._data, path)
         return found if found is MISSING else copy.deepcopy(found)
 
+    def has(self, path: Path) -> bool:
+        return self.get(path) is not MISSING
+
     def set(self, path: Path, value: Any) -> None:
         if not path:
             raise PathError("the path is empty", path)

@@ -104,6 +104,9 @@ class YamlDocument:
         node = _walk(self._data if self._data is not None else {}, path)
         return node if node is MISSING else plain(node)
 
+    def has(self, path: Path) -> bool:
+        return self.get(path) is not MISSING
+
     def set(self, path: Path, value: Any) -> None:
         if not path:
             raise PathError("the path is empty", path)
