@@ -36,6 +36,10 @@ def _root(
     DEBUG["on"] = debug
 
 
+from aistack.commands import auth as _auth_commands  # noqa: E402
+
+_auth_commands.register(app)
+
 
 
 
