@@ -10,7 +10,7 @@ from typing import Callable
 from aistack.auth import browser, store
 from aistack.auth.discovery import Metadata, discover
 from aistack.auth.http import Http
-from aistack.errors import AistackError, UsageError
+from aistack.errors import AistackError
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -59,8 +59,6 @@ def login(profile: Profile, env: Env, options: Options, *, sleep: Callable[[floa
     if auth is None:
         raise AistackError(f"the org profile {profile.source} has no [auth] section, so there is nothing to log in to.",
                            hint="Ask your platform team for a profile with `auth.issuer` and `auth.client_id`.")
-    if options.flow == "device" and options.redirect_port:
-        raise UsageError("--redirect-port applies to the browser login, not --device.")
     keys, backend = None, None
     if not options.insecure_storage:
         # Before any flow: finding out after the user approved that nothing can be stored wastes their time.

@@ -72,6 +72,8 @@ def register(app: typer.Typer) -> None:
             raise UsageError("give the org once: as ORG or as --org, not both.")
         if device and browser:
             raise UsageError("choose one of --device and --browser.")
+        if device and redirect_port:
+            raise UsageError("--redirect-port applies to the browser login, not --device.")
         profile, env = _profile(org_arg or org)
         flow = "device" if device else "browser" if browser else None
         run_login(profile, env, Options(flow=flow, insecure_storage=insecure_storage, redirect_port=redirect_port,
