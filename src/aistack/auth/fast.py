@@ -48,9 +48,14 @@ def data_dir(environ, platform: str, home: str) -> str:
 
 def session_name(issuer: str, client_id: str) -> str:
     """One session file per (issuer, client): switching orgs keeps each login."""
-    import hashlib
-
-    digest = hashlib.sha256(f"{issuer.rstrip('/')}\n{client_id}".encode()).hexdigest()[:24]
+    try:  # the builtin SHA-256 loads in a fraction of hashlib's (OpenSSL) time; same digest
+        from _sha2 import sha256  # Python >= 3.12
+    except ImportError:
+        try:
+            from _sha256 import sha256  # Python 3.11
+        except ImportError:  # pragma: no cover - a build without the builtin
+            from hashlib import sha256
+    digest = sha256(f"{issuer.rstrip('/')}\n{client_id}".encode()).hexdigest()[:24]
     return f"session-{digest}.json"
 
 

@@ -21,7 +21,7 @@ def _profile(org: str | None, required: bool = True):
     return resolve(org, env, required=required), env
 
 
-def _token(org: str | None) -> str:
+def _token(org: str | None, loaded=None) -> str:
     """AISTACK_TOKEN, else a valid stored access token (refreshed if needed), else exit 4."""
     import os
 
@@ -30,13 +30,14 @@ def _token(org: str | None) -> str:
         return env_token
     from aistack.auth.tokens import access_token
 
-    profile, env = _profile(org)
+    profile, env = loaded or _profile(org)
     _refresh_remembered(profile, env)
     return access_token(profile, env, debug=_debug())
 
 
 def _refresh_remembered(profile, env) -> None:
     """Keep the remembered copy of a local profile file current, so the fast `token` path can use it."""
+    import os
     from pathlib import Path
 
     from aistack.profile import remember, remembered_path
@@ -45,8 +46,13 @@ def _refresh_remembered(profile, env) -> None:
     if profile.source.startswith(("https://", "http://")) or not source.is_file():
         return
     try:
-        if source.stat().st_mtime_ns > remembered_path(env).stat().st_mtime_ns:
+        changed = source.stat().st_mtime_ns
+        remembered = remembered_path(env)
+        if changed > remembered.stat().st_mtime_ns:
             remember(profile, env)
+            # A file dated in the future must not make every later call look stale.
+            if changed >= remembered.stat().st_mtime_ns:
+                os.utime(remembered, ns=(changed, changed + 1))
     except OSError:
         pass
 
@@ -100,10 +106,12 @@ def register(app: typer.Typer) -> None:
             return
         profile, env = _profile(org, required=not os.environ.get("AISTACK_TOKEN"))
         raw = profile.raw if profile is not None else {}
+        if profile is not None:
+            _refresh_remembered(profile, env)
         if server is not None and headers_for(raw, None, server) is None:
             names = ", ".join(s.name for s in profile.mcp_servers) if profile is not None else ""
             raise UsageError(f"the org profile has no MCP server named {server!r} (servers: {names or 'none'}).")
-        value = _token(org) if server_needs_token(raw, server) else None
+        value = _token(org, (profile, env)) if server_needs_token(raw, server) else None
         typer.echo(json.dumps(headers_for(raw, value, server)))
 
     @app.command(context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True})
