@@ -1,6 +1,6 @@
 // A real OpenID provider (oidc-provider v9) for the test suite, on 127.0.0.1 with a random port.
 // Prints one JSON line {"issuer": ...} on stdout once it listens.
-// Options come as JSON in argv[2]: accessTokenTTL, deviceCodeTTL, interval (advertised in the
+// Options come as JSON in argv[2]: accessTokenTTL, deviceCodeTTL, clockTolerance, interval (advertised in the
 // device-authorization response; the package sends none, so RFC 8628's 5 s would apply).
 // Test-only routes under /__test__/ approve or deny a device code, change the access-token TTL
 // at run time, and report counters; everything else is the provider's own behaviour.
@@ -32,6 +32,7 @@ const provider = new Provider(issuer, {
     revocation: { enabled: true },
     introspection: { enabled: true },
   },
+  clockTolerance: options.clockTolerance ?? 15,
   scopes: ['openid', 'offline_access', 'email', 'profile'],
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
   async findAccount(ctx, sub) {
