@@ -140,3 +140,33 @@ def test_logout_when_idp_is_unreachable_still_deletes(cli, user, tmp_path):
     assert code == 0
     assert "Could not revoke the refresh token at the IdP" in err and "cannot reach" in err
     assert session_files() == []
+
+
+def test_idp_down_during_refresh(cli, user, tmp_path):
+    """A still-valid token inside the refresh margin is served with a warning; an expired one is an error."""
+    peer = start_provider(interval=1)
+    idp = next(peer)
+    session = login(cli, idp, tmp_path, "--insecure-storage")
+    idp.stop()
+    path = session_files()[0]
+    import time
+
+    session["expires_at"] = time.time() + 30
+    path.write_text(json.dumps(session))
+    code, out, err = cli("token")
+    assert code == 0 and out.strip() == session["access_token"]
+    assert "could not refresh" in err and session["access_token"] not in err
+    session["expires_at"] = time.time() - 1
+    path.write_text(json.dumps(session))
+    code, out, err = cli("token")
+    assert code == 1 and out == "" and "cannot reach the identity provider" in err
+
+
+def test_logout_removes_a_damaged_record(cli, provider, user, memory_keyring, tmp_path):
+    login(cli, provider, tmp_path)
+    session_files()[0].write_text("{not json")
+    code, _, err = cli("token")
+    assert code == 1 and "is damaged" in err and "aistack logout" in err
+    code, _, err = cli("logout")
+    assert code == 0 and "Removed the damaged login record" in err
+    assert session_files() == [] and memory_keyring.entries == {}

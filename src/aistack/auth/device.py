@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from aistack.auth.discovery import Metadata
-from aistack.auth.http import Http, NetworkError, json_body
+from aistack.auth.http import Http, NetworkError, json_body, oauth_error
 from aistack.auth.tokens import TokenError, token_request
 from aistack.errors import AistackError
 
@@ -37,18 +37,18 @@ def start(http: Http, meta: Metadata, client_id: str, scope: str, audience: str 
     body = json_body(response) or {}
     if response.status_code != 200:
         # Same error vocabulary as the token endpoint (RFC 8628 §3.2).
-        error = body.get("error") or ""
+        error, description = oauth_error(response)
+        detail = ": ".join(x for x in (error or f"HTTP {response.status_code}", description) if x)
         if error in ("invalid_client", "unauthorized_client") or response.status_code == 401:
             raise AistackError(
-                f"the IdP {meta.issuer} does not accept the client id `{client_id}` for the device login "
-                f"({error or 'HTTP 401'}: {body.get('error_description', '')}).".replace(": )", ")"),
+                f"the IdP {meta.issuer} does not accept the client id `{client_id}` for the device login ({detail}).",
                 hint="Ask your platform team to register aistack as a public client with the device_code grant "
                      "(see the README: IdP client registration), or log in with `--browser`.")
         if error == "invalid_scope":
-            raise AistackError(f"the IdP {meta.issuer} refused the scopes `{scope}` ({body.get('error_description', '')}).",
+            raise AistackError(f"the IdP {meta.issuer} refused the scopes `{scope}` ({detail}).",
                                hint="Check `auth.scopes` in the org profile with your platform team.")
-        raise AistackError(f"the IdP {meta.issuer} refused to start a device login (HTTP {response.status_code}"
-                           f"{', ' + error if error else ''}).", hint="Try `aistack login --browser`.")
+        raise AistackError(f"the IdP {meta.issuer} refused to start a device login ({detail}).",
+                           hint="Try `aistack login --browser`.")
     try:
         return DeviceAuthorization(
             device_code=str(body["device_code"]),

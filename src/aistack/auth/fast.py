@@ -139,8 +139,7 @@ def main(args: list[str]) -> int | None:
     headers_json, server = parsed
     env_token = os.environ.get("AISTACK_TOKEN") or None
     if env_token and not headers_json:
-        sys.stdout.write(env_token + "\n")
-        return 0
+        return _emit(env_token)
     environ, home = os.environ, os.path.expanduser("~")
     platform = "win32" if sys.platform.startswith("win") else ("darwin" if sys.platform == "darwin" else "linux")
     remembered_path = os.path.join(config_dir(environ, platform, home), REMEMBERED)
@@ -161,10 +160,20 @@ def main(args: list[str]) -> int | None:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     if not headers_json:
-        sys.stdout.write(token + "\n")
-        return 0
+        return _emit(token)
     headers = headers_for(profile, token, server)
     if headers is None:
         return None
-    sys.stdout.write(json.dumps(headers) + "\n")
+    return _emit(json.dumps(headers))
+
+
+def _emit(line: str) -> int:
+    try:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (e.g. `| head -c 0`): not an error of ours
+        try:
+            sys.stdout = None  # nothing left to flush at exit
+        except Exception:  # pragma: no cover
+            pass
     return 0

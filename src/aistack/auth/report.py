@@ -85,7 +85,14 @@ def render(report: dict, as_json: bool) -> str:
 
 def logout(profile: Profile, env: Env, debug: bool = False) -> None:
     say = lambda text: sys.stderr.write(text + "\n")  # noqa: E731
-    path, data = session_for(profile, env)
+    try:
+        path, data = session_for(profile, env)
+    except AistackError:
+        if profile.auth is None:
+            raise
+        _remove_damaged(profile, env)
+        say(f"Removed the damaged login record for {profile.org_name}.")
+        return
     if data is None:
         say(f"Not logged in to {profile.org_name}; nothing to remove.")
         return
@@ -105,3 +112,15 @@ def logout(profile: Profile, env: Env, debug: bool = False) -> None:
     with file_lock(path, timeout=60):
         store.delete(path, data, keys)
     say(f"Logged out of {profile.org_name}: local credentials deleted.")
+
+
+def _remove_damaged(profile: Profile, env: Env) -> None:
+    """A login record that cannot be read still must not outlive a logout, nor its keyring entry."""
+    auth = profile.auth
+    store.session_path(env, auth.issuer, auth.client_id).unlink(missing_ok=True)
+    try:
+        from aistack.auth.keystore import Keystore
+
+        Keystore().delete(store.keyring_user(auth.issuer, auth.client_id))
+    except AistackError:
+        pass

@@ -115,11 +115,12 @@ def _refresh(path: Path, data: dict, profile: Profile, debug: bool) -> str:
             raise LoginNeeded(f"the IdP {data['issuer']} no longer accepts your refresh token ({e.error}); "
                               "it was revoked or has expired.", "Run `aistack login` again.") from None
         raise
-    except AistackError:
+    except AistackError as e:
         cached = data.get("access_token")
-        if isinstance(cached, str) and data.get("expires_at", 0) > time.time() + 5:
-            sys.stderr.write("warning: could not refresh the access token (the IdP is unreachable); "
-                             "using the cached one, which expires soon.\n")
+        left = data.get("expires_at", 0) - time.time()
+        if isinstance(cached, str) and left > 5:
+            sys.stderr.write(f"warning: could not refresh the access token ({e.message}); using the cached one, "
+                             f"valid for {left:.0f} s more.\n")
             return cached
         raise
     rotated = body.get("refresh_token")
