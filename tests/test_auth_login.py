@@ -37,6 +37,8 @@ def test_device_login_stores_refresh_token_in_keyring_only(cli, provider, user, 
     path = session_files()[0]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    log = (tmp_path / "browser.log").read_text()
+    assert "POST /device -> 303" in log and "POST /interaction/" in log  # the provider's own pages, as a user would
     # Polling stopped at the first success: the refresh token still works (a second poll would revoke the grant).
     assert provider.refresh(refresh).status_code == 200
 

@@ -2,8 +2,9 @@
 // Prints one JSON line {"issuer": ...} on stdout once it listens.
 // Options come as JSON in argv[2]: accessTokenTTL, deviceCodeTTL, clockTolerance, interval (advertised in the
 // device-authorization response; the package sends none, so RFC 8628's 5 s would apply).
-// Test-only routes under /__test__/ approve or deny a device code, change the access-token TTL
-// at run time, and report counters; everything else is the provider's own behaviour.
+// Test-only routes under /__test__/ change the access-token TTL at run time and report counters;
+// everything else, including the device, login and consent pages the tests walk through, is the
+// provider's own behaviour.
 import http from 'node:http';
 import Provider from 'oidc-provider';
 
@@ -63,11 +64,6 @@ provider.on('grant.error', (ctx, error) => {
 });
 provider.on('grant.revoked', () => { state.stats.grant_revoked += 1; });
 
-async function findDeviceCode(userCode) {
-  const normalized = String(userCode || '').toUpperCase().replace(/[^A-Z]/g, '');
-  return provider.DeviceCode.findByUserCode(normalized);
-}
-
 provider.use(async (ctx, next) => {
   if (!ctx.path.startsWith('/__test__/')) {
     await next();
@@ -77,23 +73,7 @@ provider.use(async (ctx, next) => {
     return;
   }
   const q = ctx.query;
-  if (ctx.path === '/__test__/approve' || ctx.path === '/__test__/deny') {
-    const dc = await findDeviceCode(q.user_code);
-    if (!dc) { ctx.status = 404; ctx.body = { error: 'no such user code' }; return; }
-    if (ctx.path === '/__test__/deny') {
-      dc.error = 'access_denied';
-      dc.errorDescription = 'End-User aborted interaction';
-    } else {
-      const grant = new provider.Grant({ accountId: q.login || 'alice', clientId: dc.clientId });
-      grant.addOIDCScope(dc.params.scope);
-      dc.accountId = q.login || 'alice';
-      dc.grantId = await grant.save();
-      dc.scope = dc.params.scope;
-      dc.authTime = Math.floor(Date.now() / 1000);
-    }
-    await dc.save();
-    ctx.body = { ok: true };
-  } else if (ctx.path === '/__test__/config') {
+  if (ctx.path === '/__test__/config') {
     if (q.access_ttl) state.accessTokenTTL = Number(q.access_ttl);
     ctx.body = { accessTokenTTL: state.accessTokenTTL };
   } else if (ctx.path === '/__test__/stats') {
