@@ -143,7 +143,7 @@ def register(app: typer.Typer) -> None:
         org: str = typer.Option(None, "--org", help=ORG_HELP),
         shell: str = typer.Option("sh", "--shell", help="sh (bash, zsh), fish or powershell."),
     ) -> None:
-        """Print shell lines that export AISTACK_TOKEN, e.g. `eval "$(aistack env)"`."""
+        """Print a shell line exporting AISTACK_TOKEN: eval "$(aistack env)"."""
         import shlex
 
         from aistack.errors import UsageError
