@@ -116,6 +116,12 @@ def secret_service_get(env: dict, user_name: str) -> str | None:
     return done.stdout.strip() or None
 
 
+def in_no_file(root, secret: str) -> None:
+    files = [p for p in root.rglob("*") if p.is_file()]
+    assert any(p.name.endswith(".keyring") for p in files)  # gnome-keyring's own (encrypted) store is among them
+    assert [p for p in files if secret.encode() in p.read_bytes()] == []
+
+
 @pytest.mark.peer
 def test_real_secret_service_keyring_end_to_end(provider, secret_service, tmp_path):
     env = subprocess_env(**secret_service, **browser_env(tmp_path))
@@ -134,10 +140,7 @@ def test_real_secret_service_keyring_end_to_end(provider, secret_service, tmp_pa
     session = read_session()
     assert session["storage"] == "keyring" and session["keyring_backend"] == "SecretService Keyring"
     # The refresh token sits in no file under HOME or aistack's directories (gnome-keyring's file is encrypted).
-    for root in (tmp_path,):
-        for path in root.rglob("*"):
-            if path.is_file() and path.suffix not in (".py", ".pyc"):
-                assert refresh.encode() not in path.read_bytes(), path
+    in_no_file(tmp_path, refresh)
     assert not (tmp_path / "home" / ".local" / "share" / "python_keyring").exists()
     # A refresh reads the token from the keyring and writes the rotated one back there.
     data = json.loads(session_files()[0].read_text())
@@ -148,6 +151,7 @@ def test_real_secret_service_keyring_end_to_end(provider, secret_service, tmp_pa
     assert provider.userinfo(done.stdout.strip()).status_code == 200
     rotated = secret_service_get(env, user_name)
     assert rotated and rotated != refresh
+    in_no_file(tmp_path, rotated)
     done = aistack("status", "--json")
     assert json.loads(done.stdout)["refresh_token_stored"] is True
     done = aistack("logout")
