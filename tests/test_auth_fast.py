@@ -16,7 +16,8 @@ from aistack.paths import Env
 from conftest import subprocess_env
 from oidc_peer import provider, read_session, session_files, user  # noqa: F401  (fixtures)
 
-HEAVY = ("typer", "click", "rich", "httpx", "keyring", "filelock", "joserfc", "aistack.cli", "aistack.profile")
+HEAVY = ("typer", "click", "rich", "httpx", "keyring", "filelock", "joserfc", "truststore", "aistack.cli",
+         "aistack.profile", "aistack.paths", "aistack.auth.tokens")
 PROBE = ("import sys; from aistack.main import main; code = main(sys.argv[1:]); "
          "sys.stderr.write(json.dumps([code, sorted(m for m in {heavy} if m in sys.modules)]))")
 
