@@ -33,6 +33,8 @@ def test_device_login_stores_refresh_token_in_keyring_only(cli, provider, user, 
     assert key == ("aistack", f"aistack-cli@{provider.issuer}")
     assert "refresh_token" not in session and refresh not in json.dumps(session)
     assert session["storage"] == "keyring" and session["identity"]["sub"] == "alice"
+    # Expiry counts from the poll that got the token (>= 1 s after the start), not from when the login began.
+    assert session["expires_at"] - session["logged_in_at"] >= 600 + 1
     assert provider.userinfo(session["access_token"]).json()["email"] == "alice@example.com"
     path = session_files()[0]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600

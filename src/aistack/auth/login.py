@@ -147,7 +147,7 @@ def _store(profile: Profile, env: Env, meta: Metadata, tokens: dict, claims: dic
             "storage": "file" if insecure else "keyring", "flow": flow, "logged_in_at": started,
             "identity": idtoken.identity(claims), "endpoints": meta.endpoints(), "scope": tokens.get("scope"),
             "has_refresh_token": refresh is not None,
-            "access_token": tokens["access_token"], "expires_at": token_mod.expires_at(tokens, started),
+            "access_token": tokens["access_token"], "expires_at": token_mod.expires_at(tokens),
         }
         if backend:
             data["keyring_backend"] = backend

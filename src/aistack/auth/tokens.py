@@ -29,10 +29,15 @@ class TokenError(AistackError):
         self.error = error
 
 
+REQUESTED_AT = "_requested_at"  # added to a token response: when the request that got it was sent
+
+
 def token_request(http: Http, endpoint: str, data: dict[str, str], what: str) -> dict:
+    sent = time.time()
     response = http.post(endpoint, what, data)
     body = json_body(response)
     if response.status_code == 200 and body and isinstance(body.get("access_token"), str):
+        body[REQUESTED_AT] = sent
         return body
     error, description = oauth_error(response)
     detail = f"{error}: {description}" if description else error
@@ -50,8 +55,9 @@ def token_request(http: Http, endpoint: str, data: dict[str, str], what: str) ->
     raise TokenError(error, f"the IdP refused the request ({what}): {detail}.")
 
 
-def expires_at(body: dict, started: float) -> float:
+def expires_at(body: dict) -> float:
     """Anchored at the time just before the request, so network delay shortens rather than extends it."""
+    started = body.get(REQUESTED_AT) or time.time()
     value = body.get("expires_in")
     try:
         ttl = float(value) if value is not None else DEFAULT_TTL
@@ -104,7 +110,6 @@ def _refresh(path: Path, data: dict, profile: Profile, debug: bool) -> str:
         raise LoginNeeded(f"your session with {data['issuer']} has expired and no refresh token is stored.",
                           LOGIN_HINT)
     form = {"grant_type": "refresh_token", "refresh_token": refresh, "client_id": data["client_id"]}
-    started = time.time()
     try:
         with Http(debug=debug) as http:
             body = token_request(http, data["endpoints"]["token"], form, "refreshing the access token")
@@ -128,8 +133,8 @@ def _refresh(path: Path, data: dict, profile: Profile, debug: bool) -> str:
         store.put_refresh_token(data, rotated, keys)  # keyring first: the old one is already spent
         data["has_refresh_token"] = True
     data["access_token"] = body["access_token"]
-    data["expires_at"] = expires_at(body, started)
-    data["refreshed_at"] = started
+    data["expires_at"] = expires_at(body)
+    data["refreshed_at"] = body[REQUESTED_AT]
     store.save(path, data)
     return body["access_token"]
 
