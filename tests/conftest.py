@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+pytest_plugins = ["oidc_peer"]  # the OpenID provider and scripted-browser fixtures
 EXAMPLE_ORG = REPO / "examples" / "org.toml"
 
 

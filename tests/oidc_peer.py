@@ -86,9 +86,9 @@ def start_provider(**options):
         provider.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def provider():
-    """One provider per test module; device responses advertise interval=1 so logins take about a second."""
+    """One provider for the run; device responses advertise interval=1 so logins take about a second."""
     yield from start_provider(interval=1)
 
 

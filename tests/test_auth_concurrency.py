@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import aistack_cmd, subprocess_env
-from oidc_peer import read_session, start_provider, user  # noqa: F401  (fixtures)
+from oidc_peer import read_session, start_provider
 
 pytestmark = pytest.mark.peer
 N = 20

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from oidc_peer import provider, session_files, user  # noqa: F401  (fixtures)
+from oidc_peer import session_files
 
 
 class Fake(BaseHTTPRequestHandler):

@@ -14,7 +14,7 @@ import pytest
 from aistack.auth import fast
 from aistack.paths import Env
 from conftest import subprocess_env
-from oidc_peer import provider, read_session, session_files, user  # noqa: F401  (fixtures)
+from oidc_peer import read_session, session_files
 
 HEAVY = ("typer", "click", "rich", "httpx", "keyring", "filelock", "joserfc", "truststore", "aistack.cli",
          "aistack.profile", "aistack.paths", "aistack.auth.tokens")

@@ -15,7 +15,7 @@ import pytest
 from aistack.auth import keystore, store
 from conftest import aistack_cmd, subprocess_env
 from keyrings_fake import BlockingKeyring, MemoryKeyring
-from oidc_peer import browser_env, provider, read_session, session_files, user  # noqa: F401  (fixtures)
+from oidc_peer import browser_env, read_session, session_files
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import threading
 import httpx
 import pytest
 
-from oidc_peer import provider, read_session, session_files, start_provider, user  # noqa: F401  (fixtures)
+from oidc_peer import read_session, session_files, start_provider
 
 pytestmark = pytest.mark.peer
 

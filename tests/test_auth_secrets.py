@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from oidc_peer import provider, read_session, session_files, user  # noqa: F401  (fixtures)
+from oidc_peer import read_session, session_files
 
 pytestmark = pytest.mark.peer
 

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from conftest import aistack_cmd, subprocess_env
-from oidc_peer import provider, read_session, session_files, start_provider, user  # noqa: F401  (fixtures)
+from oidc_peer import read_session, session_files, start_provider
 
 pytestmark = pytest.mark.peer
 
