@@ -122,3 +122,17 @@ def test_unregistered_client_at_device_endpoint(idp):
         device.start(http, idp.meta, "nobody", "openid", None)
     assert "does not accept the client id `nobody`" in info.value.message
     assert "client is invalid" in info.value.message
+
+
+def test_network_hiccups_are_retried_then_reported(idp):
+    """The IdP goes away mid-login: a few failed polls are tolerated, then the error names the host."""
+    idp.answers[:] = [(200, {"device_code": "dc", "user_code": "U", "verification_uri": "https://x/device",
+                             "expires_in": 600, "interval": 1})]
+    slept = []
+    with Http(timeout=2) as http:
+        da = device.start(http, idp.meta, "aistack-cli", "openid", None)
+        idp.shutdown()
+        idp.server_close()
+        with pytest.raises(AistackError, match=r"cannot reach the identity provider at http://127\.0\.0\.1:\d+"):
+            device.poll(http, idp.meta, "aistack-cli", da, sleep=slept.append, clock=lambda: 0.0)
+    assert len(slept) == device.MAX_TRANSIENT + 1
