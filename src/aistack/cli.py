@@ -8,6 +8,7 @@ import typer
 
 from aistack import __version__
 from aistack.commands import setup as _setup
+from aistack.commands import auth as _auth
 from aistack.commands import usage as _usage
 
 
@@ -39,8 +40,8 @@ def _root(
 
 
 _setup.register(app)
+_auth.register(app)
 _usage.register(app)
-
 
 
 # Options whose value may be left out: `--project` alone means the current directory.
