@@ -7,6 +7,7 @@ import sys
 import typer
 
 from aistack import __version__
+from aistack.commands import bridge as _bridge
 from aistack.commands import setup as _setup
 
 
@@ -38,6 +39,7 @@ def _root(
 
 
 _setup.register(app)
+_bridge.register(app)
 
 
 

@@ -1,0 +1,221 @@
+"""The stdio side: an MCP server whose every request is answered by the remote server.
+
+Two sessions meet here: the assistant's (stdio, served by the SDK's low-level `Server`) and the
+remote's (a `ClientSession` over streamable HTTP or SSE). Requests are re-sent as typed requests
+with the same params (cursors included); results and MCP errors come back unchanged; the remote's
+change notifications and log messages are passed on to the assistant.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+import mcp_types as types
+from mcp.client.session import ClientSession
+from mcp.server.lowlevel.server import Server
+from mcp.server.session import ServerSession
+from mcp.server.stdio import stdio_server
+from mcp.shared.exceptions import MCPError
+
+from aistack.bridge.remote import TokenAuth, connect, explain, say
+from aistack.bridge.target import Target
+from aistack.errors import AistackError
+
+FAILED_EXIT_GRACE = 1.0  # seconds to let the assistant read the failed initialize before we exit
+UNANSWERED_WAIT = 30.0  # after a failure, how long to wait for an initialize we can fail
+
+# method -> (params model, request model, result model): what the bridge forwards.
+FORWARDED: dict[str, tuple[type, type, type]] = {
+    "tools/list": (types.PaginatedRequestParams, types.ListToolsRequest, types.ListToolsResult),
+    "tools/call": (types.CallToolRequestParams, types.CallToolRequest, types.CallToolResult),
+    "resources/list": (types.PaginatedRequestParams, types.ListResourcesRequest, types.ListResourcesResult),
+    "resources/templates/list": (types.PaginatedRequestParams, types.ListResourceTemplatesRequest,
+                                 types.ListResourceTemplatesResult),
+    "resources/read": (types.ReadResourceRequestParams, types.ReadResourceRequest, types.ReadResourceResult),
+    "resources/subscribe": (types.SubscribeRequestParams, types.SubscribeRequest, types.EmptyResult),
+    "resources/unsubscribe": (types.UnsubscribeRequestParams, types.UnsubscribeRequest, types.EmptyResult),
+    "prompts/list": (types.PaginatedRequestParams, types.ListPromptsRequest, types.ListPromptsResult),
+    "prompts/get": (types.GetPromptRequestParams, types.GetPromptRequest, types.GetPromptResult),
+    "completion/complete": (types.CompleteRequestParams, types.CompleteRequest, types.CompleteResult),
+    "logging/setLevel": (types.SetLevelRequestParams, types.SetLevelRequest, types.EmptyResult),
+}
+
+# Notifications from the remote that mean the same thing to the assistant.
+PASSED_ON = (types.ToolListChangedNotification, types.ResourceListChangedNotification,
+             types.PromptListChangedNotification, types.ResourceUpdatedNotification,
+             types.LoggingMessageNotification)
+
+# `_meta` keys that belong to one hop only: the 2026 per-request envelope is the assistant's
+# session, not ours; a progress token is re-minted by our client session for the remote.
+HOP_META_PREFIX = "io.modelcontextprotocol/"
+
+
+def advertised(caps: types.ServerCapabilities) -> types.ServerCapabilities:
+    """The remote's capabilities, limited to what the bridge forwards (no experimental methods, tasks)."""
+    return types.ServerCapabilities(tools=caps.tools, resources=caps.resources, prompts=caps.prompts,
+                                    completions=caps.completions, logging=caps.logging)
+
+
+def _for_remote(params: Any) -> dict[str, Any] | None:
+    if params is None:
+        return None
+    data = params.model_dump(by_alias=True, mode="json", exclude_none=True)
+    meta = data.get("_meta")
+    if isinstance(meta, dict):
+        meta = {k: v for k, v in meta.items() if k != "progressToken" and not k.startswith(HOP_META_PREFIX)}
+        if meta:
+            data["_meta"] = meta
+        else:
+            del data["_meta"]
+    return data
+
+
+class Bridge:
+    def __init__(self, target: Target, get_token: Callable[[], str]):
+        self.target = target
+        self.get_token = get_token
+        self.remote: ClientSession | None = None
+        self.remote_init: types.InitializeResult | None = None
+        self.failure: AistackError | None = None
+        self.ready = anyio.Event()  # set once the remote is connected or has failed
+        self.stop = anyio.Event()
+        self.answered = anyio.Event()  # the assistant has had its initialize answered
+        self.downstream: ServerSession | None = None
+        self.remote_scope = anyio.CancelScope()
+
+    # -- the remote connection, owned by one task for the bridge's whole life
+    async def own_remote(self) -> None:
+        auth = TokenAuth(self.target, self.get_token, None)
+        with self.remote_scope:
+            try:
+                if self.target.token_header:
+                    auth.token = await anyio.to_thread.run_sync(self.get_token)
+                async with connect(self.target, auth, self._from_remote) as (session, result):
+                    self.remote, self.remote_init = session, result
+                    info = result.server_info
+                    say(f"connected to {self.target.name!r} at {self.target.url} ({info.name} {info.version}).")
+                    self.ready.set()
+                    await self.stop.wait()
+            except Exception as exc:  # every failure becomes one message; the assistant sees it
+                self.failure = explain(exc, self.target, auth)
+                say(f"error: {self.failure.message}" + (f" ({self.failure.hint})" if self.failure.hint else ""))
+            finally:
+                self.remote = None
+                self.ready.set()
+
+    async def session(self) -> ClientSession:
+        await self.ready.wait()
+        if self.remote is None:
+            raise self.mcp_failure()
+        return self.remote
+
+    def mcp_failure(self) -> MCPError:
+        failure = self.failure or AistackError(f"the connection to {self.target.url} is closed.")
+        text = failure.message + (f" {failure.hint}" if failure.hint else "")
+        return MCPError(code=types.INTERNAL_ERROR, message=f"aistack mcp-bridge: {text}")
+
+    async def _from_remote(self, message: Any) -> None:
+        if isinstance(message, PASSED_ON) and self.downstream is not None:
+            await self.downstream.send_notification(message)
+        elif isinstance(message, Exception):
+            say(f"remote transport: {message.__class__.__name__}: {message}")
+
+    # -- the assistant's side
+    async def middleware(self, ctx, call_next):
+        if ctx.method != "initialize":
+            return await call_next(ctx)
+        try:
+            await self.session()
+        finally:
+            self.answered.set()
+        result = await call_next(ctx)
+        self.downstream = ctx.session
+        assert self.remote_init is not None
+        result["serverInfo"] = self.remote_init.server_info.model_dump(by_alias=True, mode="json", exclude_none=True)
+        result["capabilities"] = advertised(self.remote_init.capabilities).model_dump(
+            by_alias=True, mode="json", exclude_none=True)
+        if self.remote_init.instructions:
+            result["instructions"] = self.remote_init.instructions
+        else:
+            result.pop("instructions", None)
+        return result
+
+    def forwarder(self, method: str):
+        params_type, request_type, result_type = FORWARDED[method]
+
+        async def forward(ctx, params):
+            remote = await self.session()
+            progress = None
+            if ctx.meta and ctx.meta.get("progressToken") is not None:
+                progress = ctx.session.report_progress
+            data = _for_remote(params)
+            request = request_type(params=None if data is None else params_type.model_validate(data, by_name=False))
+            try:
+                return await remote.send_request(request, result_type, progress_callback=progress)
+            except MCPError:
+                raise
+            except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+                raise self.mcp_failure() from None
+
+        return forward
+
+    async def discover(self, ctx, params) -> types.DiscoverResult:
+        """2026-era assistants ask `server/discover` instead of initializing: answer with the remote's."""
+        await self.session()
+        assert self.remote_init is not None
+        caps = advertised(self.remote_init.capabilities)
+        # Change notifications need `subscriptions/listen` on that protocol, which the bridge does not serve.
+        for cap in (caps.tools, caps.prompts):
+            if cap is not None:
+                cap.list_changed = None
+        if caps.resources is not None:
+            caps.resources.list_changed = caps.resources.subscribe = None
+        from mcp_types.version import MODERN_PROTOCOL_VERSIONS
+
+        return types.DiscoverResult(supported_versions=list(MODERN_PROTOCOL_VERSIONS), capabilities=caps,
+                                    instructions=self.remote_init.instructions)
+
+
+def build_server(bridge: Bridge) -> Server:
+    server = Server(f"aistack-mcp-bridge-{bridge.target.name}")
+    for method, (params_type, _, _) in FORWARDED.items():
+        server.add_request_handler(method, params_type, bridge.forwarder(method))
+    server.add_request_handler("server/discover", types.RequestParams, bridge.discover)
+    server.middleware.append(bridge.middleware)  # innermost: it rewrites the wire-shaped initialize result
+    return server
+
+
+async def serve(target: Target, get_token: Callable[[], str]) -> int:
+    """Serve the assistant on stdin/stdout until it closes stdin; the exit code says how it went."""
+    bridge = Bridge(target, get_token)
+    server = build_server(bridge)
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(bridge.own_remote)
+        tg.start_soon(_exit_after_failure, bridge)
+        try:
+            async with stdio_server() as (read, write):
+                await server.run(read, write, server.create_initialization_options())
+        finally:
+            bridge.stop.set()
+            if not bridge.ready.is_set():
+                bridge.remote_scope.cancel()
+        tg.cancel_scope.cancel()
+    return bridge.failure.exit_code if bridge.failure else 0
+
+
+async def _exit_after_failure(bridge: Bridge) -> None:
+    """When the remote cannot be reached, fail the assistant's initialize, then leave.
+
+    The SDK reads stdin in a worker thread that cannot be cancelled, so waiting for a clean unwind
+    would keep a dead bridge alive until the assistant closes the pipe; nothing is open by then.
+    """
+    await bridge.ready.wait()
+    if bridge.failure is None:
+        return
+    with anyio.move_on_after(UNANSWERED_WAIT):
+        await bridge.answered.wait()
+    await anyio.sleep(FAILED_EXIT_GRACE)
+    os._exit(bridge.failure.exit_code)
