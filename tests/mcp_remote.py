@@ -32,7 +32,7 @@ def fingerprint(token: str) -> str:
 
 @dataclass
 class RemoteState:
-    accepted: set[str]
+    accepted: set[str] | None  # None: an open server that takes no token
     seen_headers: list[dict[str, str]] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
 
@@ -103,7 +103,8 @@ def require_token(app, state: RemoteState):
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         state.seen_headers.append(headers)
         auth = headers.get("authorization", "")
-        if not (auth.startswith("Bearer ") and auth.removeprefix("Bearer ") in state.accepted):
+        if state.accepted is not None and not (auth.startswith("Bearer ")
+                                               and auth.removeprefix("Bearer ") in state.accepted):
             state.statuses.append(401)
             response = Response('{"error": "invalid_token"}', status_code=401, media_type="application/json",
                                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
@@ -129,8 +130,8 @@ def sse_app(server: Server) -> Starlette:
 class RemoteServer:
     """Runs the server in a thread; `url` is its endpoint (…/mcp for streamable HTTP, …/sse for SSE)."""
 
-    def __init__(self, token: str, transport: str = "http"):
-        self.state = RemoteState(accepted={token})
+    def __init__(self, token: str | None, transport: str = "http"):
+        self.state = RemoteState(accepted=None if token is None else {token})
         server = build_server(self.state)
         app = sse_app(server) if transport == "sse" else server.streamable_http_app()
         self.path = "/sse" if transport == "sse" else "/mcp"

@@ -107,3 +107,118 @@ def test_bridge_forwards_everything_with_the_token(tmp_path, transport):
     stderr = errlog.read()
     assert TOKEN not in stderr
     assert "connected to 'docs'" in stderr
+
+
+INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+              "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                         "clientInfo": {"name": "raw-test", "version": "1"}}}
+
+
+def run_raw(profile: Path, name: str, *, send_initialize: bool = True, **env: str) -> tuple[int, list[dict], str]:
+    """Start the bridge like an assistant does, send initialize, keep stdin open and wait for it to exit.
+
+    Returns (exit code, the JSON-RPC messages on stdout, stderr). A bridge that does not exit by
+    itself fails the test by timeout.
+    """
+    cmd = [sys.executable, "-m", "aistack", "mcp-bridge", name, "--org", str(profile)]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=subprocess_env(**env), cwd=str(REPO))
+    try:
+        if send_initialize:
+            proc.stdin.write(json.dumps(INITIALIZE) + "\n")
+            proc.stdin.flush()
+        code = proc.wait(timeout=TIMEOUT)
+        out, err = proc.stdout.read(), proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            try:
+                stream.close()
+            except BrokenPipeError:
+                pass
+    messages = [json.loads(line) for line in out.splitlines() if line.strip()]  # nothing but JSON on stdout
+    return code, messages, err
+
+
+@pytest.mark.peer
+@pytest.mark.parametrize("transport", ["http", "sse"])
+def test_wrong_token_fails_initialize_clearly(tmp_path, transport):
+    wrong = "at-" + "9" * 40
+    with RemoteServer(TOKEN, transport) as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url, transport))
+        code, messages, err = run_raw(profile, "docs", AISTACK_TOKEN=wrong)
+        assert 401 in remote.state.statuses
+    assert code == 4
+    assert len(messages) == 1 and messages[0]["id"] == 1 and "result" not in messages[0]
+    message = messages[0]["error"]["message"]
+    assert "rejected the token from AISTACK_TOKEN (HTTP 401)" in message and remote.url in message
+    assert "rejected the token from AISTACK_TOKEN (HTTP 401)" in err
+    for text in (err, json.dumps(messages)):
+        assert wrong not in text and TOKEN not in text
+
+
+@pytest.mark.peer
+def test_unreachable_remote_names_the_url(tmp_path):
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/mcp"
+    profile = write_profile(tmp_path / "org.toml", remote_entry("docs", url))
+    code, messages, err = run_raw(profile, "docs", AISTACK_TOKEN=TOKEN)
+    assert code == 1
+    assert f"cannot reach MCP server 'docs' at {url}" in messages[0]["error"]["message"]
+    assert f"cannot reach MCP server 'docs' at {url}" in err
+    assert TOKEN not in err
+
+
+@pytest.mark.peer
+def test_auth_none_sends_only_static_headers(tmp_path):
+    with RemoteServer(None) as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("open", remote.url, auth="none"))
+        out = anyio.run(_call_whoami, bridge_params(profile, "open", AISTACK_TOKEN=TOKEN))
+        assert remote.state.seen_headers
+        assert all("authorization" not in h and h.get("x-team") == "platform" for h in remote.state.seen_headers)
+    assert json.loads(out.content[0].text)["x_team"] == "platform"
+
+
+@pytest.mark.peer
+def test_auth_none_against_a_server_that_wants_a_token(tmp_path):
+    with RemoteServer(TOKEN) as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url, auth="none"))
+        code, messages, err = run_raw(profile, "docs", AISTACK_TOKEN=TOKEN)
+    assert code == 1
+    assert 'auth = "none"' in messages[0]["error"]["message"] and "HTTP 401" in err
+
+
+async def _call_whoami(params: StdioServerParameters):
+    async with stdio_client(params, errlog=sys.stderr) as (read, write):
+        async with ClientSession(read, write) as session:
+            with anyio.fail_after(TIMEOUT):
+                await session.initialize()
+                return await session.call_tool("whoami", {"text": "x"})
+
+
+def test_unknown_server_lists_the_profiles_servers(tmp_path):
+    profile = write_profile(tmp_path / "org.toml", remote_entry("docs", "https://mcp.example.com/docs")
+                            + remote_entry("wiki", "https://mcp.example.com/wiki"))
+    code, messages, err = run_raw(profile, "nope", send_initialize=False, AISTACK_TOKEN=TOKEN)
+    assert code == 2 and messages == []
+    assert "no MCP server named 'nope'" in err and "docs, wiki" in err
+
+
+def test_oauth_server_is_refused(tmp_path):
+    profile = write_profile(tmp_path / "org.toml", remote_entry("tickets", "https://mcp.example.com/t", auth="oauth"))
+    code, messages, err = run_raw(profile, "tickets", send_initialize=False, AISTACK_TOKEN=TOKEN)
+    assert code == 2 and messages == []
+    assert "uses OAuth" in err and "https://mcp.example.com/t" in err
+
+
+def test_stdio_server_has_nothing_to_bridge(tmp_path):
+    profile = write_profile(tmp_path / "org.toml", '[[mcp_servers]]\nname = "git"\ncommand = "uvx"\n'
+                                                   'args = ["mcp-server-git"]\n')
+    code, messages, err = run_raw(profile, "git", send_initialize=False, AISTACK_TOKEN=TOKEN)
+    assert code == 2 and messages == []
+    assert "stdio server" in err and "nothing to bridge" in err
