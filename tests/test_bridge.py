@@ -222,3 +222,72 @@ def test_stdio_server_has_nothing_to_bridge(tmp_path):
     code, messages, err = run_raw(profile, "git", send_initialize=False, AISTACK_TOKEN=TOKEN)
     assert code == 2 and messages == []
     assert "stdio server" in err and "nothing to bridge" in err
+
+
+@pytest.mark.peer
+def test_login_needed_fails_initialize_and_exits_4(tmp_path):
+    probe = subprocess.run([sys.executable, "-m", "aistack", "token", "--help"], capture_output=True,
+                           env=subprocess_env(), cwd=str(REPO))
+    if probe.returncode != 0:
+        pytest.skip("`aistack token` is not part of this build yet (it comes with `aistack login`)")
+    with RemoteServer(TOKEN) as remote:
+        profile = write_profile(tmp_path / "org.toml", '[auth]\nissuer = "https://login.example.com"\n'
+                                'client_id = "aistack-cli"\n' + remote_entry("docs", remote.url))
+        code, messages, err = run_raw(profile, "docs")  # no AISTACK_TOKEN, nobody logged in
+        assert remote.state.seen_headers == []  # nothing was sent without a token
+    assert code == 4
+    assert "aistack login" in messages[0]["error"]["message"] and "aistack login" in err
+
+
+@pytest.mark.peer
+def test_a_rejected_token_is_replaced_by_a_fresh_one(tmp_path):
+    """Access tokens expire while a GUI assistant keeps the bridge running for days: on a 401 the
+    bridge asks `get_token` again and retries. `get_token` here is a list of tokens standing in for
+    `aistack token` over time; the server is real and revokes the first token mid-session."""
+    from aistack.bridge.remote import TokenAuth, connect
+    from aistack.bridge.target import Target
+
+    first, second = "at-first-" + "1" * 30, "at-second-" + "2" * 30
+    handed_out = [second]
+
+    async def scenario(remote: RemoteServer):
+        target = Target(name="docs", url=remote.url, kind="http", headers={"x-team": "platform"},
+                        token_header="Authorization")
+        auth = TokenAuth(target, lambda: handed_out[0], first)
+
+        async def ignore(message):
+            pass
+
+        async with connect(target, auth, ignore) as (session, init):
+            before = await session.call_tool("whoami", {"text": "1"})
+            remote.state.accepted = {second}  # the IdP rotated: the first token is no longer valid
+            after = await session.call_tool("whoami", {"text": "2"})
+        return before, after
+
+    with RemoteServer(first) as remote:
+        before, after = anyio.run(scenario, remote)
+        assert 401 in remote.state.statuses
+    assert json.loads(before.content[0].text)["bearer_sha"] == fingerprint(first)
+    assert json.loads(after.content[0].text)["bearer_sha"] == fingerprint(second)
+
+
+@pytest.mark.peer
+def test_a_2026_client_that_discovers_instead_of_initializing(tmp_path):
+    """Clients of protocol 2026-07-28 send `server/discover` and a per-request envelope; the bridge
+    answers with the remote's capabilities and still speaks the handshake protocol to the remote."""
+
+    async def drive(params):
+        async with stdio_client(params, errlog=sys.stderr) as (read, write):
+            async with ClientSession(read, write) as session:
+                with anyio.fail_after(TIMEOUT):
+                    found = await session.discover()
+                    tools = await session.list_tools()
+                    called = await session.call_tool("whoami", {"text": "modern"})
+                    return found, tools, called
+
+    with RemoteServer(TOKEN) as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url))
+        found, tools, called = anyio.run(drive, bridge_params(profile, "docs", AISTACK_TOKEN=TOKEN))
+    assert found.instructions == INSTRUCTIONS and found.capabilities.prompts is not None
+    assert "whoami" in [t.name for t in tools.tools]
+    assert json.loads(called.content[0].text)["echo"] == "modern"

@@ -22,7 +22,7 @@ from mcp.shared.exceptions import MCPError
 
 from aistack.bridge.remote import TokenAuth, connect, explain, say
 from aistack.bridge.target import Target
-from aistack.errors import AistackError
+from aistack.errors import AistackError, render
 
 FAILED_EXIT_GRACE = 1.0  # seconds to let the assistant read the failed initialize before we exit
 UNANSWERED_WAIT = 30.0  # after a failure, how long to wait for an initialize we can fail
@@ -101,7 +101,8 @@ class Bridge:
                     await self.stop.wait()
             except Exception as exc:  # every failure becomes one message; the assistant sees it
                 self.failure = explain(exc, self.target, auth)
-                say(f"error: {self.failure.message}" + (f" ({self.failure.hint})" if self.failure.hint else ""))
+                for line in render(self.failure).splitlines():
+                    say(line)
             finally:
                 self.remote = None
                 self.ready.set()
