@@ -291,3 +291,32 @@ def test_a_2026_client_that_discovers_instead_of_initializing(tmp_path):
     assert found.instructions == INSTRUCTIONS and found.capabilities.prompts is not None
     assert "whoami" in [t.name for t in tools.tools]
     assert json.loads(called.content[0].text)["echo"] == "modern"
+
+
+CLAUDE = REPO / "tests" / "node" / "node_modules" / ".bin" / "claude"
+CLAUDE_OFFLINE = {"CI": "1", "NO_COLOR": "1", "TERM": "dumb", "DO_NOT_TRACK": "1", "BROWSER": "false",
+                  "DISABLE_TELEMETRY": "1", "DISABLE_AUTOUPDATER": "1", "DISABLE_ERROR_REPORTING": "1",
+                  "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1"}
+
+
+@pytest.mark.peer
+def test_claude_code_connects_through_the_bridge(tmp_path, fake_home):
+    """The real Claude Code CLI runs the bridge as a stdio server and reports it connected."""
+    if not CLAUDE.exists():
+        pytest.skip("@anthropic-ai/claude-code is not installed: run `npm ci --prefix tests/node`")
+    with RemoteServer(TOKEN) as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url))
+        entry = {"type": "stdio", "command": sys.executable,
+                 "args": ["-m", "aistack", "mcp-bridge", "docs", "--org", str(profile)],
+                 "env": {"AISTACK_TOKEN": TOKEN}}
+        (fake_home / ".claude.json").write_text(json.dumps({"mcpServers": {"docs": entry}}), encoding="utf-8")
+        env = {k: v for k, v in subprocess_env().items() if k in ("PATH", "LANG", "TMPDIR", "PYTHONPATH")}
+        env.update(CLAUDE_OFFLINE, HOME=str(fake_home), XDG_CONFIG_HOME=str(fake_home / ".config"))
+        project = tmp_path / "project"
+        project.mkdir()
+        done = subprocess.run([str(CLAUDE), "mcp", "list"], cwd=project, env=env, capture_output=True, text=True,
+                              timeout=90, stdin=subprocess.DEVNULL)
+        reached = [h for h in remote.state.seen_headers if h.get("authorization") == f"Bearer {TOKEN}"]
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("docs:")), "")
+    assert "Connected" in line and "Failed" not in line, done.stdout + done.stderr
+    assert reached, "the bridge never reached the remote with the token"
