@@ -130,13 +130,13 @@ def sse_app(server: Server) -> Starlette:
 class RemoteServer:
     """Runs the server in a thread; `url` is its endpoint (…/mcp for streamable HTTP, …/sse for SSE)."""
 
-    def __init__(self, token: str | None, transport: str = "http"):
+    def __init__(self, token: str | None, transport: str = "http", port: int = 0):
         self.state = RemoteState(accepted=None if token is None else {token})
         server = build_server(self.state)
         app = sse_app(server) if transport == "sse" else server.streamable_http_app()
         self.path = "/sse" if transport == "sse" else "/mcp"
-        config = uvicorn.Config(require_token(app, self.state), host="127.0.0.1", port=0, log_level="warning",
-                                lifespan="on" if transport == "http" else "off")
+        config = uvicorn.Config(require_token(app, self.state), host="127.0.0.1", port=port, log_level="warning",
+                                lifespan="on" if transport == "http" else "off", timeout_graceful_shutdown=1)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -147,7 +147,7 @@ class RemoteServer:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("the test MCP server did not start")
             time.sleep(0.02)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.port = port = self.server.servers[0].sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{port}{self.path}"
         return self
 

@@ -320,3 +320,37 @@ def test_claude_code_connects_through_the_bridge(tmp_path, fake_home):
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("docs:")), "")
     assert "Connected" in line and "Failed" not in line, done.stdout + done.stderr
     assert reached, "the bridge never reached the remote with the token"
+
+
+@pytest.mark.peer
+def test_the_bridge_reconnects_when_the_remote_restarts(tmp_path):
+    """A GUI assistant keeps the bridge for days; the remote is redeployed meanwhile. A restarted
+    remote no longer knows the session: the request is resent on a new connection. A remote that is
+    down fails the request clearly, and the next request after it is back works again."""
+
+    async def drive(params, first: RemoteServer, errlog):
+        async with stdio_client(params, errlog=errlog) as (read, write):
+            async with ClientSession(read, write) as session:
+                with anyio.fail_after(TIMEOUT):
+                    await session.initialize()
+                    results = [await session.call_tool("whoami", {"text": "before"})]
+                    first.__exit__()
+                    with RemoteServer(TOKEN, port=first.port):
+                        results.append(await session.call_tool("whoami", {"text": "restarted"}))
+                    with pytest.raises(MCPError) as down:
+                        await session.call_tool("whoami", {"text": "down"})
+                    with RemoteServer(TOKEN, port=first.port):
+                        results.append(await session.call_tool("whoami", {"text": "back"}))
+                    return results, down.value
+
+    first = RemoteServer(TOKEN).__enter__()
+    try:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", first.url))
+        errlog = (tmp_path / "stderr.txt").open("w+")
+        results, down = anyio.run(drive, bridge_params(profile, "docs", AISTACK_TOKEN=TOKEN), first, errlog)
+    finally:
+        first.__exit__()
+    assert [json.loads(r.content[0].text)["echo"] for r in results] == ["before", "restarted", "back"]
+    assert first.url in down.error.message or "Connection closed" in down.error.message
+    errlog.seek(0)
+    assert errlog.read().count("connected to 'docs'") == 3

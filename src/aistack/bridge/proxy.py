@@ -25,7 +25,8 @@ from aistack.bridge.target import Target
 from aistack.errors import AistackError, render
 
 FAILED_EXIT_GRACE = 1.0  # seconds to let the assistant read the failed initialize before we exit
-UNANSWERED_WAIT = 30.0  # after a failure, how long to wait for an initialize we can fail
+UNANSWERED_WAIT = 30.0
+CLOSE_TIMEOUT = 5.0  # after a failure, how long to wait for an initialize we can fail
 
 # method -> (params model, request model, result model): what the bridge forwards.
 FORWARDED: dict[str, tuple[type, type, type]] = {
@@ -74,44 +75,87 @@ def _for_remote(params: Any) -> dict[str, Any] | None:
 
 
 class Bridge:
+    """Both sides of the bridge and the state of the remote connection.
+
+    One task (`own_remote`) opens and closes remote connections, because anyio requires a context to
+    be left by the task that entered it. Requests ask for the connection with `session()`; when it has
+    broken (the remote restarted, the network dropped), the next request asks the owner for a new
+    one, with a fresh token.
+    """
+
     def __init__(self, target: Target, get_token: Callable[[], str]):
         self.target = target
         self.get_token = get_token
         self.remote: ClientSession | None = None
+        self.auth: TokenAuth | None = None  # the current connection's, with what it saw
         self.remote_init: types.InitializeResult | None = None
         self.failure: AistackError | None = None
-        self.ready = anyio.Event()  # set once the remote is connected or has failed
+        self.ready = anyio.Event()  # the current connection attempt has settled (connected or failed)
+        self.first_ready = self.ready
+        self.want = anyio.Event()  # set: the owner should open a new connection once this one ends
+        self.hangup = anyio.Event()  # set: leave the current connection
         self.stop = anyio.Event()
+        self.closed = anyio.Event()
         self.answered = anyio.Event()  # the assistant has had its initialize answered
         self.downstream: ServerSession | None = None
         self.remote_scope = anyio.CancelScope()
 
     # -- the remote connection, owned by one task for the bridge's whole life
     async def own_remote(self) -> None:
+        try:
+            with self.remote_scope:
+                while not self.stop.is_set():
+                    self.want, self.hangup = anyio.Event(), anyio.Event()
+                    await self._connect_once(self.ready)
+                    if self.stop.is_set() or self.remote_init is None:
+                        return  # the first connection failed: that is the assistant's answer
+                    await self.want.wait()
+                    if not self.stop.is_set():
+                        say(f"reconnecting to {self.target.name!r} at {self.target.url}.")
+        finally:
+            self.closed.set()
+
+    async def _connect_once(self, ready: anyio.Event) -> None:
         auth = TokenAuth(self.target, self.get_token, None)
-        with self.remote_scope:
-            try:
-                if self.target.token_header:
-                    auth.token = await anyio.to_thread.run_sync(self.get_token)
-                async with connect(self.target, auth, self._from_remote) as (session, result):
-                    self.remote, self.remote_init = session, result
-                    info = result.server_info
-                    say(f"connected to {self.target.name!r} at {self.target.url} ({info.name} {info.version}).")
-                    self.ready.set()
-                    await self.stop.wait()
-            except Exception as exc:  # every failure becomes one message; the assistant sees it
-                self.failure = explain(exc, self.target, auth)
-                for line in render(self.failure).splitlines():
-                    say(line)
-            finally:
-                self.remote = None
-                self.ready.set()
+        try:
+            if self.target.token_header:
+                auth.token = await anyio.to_thread.run_sync(self.get_token)  # fresh for every connection
+            async with connect(self.target, auth, self._from_remote) as (session, result):
+                self.remote, self.auth, self.remote_init, self.failure = session, auth, result, None
+                info = result.server_info
+                say(f"connected to {self.target.name!r} at {self.target.url} ({info.name} {info.version}).")
+                ready.set()
+                await self.hangup.wait()
+        except Exception as exc:  # every failure becomes one message; the assistant sees it
+            self.failure = explain(exc, self.target, auth)
+            for line in render(self.failure).splitlines():
+                say(line)
+        finally:
+            self.remote = None
+            ready.set()
 
     async def session(self) -> ClientSession:
         await self.ready.wait()
+        if self.remote is None and self.remote_init is not None and not self.want.is_set() and not self.stop.is_set():
+            self.ready = anyio.Event()
+            self.want.set()
+            await self.ready.wait()
         if self.remote is None:
             raise self.mcp_failure()
         return self.remote
+
+    def hang_up(self, broken: ClientSession) -> None:
+        """Leave a connection the remote no longer knows; the next `session()` opens a new one."""
+        if self.remote is broken:
+            self.remote = None
+            self.hangup.set()
+
+    def shut_down(self) -> None:
+        self.stop.set()
+        self.want.set()
+        self.hangup.set()
+        if not self.first_ready.is_set():
+            self.remote_scope.cancel()
 
     def mcp_failure(self) -> MCPError:
         failure = self.failure or AistackError(f"the connection to {self.target.url} is closed.")
@@ -149,15 +193,22 @@ class Bridge:
 
         async def forward(ctx, params):
             remote = await self.session()
+            auth = self.auth
             progress = None
             if ctx.meta and ctx.meta.get("progressToken") is not None:
                 progress = ctx.session.report_progress
             data = _for_remote(params)
             request = request_type(params=None if data is None else params_type.model_validate(data, by_name=False))
             try:
+                try:
+                    return await remote.send_request(request, result_type, progress_callback=progress)
+                except MCPError:
+                    if auth is None or not auth.session_gone:
+                        raise
+                # The remote forgot our session (it restarted) and did not run the request: resend it once.
+                self.hang_up(remote)
+                remote = await self.session()
                 return await remote.send_request(request, result_type, progress_callback=progress)
-            except MCPError:
-                raise
             except (anyio.ClosedResourceError, anyio.BrokenResourceError):
                 raise self.mcp_failure() from None
 
@@ -200,10 +251,10 @@ async def serve(target: Target, get_token: Callable[[], str]) -> int:
             async with stdio_server() as (read, write):
                 await server.run(read, write, server.create_initialization_options())
         finally:
-            bridge.stop.set()
-            if not bridge.ready.is_set():
-                bridge.remote_scope.cancel()
-        tg.cancel_scope.cancel()
+            bridge.shut_down()
+            with anyio.move_on_after(CLOSE_TIMEOUT):  # let the remote session end politely
+                await bridge.closed.wait()
+            tg.cancel_scope.cancel()
     return bridge.failure.exit_code if bridge.failure else 0
 
 
@@ -213,7 +264,7 @@ async def _exit_after_failure(bridge: Bridge) -> None:
     The SDK reads stdin in a worker thread that cannot be cancelled, so waiting for a clean unwind
     would keep a dead bridge alive until the assistant closes the pipe; nothing is open by then.
     """
-    await bridge.ready.wait()
+    await bridge.first_ready.wait()
     if bridge.failure is None:
         return
     with anyio.move_on_after(UNANSWERED_WAIT):

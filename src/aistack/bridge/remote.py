@@ -33,7 +33,8 @@ class TokenAuth(httpx2.Auth):
 
     The bridge may live for days inside a GUI assistant while access tokens last minutes, so the
     token is not fixed at start: a rejected request is retried with whatever `get_token` gives now.
-    Also remembers the last rejection so that the transport's generic error can be explained.
+    Also notes what the transport's generic errors hide: the last rejection (401/403), and a 404 for
+    a session id, which means the server forgot the session (it restarted).
     """
 
     requires_request_body = True  # the retry resends the body
@@ -44,6 +45,7 @@ class TokenAuth(httpx2.Auth):
         self.token = token
         self.rejected: int | None = None  # 401 or 403 of the last request that failed for auth
         self.refresh_error: AistackError | None = None
+        self.session_gone = False
         self._lock = anyio.Lock()
 
     def _stamp(self, request: httpx2.Request) -> None:
@@ -66,6 +68,8 @@ class TokenAuth(httpx2.Auth):
                 self._stamp(request)
                 response = yield request
         self.rejected = response.status_code if response.status_code in (401, 403) else None
+        if response.status_code == 404 and "mcp-session-id" in request.headers:
+            self.session_gone = True
 
 
 def _leaf_errors(exc: BaseException) -> list[BaseException]:

@@ -12,7 +12,7 @@ ORG_HELP = "Org profile: a path (TOML or JSON) or the org URL (https://ORG serve
 def register(app: typer.Typer) -> None:
     @app.command("mcp-bridge")
     def mcp_bridge(
-        name: str = typer.Argument(..., metavar="NAME", help="The MCP server's name in the org profile."),
+        name: str = typer.Argument(..., help="The MCP server's name in the org profile."),
         org: Optional[str] = typer.Option(None, "--org", help=ORG_HELP),
     ) -> None:
         """Run as a stdio MCP server that forwards to the org's remote MCP server NAME.
