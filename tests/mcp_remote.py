@@ -44,6 +44,7 @@ def build_server(state: RemoteState) -> Server:
                        input_schema={"type": "object", "properties": {"text": {"type": "string"}}}),
             types.Tool(name="fail", description="Always a protocol error.", input_schema={"type": "object"}),
             types.Tool(name="changed", description="Announces a changed tool list.", input_schema={"type": "object"}),
+            types.Tool(name="progress", description="Reports progress, then ends.", input_schema={"type": "object"}),
         ])
 
     async def call_tool(ctx, params: types.CallToolRequestParams):
@@ -58,6 +59,9 @@ def build_server(state: RemoteState) -> Server:
         if params.name == "changed":
             await ctx.session.send_tool_list_changed()
             return types.CallToolResult(content=[types.TextContent(type="text", text="announced")])
+        if params.name == "progress":
+            await ctx.session.report_progress(1, 2, "halfway")
+            return types.CallToolResult(content=[types.TextContent(type="text", text="done")])
         raise MCPError(code=types.INVALID_PARAMS, message=f"no tool {params.name}")
 
     async def list_resources(ctx, params):

@@ -65,6 +65,13 @@ async def _drive_happy_path(params: StdioServerParameters, errlog) -> dict:
                 with pytest.raises(MCPError) as missing:
                     await session.read_resource("docs://nope")
                 out["missing"] = missing.value
+                progress: list = []
+
+                async def on_progress(done, total, message):
+                    progress.append((done, total, message))
+
+                out["progress_result"] = await session.call_tool("progress", {}, progress_callback=on_progress)
+                out["progress"] = progress
                 await session.call_tool("changed", {})
                 for _ in range(100):
                     if any(isinstance(m, types.ToolListChangedNotification) for m in seen):
@@ -87,7 +94,8 @@ def test_bridge_forwards_everything_with_the_token(tmp_path, transport):
     assert init.instructions == INSTRUCTIONS
     assert init.capabilities.tools is not None and init.capabilities.prompts is not None
     assert init.capabilities.resources is not None
-    assert [t.name for t in out["tools"].tools] == ["whoami", "fail", "changed"]
+    assert [t.name for t in out["tools"].tools] == ["whoami", "fail", "changed", "progress"]
+    assert out["progress"] == [(1.0, 2.0, "halfway")] and out["progress_result"].content[0].text == "done"
     body = json.loads(out["whoami"].content[0].text)
     assert body == {"echo": "hello", "bearer_sha": fingerprint(TOKEN), "x_team": "platform"}
     page1, page2 = out["pages"]

@@ -19,14 +19,15 @@ from mcp.server.lowlevel.server import Server
 from mcp.server.session import ServerSession
 from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
+from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 from aistack.bridge.remote import TokenAuth, connect, explain, say
 from aistack.bridge.target import Target
 from aistack.errors import AistackError, render
 
 FAILED_EXIT_GRACE = 1.0  # seconds to let the assistant read the failed initialize before we exit
-UNANSWERED_WAIT = 30.0
-CLOSE_TIMEOUT = 5.0  # after a failure, how long to wait for an initialize we can fail
+UNANSWERED_WAIT = 30.0  # after a failure, how long to wait for an initialize we can fail
+CLOSE_TIMEOUT = 5.0  # for ending the remote session politely when the assistant leaves
 
 # method -> (params model, request model, result model): what the bridge forwards.
 FORWARDED: dict[str, tuple[type, type, type]] = {
@@ -57,7 +58,7 @@ HOP_META_PREFIX = "io.modelcontextprotocol/"
 def advertised(caps: types.ServerCapabilities) -> types.ServerCapabilities:
     """The remote's capabilities, limited to what the bridge forwards (no experimental methods, tasks)."""
     return types.ServerCapabilities(tools=caps.tools, resources=caps.resources, prompts=caps.prompts,
-                                    completions=caps.completions, logging=caps.logging)
+                                    completions=caps.completions, logging=caps.logging).model_copy(deep=True)
 
 
 def _for_remote(params: Any) -> dict[str, Any] | None:
@@ -194,9 +195,10 @@ class Bridge:
         async def forward(ctx, params):
             remote = await self.session()
             auth = self.auth
-            progress = None
-            if ctx.meta and ctx.meta.get("progressToken") is not None:
-                progress = ctx.session.report_progress
+            wire_meta = (ctx.params or {}).get("_meta")
+            wants_progress = isinstance(wire_meta, dict) and wire_meta.get("progressToken") is not None
+            # Our client session mints its own token for the remote; its progress goes out under the assistant's.
+            progress = ctx.session.report_progress if wants_progress else None
             data = _for_remote(params)
             request = request_type(params=None if data is None else params_type.model_validate(data, by_name=False))
             try:
@@ -225,8 +227,6 @@ class Bridge:
                 cap.list_changed = None
         if caps.resources is not None:
             caps.resources.list_changed = caps.resources.subscribe = None
-        from mcp_types.version import MODERN_PROTOCOL_VERSIONS
-
         return types.DiscoverResult(supported_versions=list(MODERN_PROTOCOL_VERSIONS), capabilities=caps,
                                     instructions=self.remote_init.instructions)
 
