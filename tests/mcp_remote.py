@@ -35,6 +35,7 @@ class RemoteState:
     accepted: set[str] | None  # None: an open server that takes no token
     seen_headers: list[dict[str, str]] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
+    subscribed: list[str] = field(default_factory=list)
 
 
 def build_server(state: RemoteState) -> Server:
@@ -57,6 +58,7 @@ def build_server(state: RemoteState) -> Server:
         if params.name == "fail":
             raise MCPError(code=-32042, message="the docs index is rebuilding")
         if params.name == "changed":
+            await ctx.session.send_log_message("info", "tool list changed", logger="docs")
             await ctx.session.send_tool_list_changed()
             return types.CallToolResult(content=[types.TextContent(type="text", text="announced")])
         if params.name == "progress":
@@ -92,10 +94,27 @@ def build_server(state: RemoteState) -> Server:
         return types.GetPromptResult(description="Review", messages=[types.PromptMessage(
             role="user", content=types.TextContent(type="text", text=f"Review {change} against the handbook."))])
 
-    return Server("docs-remote", version="7.1.0", instructions=INSTRUCTIONS,
+    async def complete(ctx, params: types.CompleteRequestParams):
+        prefix = params.argument.value
+        return types.CompleteResult(completion=types.Completion(
+            values=[c for c in ("PR 12", "PR 13", "hotfix") if c.startswith(prefix)]))
+
+    async def subscribe(ctx, params: types.SubscribeRequestParams):
+        state.subscribed.append(str(params.uri))
+        await ctx.session.send_resource_updated(params.uri)
+        return types.EmptyResult()
+
+    server = Server("docs-remote", version="7.1.0", instructions=INSTRUCTIONS,
                   on_list_tools=list_tools, on_call_tool=call_tool, on_list_resources=list_resources,
                   on_list_resource_templates=list_templates, on_read_resource=read_resource,
-                  on_list_prompts=list_prompts, on_get_prompt=get_prompt)
+                  on_list_prompts=list_prompts, on_get_prompt=get_prompt, on_completion=complete,
+                  on_subscribe_resource=subscribe)
+    server.add_request_handler("logging/setLevel", types.SetLevelRequestParams, lambda ctx, p: _empty())
+    return server
+
+
+async def _empty() -> types.EmptyResult:
+    return types.EmptyResult()
 
 
 def require_token(app, state: RemoteState):

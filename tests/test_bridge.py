@@ -72,9 +72,14 @@ async def _drive_happy_path(params: StdioServerParameters, errlog) -> dict:
 
                 out["progress_result"] = await session.call_tool("progress", {}, progress_callback=on_progress)
                 out["progress"] = progress
+                out["complete"] = await session.complete(types.PromptReference(type="ref/prompt", name="review"),
+                                                         {"name": "change", "value": "PR"})
+                await session.subscribe_resource("docs://handbook")
                 await session.call_tool("changed", {})
+                wanted = (types.ToolListChangedNotification, types.ResourceUpdatedNotification,
+                          types.LoggingMessageNotification)
                 for _ in range(100):
-                    if any(isinstance(m, types.ToolListChangedNotification) for m in seen):
+                    if all(any(isinstance(m, kind) for m in seen) for kind in wanted):
                         break
                     await anyio.sleep(0.05)
     out["notifications"] = seen
@@ -83,6 +88,8 @@ async def _drive_happy_path(params: StdioServerParameters, errlog) -> dict:
 
 @pytest.mark.peer
 @pytest.mark.parametrize("transport", ["http", "sse"])
+# Subscriptions and logging are deprecated by the 2026 protocol, but the 2025 one GUI assistants speak has them.
+@pytest.mark.filterwarnings("ignore::mcp.shared.exceptions.MCPDeprecationWarning")
 def test_bridge_forwards_everything_with_the_token(tmp_path, transport):
     with RemoteServer(TOKEN, transport) as remote:
         profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url, transport))
@@ -107,7 +114,15 @@ def test_bridge_forwards_everything_with_the_token(tmp_path, transport):
     assert out["prompt"].messages[0].content.text == "Review PR 12 against the handbook."
     assert out["fail"].error.code == -32042 and out["fail"].error.message == "the docs index is rebuilding"
     assert out["missing"].error.code == -32002
+    assert out["complete"].completion.values == ["PR 12", "PR 13"]
+    assert remote.state.subscribed == ["docs://handbook"]
+    assert init.capabilities.resources.subscribe and init.capabilities.completions is not None
+    assert init.capabilities.logging is not None
     assert any(isinstance(m, types.ToolListChangedNotification) for m in out["notifications"])
+    assert [str(m.params.uri) for m in out["notifications"]
+            if isinstance(m, types.ResourceUpdatedNotification)] == ["docs://handbook"]
+    assert [m.params.data for m in out["notifications"]
+            if isinstance(m, types.LoggingMessageNotification)] == ["tool list changed"]
     # every request the remote got carried the token and the static header
     assert all(h.get("authorization") == f"Bearer {TOKEN}" for h in remote.state.seen_headers)
     assert all(h.get("x-team") == "platform" for h in remote.state.seen_headers)
