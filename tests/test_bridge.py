@@ -377,3 +377,18 @@ def test_the_bridge_reconnects_when_the_remote_restarts(tmp_path):
     assert first.url in down.error.message or "Connection closed" in down.error.message
     errlog.seek(0)
     assert errlog.read().count("connected to 'docs'") == 3
+
+
+def test_the_token_goes_in_the_gateways_token_header():
+    from aistack.bridge.target import target_for
+    from aistack.profile import parse_text
+
+    text = ('schema = 1\n[org]\nname = "T"\n[gateway]\nurl = "https://ai.example.com"\ntoken_header = "X-Api-Token"\n'
+            + remote_entry("docs", "https://mcp.example.com/docs") + remote_entry("open", "https://o.example.com",
+                                                                                auth="none"))
+    profile = parse_text(text, "org.toml")
+    docs, open_ = target_for(profile, "docs"), target_for(profile, "open")
+    assert (docs.token_header, docs.token_value("t0k"), docs.headers) == ("X-Api-Token", "t0k", {"x-team": "platform"})
+    assert open_.token_header is None
+    default = target_for(parse_text(text.replace('token_header = "X-Api-Token"\n', ""), "org.toml"), "docs")
+    assert (default.token_header, default.token_value("t0k")) == ("Authorization", "Bearer t0k")

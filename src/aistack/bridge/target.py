@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass, field
 
 from aistack.errors import AistackError, ExitCode, LoginNeeded, UsageError
-from aistack.profile import Profile
+from aistack.profile import Gateway, Profile
 
 TOKEN_TIMEOUT = 120  # seconds; `aistack token` may refresh at the IdP, never prompts
 
@@ -24,8 +24,9 @@ class Target:
     token_header: str | None = None  # None when the server takes no token
 
     def token_value(self, token: str) -> str:
+        """The header value, exactly as the gateway's: `Bearer <t>` for Authorization, else the bare token."""
         assert self.token_header is not None
-        return f"Bearer {token}" if self.token_header.lower() == "authorization" else token
+        return Gateway(url=self.url, token_header=self.token_header).token_value(token)
 
 
 def target_for(profile: Profile, name: str) -> Target:
