@@ -392,3 +392,14 @@ def test_the_token_goes_in_the_gateways_token_header():
     assert open_.token_header is None
     default = target_for(parse_text(text.replace('token_header = "X-Api-Token"\n', ""), "org.toml"), "docs")
     assert (default.token_header, default.token_value("t0k")) == ("Authorization", "Bearer t0k")
+
+
+@pytest.mark.peer
+def test_a_transport_mismatch_is_named(tmp_path):
+    """The profile says SSE, the server speaks streamable HTTP: the message names the URL and the fix."""
+    with RemoteServer(TOKEN, "http") as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url, transport="sse"))
+        code, messages, err = run_raw(profile, "docs", AISTACK_TOKEN=TOKEN)
+    assert code == 1
+    message = messages[0]["error"]["message"]
+    assert f"MCP server 'docs' at {remote.url} answered HTTP" in message and "transport (http or sse)" in message

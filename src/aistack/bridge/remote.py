@@ -93,7 +93,8 @@ def explain(exc: BaseException, target: Target, auth: TokenAuth) -> AistackError
             status = status or leaf.response.status_code
             if leaf.response.status_code not in (401, 403):
                 return AistackError(f"{where} answered HTTP {leaf.response.status_code}.",
-                                    hint="Check the URL in the org profile with your platform team.")
+                                    hint="Check its URL and transport (http or sse) in the org profile "
+                                         "with your platform team.")
     if status == 401:
         if target.token_header is None:
             return AistackError(f"{where} asks for credentials (HTTP 401), but the org profile says auth = \"none\".",
@@ -109,7 +110,7 @@ def explain(exc: BaseException, target: Target, auth: TokenAuth) -> AistackError
         return AistackError(f"{where} refused access (HTTP 403): your account may not use this server.",
                             hint="Ask your platform team for access.")
     for leaf in leaves:
-        if isinstance(leaf, httpx2.TimeoutException):
+        if isinstance(leaf, (httpx2.TimeoutException, TimeoutError)):
             return AistackError(f"{where} did not answer in time.", hint="Check your network, VPN or proxy.")
         if isinstance(leaf, httpx2.TransportError):
             return AistackError(f"cannot reach {where}: {leaf.__class__.__name__}: {leaf}.",

@@ -20,6 +20,8 @@ def register(app: typer.Typer) -> None:
         For assistants that cannot send your token themselves (Claude Desktop, Zed, ...): configure
         `aistack mcp-bridge NAME` as a stdio server. Only JSON-RPC goes to stdout; messages go to stderr.
         """
+        import sys
+
         import anyio
 
         from aistack.bridge.proxy import serve
@@ -28,6 +30,9 @@ def register(app: typer.Typer) -> None:
         from aistack.profile import resolve
 
         target = target_for(resolve(org, Env.current()), name)
+        if sys.stdin.isatty():
+            sys.stderr.write("aistack mcp-bridge: waiting for an MCP client on stdin; assistants start this command "
+                             "themselves (Ctrl-C to stop).\n")
         code = anyio.run(serve, target, get_token)
         if code:
             raise typer.Exit(code)
