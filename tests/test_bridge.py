@@ -403,3 +403,25 @@ def test_a_transport_mismatch_is_named(tmp_path):
     assert code == 1
     message = messages[0]["error"]["message"]
     assert f"MCP server 'docs' at {remote.url} answered HTTP" in message and "transport (http or sse)" in message
+
+
+@pytest.mark.peer
+def test_a_token_revoked_mid_session_is_reported_as_such(tmp_path):
+    """AISTACK_TOKEN cannot be refreshed: once the remote stops accepting it, calls fail saying so."""
+
+    async def drive(params, remote):
+        async with stdio_client(params, errlog=sys.stderr) as (read, write):
+            async with ClientSession(read, write) as session:
+                with anyio.fail_after(TIMEOUT):
+                    await session.initialize()
+                    await session.call_tool("whoami", {"text": "ok"})
+                    remote.state.accepted = {"someone-else"}
+                    with pytest.raises(MCPError) as refused:
+                        await session.call_tool("whoami", {"text": "refused"})
+                    return refused.value
+
+    with RemoteServer(TOKEN) as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url))
+        refused = anyio.run(drive, bridge_params(profile, "docs", AISTACK_TOKEN=TOKEN), remote)
+    assert "rejected the token from AISTACK_TOKEN (HTTP 401)" in refused.error.message
+    assert TOKEN not in refused.error.message

@@ -158,8 +158,8 @@ class Bridge:
         if not self.first_ready.is_set():
             self.remote_scope.cancel()
 
-    def mcp_failure(self) -> MCPError:
-        failure = self.failure or AistackError(f"the connection to {self.target.url} is closed.")
+    def mcp_failure(self, failure: AistackError | None = None) -> MCPError:
+        failure = failure or self.failure or AistackError(f"the connection to {self.target.url} is closed.")
         text = failure.message + (f" {failure.hint}" if failure.hint else "")
         return MCPError(code=types.INTERNAL_ERROR, message=f"aistack mcp-bridge: {text}")
 
@@ -204,7 +204,10 @@ class Bridge:
             try:
                 try:
                     return await remote.send_request(request, result_type, progress_callback=progress)
-                except MCPError:
+                except MCPError as e:
+                    if auth is not None and auth.rejected and e.error.code == types.INTERNAL_ERROR:
+                        # The transport says only "error response"; say that the token was refused, and why.
+                        raise self.mcp_failure(explain(e, self.target, auth)) from None
                     if auth is None or not auth.session_gone:
                         raise
                 # The remote forgot our session (it restarted) and did not run the request: resend it once.
