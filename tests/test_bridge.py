@@ -130,6 +130,8 @@ def test_bridge_forwards_everything_with_the_token(tmp_path, transport):
     stderr = errlog.read()
     assert TOKEN not in stderr
     assert "connected to 'docs'" in stderr
+    # nothing at rest: no file the run left under HOME or aistack's directories holds the token
+    assert [f for f in tmp_path.rglob("*") if f.is_file() and TOKEN.encode() in f.read_bytes()] == []
 
 
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
@@ -324,17 +326,22 @@ CLAUDE_OFFLINE = {"CI": "1", "NO_COLOR": "1", "TERM": "dumb", "DO_NOT_TRACK": "1
 
 @pytest.mark.peer
 def test_claude_code_connects_through_the_bridge(tmp_path, fake_home):
-    """The real Claude Code CLI runs the bridge as a stdio server and reports it connected."""
+    """The real Claude Code CLI runs the bridge as a stdio server, configured as the README shows (no
+    --org: the remembered profile), and reports it connected."""
+    from aistack.paths import Env
+    from aistack.profile import load, remember
+
     if not CLAUDE.exists():
         pytest.skip("@anthropic-ai/claude-code is not installed: run `npm ci --prefix tests/node`")
     with RemoteServer(TOKEN) as remote:
         profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url))
-        entry = {"type": "stdio", "command": sys.executable,
-                 "args": ["-m", "aistack", "mcp-bridge", "docs", "--org", str(profile)],
+        config_home = fake_home / ".config"
+        remember(load(str(profile)), Env(home=fake_home, environ={"XDG_CONFIG_HOME": str(config_home)}))
+        entry = {"type": "stdio", "command": sys.executable, "args": ["-m", "aistack", "mcp-bridge", "docs"],
                  "env": {"AISTACK_TOKEN": TOKEN}}
         (fake_home / ".claude.json").write_text(json.dumps({"mcpServers": {"docs": entry}}), encoding="utf-8")
         env = {k: v for k, v in subprocess_env().items() if k in ("PATH", "LANG", "TMPDIR", "PYTHONPATH")}
-        env.update(CLAUDE_OFFLINE, HOME=str(fake_home), XDG_CONFIG_HOME=str(fake_home / ".config"))
+        env.update(CLAUDE_OFFLINE, HOME=str(fake_home), XDG_CONFIG_HOME=str(config_home))
         project = tmp_path / "project"
         project.mkdir()
         done = subprocess.run([str(CLAUDE), "mcp", "list"], cwd=project, env=env, capture_output=True, text=True,
