@@ -432,3 +432,38 @@ def test_a_token_revoked_mid_session_is_reported_as_such(tmp_path):
         refused = anyio.run(drive, bridge_params(profile, "docs", AISTACK_TOKEN=TOKEN), remote)
     assert "rejected the token from AISTACK_TOKEN (HTTP 401)" in refused.error.message
     assert TOKEN not in refused.error.message
+
+
+@pytest.mark.peer
+def test_an_older_client_over_raw_json_rpc_and_a_clean_exit(tmp_path):
+    """What an assistant from 2024 sends, line by line: the bridge answers in its protocol version with
+    the remote's identity, prints only JSON-RPC, and exits 0 when the assistant closes stdin."""
+    with RemoteServer(TOKEN) as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url))
+        cmd = [sys.executable, "-m", "aistack", "mcp-bridge", "docs", "--org", str(profile)]
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=subprocess_env(AISTACK_TOKEN=TOKEN), cwd=str(REPO))
+        try:
+            old = json.loads(json.dumps(INITIALIZE))
+            old["params"]["protocolVersion"] = "2024-11-05"
+            proc.stdin.write(json.dumps(old) + "\n")
+            proc.stdin.flush()
+            init = json.loads(proc.stdout.readline())
+            proc.stdin.write(json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}) + "\n")
+            proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}) + "\n")
+            proc.stdin.flush()
+            listed = json.loads(proc.stdout.readline())
+            proc.stdin.close()
+            code = proc.wait(timeout=TIMEOUT)
+            rest, err = proc.stdout.read(), proc.stderr.read()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            proc.stdout.close()
+            proc.stderr.close()
+    assert init["id"] == 1 and init["result"]["protocolVersion"] == "2024-11-05"
+    assert init["result"]["serverInfo"]["name"] == "docs-remote" and init["result"]["instructions"] == INSTRUCTIONS
+    assert listed["id"] == 2 and [t["name"] for t in listed["result"]["tools"]][:1] == ["whoami"]
+    assert code == 0 and rest.strip() == "", (code, rest, err)
+    assert TOKEN not in err
