@@ -7,8 +7,9 @@ import sys
 import typer
 
 from aistack import __version__
-from aistack.commands import setup as _setup
 from aistack.commands import auth as _auth
+from aistack.commands import bridge as _bridge
+from aistack.commands import setup as _setup
 from aistack.commands import usage as _usage
 
 
@@ -42,6 +43,7 @@ def _root(
 _setup.register(app)
 _auth.register(app)
 _usage.register(app)
+_bridge.register(app)
 
 
 # Options whose value may be left out: `--project` alone means the current directory.
