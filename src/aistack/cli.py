@@ -7,6 +7,7 @@ import sys
 import typer
 
 from aistack import __version__
+from aistack.commands import init_repo as _init_repo
 
 
 app = typer.Typer(
@@ -35,6 +36,7 @@ def _root(
 ) -> None:
     DEBUG["on"] = debug
 
+_init_repo.register(app)
 
 
 
