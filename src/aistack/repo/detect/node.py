@@ -9,21 +9,27 @@ LOCKFILES = (("pnpm-lock.yaml", "pnpm"), ("yarn.lock", "yarn"), ("bun.lock", "bu
              ("package-lock.json", "npm"), ("npm-shrinkwrap.json", "npm"))
 
 
-def package_manager(view: RepoView, scope: str, manifest: dict) -> tuple[str, Source]:
-    """From `packageManager`, else the nearest lockfile (the package's, then the repository root's), else npm."""
-    declared = manifest.get("packageManager")
-    if isinstance(declared, str) and declared.split("@")[0] in ("npm", "pnpm", "yarn", "bun"):
-        return declared.split("@")[0], Source(join(scope, "package.json"), "packageManager")
+def lockfile(view: RepoView, scope: str) -> tuple[str, str] | None:
+    """(path, package manager) of the nearest lockfile: the package's own, then the repository root's."""
     for directory in dict.fromkeys((scope, "")):
         for lock, pm in LOCKFILES:
             if view.has(join(directory, lock)):
-                return pm, Source(join(directory, lock), "")
-        if directory == "" and scope:
-            root = view.json("package.json") if view.has("package.json") else None
-            if isinstance(root, dict) and isinstance(root.get("packageManager"), str):
-                pm = root["packageManager"].split("@")[0]
-                if pm in ("npm", "pnpm", "yarn", "bun"):
-                    return pm, Source("package.json", "packageManager")
+                return join(directory, lock), pm
+    return None
+
+
+def package_manager(view: RepoView, scope: str, manifest: dict) -> tuple[str, Source]:
+    """From `packageManager` (the package's, then the root's), else the nearest lockfile, else npm."""
+    candidates = [(manifest, join(scope, "package.json"))]
+    if scope and view.has("package.json"):
+        candidates.append((view.json("package.json"), "package.json"))
+    for data, rel in candidates:
+        declared = data.get("packageManager") if isinstance(data, dict) else None
+        if isinstance(declared, str) and declared.split("@")[0] in ("npm", "pnpm", "yarn", "bun"):
+            return declared.split("@")[0], Source(rel, "packageManager")
+    found = lockfile(view, scope)
+    if found:
+        return found[1], Source(found[0], "")
     return "npm", Source(join(scope, "package.json"), "(no lockfile)")
 
 
@@ -35,15 +41,14 @@ def script_command(pm: str, name: str) -> str:
     return f"{pm} run {name}"
 
 
-def install_command(pm: str, lock_source: Source) -> str:
-    locked = lock_source.key == "" and lock_source.file.endswith(("lock.yaml", ".lock", "lock.json", ".lockb"))
-    if pm == "npm":
-        return "npm ci" if locked else "npm install"
-    if pm == "pnpm":
-        return "pnpm install --frozen-lockfile" if locked else "pnpm install"
-    if pm == "yarn":
-        return "yarn install --frozen-lockfile" if locked else "yarn install"
-    return "bun install"
+def install_command(view: RepoView, scope: str, pm: str, pm_source: Source) -> Command:
+    """The install command; frozen when the package manager's own lockfile is tracked."""
+    found = lockfile(view, scope)
+    if found and found[1] == pm:
+        run = {"npm": "npm ci", "pnpm": "pnpm install --frozen-lockfile",
+               "yarn": "yarn install --frozen-lockfile", "bun": "bun install --frozen-lockfile"}[pm]
+        return Command("install", run, Source(found[0], ""))
+    return Command("install", f"{pm} install", pm_source)
 
 
 def workspaces(view: RepoView, scope: str, manifest: dict, findings: Findings) -> None:
@@ -102,8 +107,9 @@ def detect(view: RepoView, scope: str) -> Findings:
         findings.facts.append(Fact("Node.js", node, Source(rel, "engines.node")))
     if view.first(scope, "tsconfig.json"):
         findings.facts.append(Fact("TypeScript", "yes", Source(join(scope, "tsconfig.json"), "")))
-    if not scope or pm_source.file.startswith(scope + "/"):
-        findings.commands.append(Command("install", install_command(pm, pm_source), pm_source))
+    install = install_command(view, scope, pm, pm_source)
+    if not scope or install.source.file.startswith(scope + "/"):
+        findings.commands.append(install)
     scripts = manifest.get("scripts")
     if scripts is not None and not isinstance(scripts, dict):
         view.warn(f"{rel}: `scripts` is not an object; skipped.")

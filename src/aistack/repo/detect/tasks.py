@@ -24,7 +24,7 @@ def make(view: RepoView, scope: str, out: Findings) -> None:
             if target in seen or target.startswith(".") or "%" in target or "/" in target or "." in target:
                 continue
             seen.add(target)
-            kind = classify(target)
+            kind = "test" if target == "check" else classify(target)  # GNU convention: `make check` runs the tests
             if kind:
                 out.commands.append(Command(kind, f"make {target}", Source(rel, f"target {target} (line {line})")))
 
