@@ -8,6 +8,7 @@ import typer
 
 from aistack import __version__
 from aistack.commands import init_repo as _init_repo
+from aistack.commands import setup as _setup
 
 
 app = typer.Typer(
@@ -36,9 +37,24 @@ def _root(
 ) -> None:
     DEBUG["on"] = debug
 
+
+_setup.register(app)
 _init_repo.register(app)
 
 
+
+
+# Options whose value may be left out: `--project` alone means the current directory.
+OPTIONAL_VALUES = {"--project": "."}
+
+
+def _fill_optional_values(argv: list[str]) -> list[str]:
+    out = []
+    for i, arg in enumerate(argv):
+        out.append(arg)
+        if arg in OPTIONAL_VALUES and (i + 1 == len(argv) or argv[i + 1].startswith("-")):
+            out.append(OPTIONAL_VALUES[arg])
+    return out
 
 
 def run(argv: list[str]) -> int:
@@ -50,7 +66,7 @@ def run(argv: list[str]) -> int:
     from aistack.errors import AistackError, ExitCode, render
 
     try:
-        result = app(args=argv, prog_name="aistack", standalone_mode=False)
+        result = app(args=_fill_optional_values(argv), prog_name="aistack", standalone_mode=False)
         return int(result or 0)
     except AistackError as e:
         sys.stderr.write(render(e) + "\n")

@@ -26,6 +26,8 @@ class Env:
     home: PurePath
     environ: Mapping[str, str] = field(default_factory=dict)
     platform: str = "linux"  # "linux" | "darwin" | "win32"
+    # For another OS's paths, which cannot exist here: the paths a test declares present (a fake file system).
+    present: frozenset[str] = frozenset()
 
     @classmethod
     def current(cls) -> "Env":
@@ -44,6 +46,29 @@ class Env:
         if self.windows:
             return PureWindowsPath(raw)
         return Path(raw) if self.is_local else PurePosixPath(raw)
+
+    def exists(self, path: PurePath) -> bool:
+        if self.is_local:
+            try:
+                return Path(path).exists()
+            except OSError:
+                return False
+        text = str(path)
+        return any(p == text or p.startswith(text + ("\\" if self.windows else "/")) for p in self.present)
+
+    def children(self, directory: PurePath, pattern: str) -> list[PurePath]:
+        """Entries of a directory matching a glob pattern, sorted."""
+        if self.is_local:
+            try:
+                return sorted(Path(directory).glob(pattern))
+            except OSError:
+                return []
+        import fnmatch
+
+        sep = "\\" if self.windows else "/"
+        prefix = str(directory) + sep
+        names = {p[len(prefix):].split(sep)[0] for p in self.present if p.startswith(prefix)}
+        return sorted(self._path(prefix + n) for n in names if fnmatch.fnmatch(n, pattern))
 
     def var(self, name: str) -> str | None:
         value = self.environ.get(name)

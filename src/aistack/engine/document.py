@@ -46,6 +46,15 @@ class ParseError(Exception):
         self.column = column
 
 
+class PathError(ValueError):
+    """A path set cannot follow: a parent on it is not a mapping (or not a list, for an Item)."""
+
+    def __init__(self, message: str, path: Path):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+
 class Document(Protocol):
     def get(self, path: Path) -> Any:
         """The plain Python value at path (dict, list, str, int, float, bool, None), or MISSING."""

@@ -1,0 +1,56 @@
+"""Start-up cost of common commands, as ratios to the bare interpreter of the same venv, measured in one run.
+
+Goals: `aistack --version` <= 2.5x, `aistack --help` <= 10x, `aistack setup --all --dry-run` (six assistants)
+<= 12x. Run: .venv/bin/python bench/bench_startup.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def best_of(cmd: list[str], env: dict, rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(sorted(times)[: max(1, rounds // 2)])  # the faster half: less scheduler noise
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, HOME=tmp, AISTACK_CONFIG_DIR=f"{tmp}/cfg", AISTACK_DATA_DIR=f"{tmp}/data",
+                   AISTACK_CACHE_DIR=f"{tmp}/cache", PYTHONPATH=str(REPO / "src"))
+        py = sys.executable
+        base = best_of([py, "-c", "pass"], env, args.rounds)
+        cases = [
+            ("aistack --version", [py, "-m", "aistack", "--version"], 2.5),
+            ("aistack --help", [py, "-m", "aistack", "--help"], 10),
+            ("aistack setup --all --dry-run", [py, "-m", "aistack", "setup", "--all", "--dry-run", "--org",
+                                               str(REPO / "examples" / "org.toml")], 12),
+        ]
+        print(f"bare interpreter: {base * 1000:.1f} ms")
+        failed = False
+        for name, cmd, goal in cases:
+            ratio = best_of(cmd, env, args.rounds) / base
+            verdict = "ok" if ratio <= goal else "OVER GOAL"
+            failed |= ratio > goal
+            print(f"{name:<34} {ratio:5.2f}x  (goal <= {goal}x)  {verdict}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

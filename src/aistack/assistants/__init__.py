@@ -1,0 +1,1 @@
+"""One module per assistant; the registry is in registry.py."""

@@ -1,0 +1,65 @@
+"""Claude Code: MCP servers in ~/.claude.json (user scope), gateway routing in ~/.claude/settings.json.
+
+Tokens reach it through its own helpers: `apiKeyHelper` for model traffic, MCP `headersHelper` per server.
+"""
+
+from __future__ import annotations
+
+from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.common import gateway_base, on_path, stdio_command
+from aistack.paths import Env
+from aistack.profile import Profile
+
+NAME = "claude-code"
+TITLE = "Claude Code"
+SERVERS = {"mcp": ("mcpServers",)}  # where each file keeps its MCP servers
+PROJECT = {"mcp": ".mcp.json"}  # repo-level files, relative to the project root
+PROJECT_NOTE = "Claude Code asks each person to approve the servers in a project's .mcp.json before using them."
+DELIVERY = "helper"
+GATEWAY = "file"
+
+
+def _config_dir(env: Env):
+    return env.from_var("CLAUDE_CONFIG_DIR") or env.under_home(".claude")
+
+
+def files(env: Env) -> dict[str, ConfigFile]:
+    custom = env.from_var("CLAUDE_CONFIG_DIR")
+    state = custom.joinpath(".claude.json") if custom else env.under_home(".claude.json")
+    return {
+        "mcp": ConfigFile("mcp", state, "json"),
+        "settings": ConfigFile("settings", _config_dir(env).joinpath("settings.json"), "json"),
+    }
+
+
+def detect(env: Env) -> bool:
+    return env.exists(_config_dir(env)) or env.exists(files(env)["mcp"].path) or on_path(env, "claude")
+
+
+def server_entry(server, profile: Profile, ctx: Context) -> dict:
+    if server.kind == "stdio":
+        command, args = stdio_command(server, ctx)
+        return {"type": "stdio", "command": command, "args": args, "env": dict(server.env)}
+    entry: dict = {"type": server.kind, "url": server.url}
+    if server.auth == "token":
+        entry["headersHelper"] = f"{ctx.aistack} token --headers-json --server {server.name}"
+    elif server.headers:
+        entry["headers"] = dict(server.headers)
+    return entry
+
+
+def plan(profile: Profile, ctx: Context) -> Plan:
+    p = Plan()
+    for server in profile.mcp_servers:
+        p.add("mcp", ("mcpServers", server.name), server_entry(server, profile, ctx))
+    gw = profile.gateway
+    if gw:
+        p.add("settings", ("env", "ANTHROPIC_BASE_URL"), gateway_base(profile, "anthropic"))
+        if gw.headers:
+            p.add("settings", ("env", "ANTHROPIC_CUSTOM_HEADERS"), "\n".join(f"{k}: {v}" for k, v in gw.headers.items()))
+        if gw.token_header.lower() == "authorization":
+            p.add("settings", ("apiKeyHelper",), f"{ctx.aistack} token")
+        else:
+            p.manual.append(f"Claude Code sends its key as Authorization/X-Api-Key only; the gateway expects "
+                            f"`{gw.token_header}`: ask your platform team to accept the bearer token.")
+    return p

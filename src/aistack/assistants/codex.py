@@ -1,0 +1,67 @@
+"""Codex: ~/.codex/config.toml ([mcp_servers.*], [model_providers.*]). No interpolation: the token is read
+from AISTACK_TOKEN by name (`bearer_token_env_var`, `env_key`), so Codex runs as `aistack run codex`."""
+
+from __future__ import annotations
+
+from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.common import gateway_base, on_path, stdio_command
+from aistack.paths import Env
+from aistack.profile import Profile
+
+NAME = "codex"
+TITLE = "Codex CLI"
+SERVERS = {"config": ("mcp_servers",)}  # where each file keeps its MCP servers
+PROJECT = {"config": ".codex/config.toml"}  # repo-level files, relative to the project root
+PROJECT_NOTE = 'Codex reads .codex/config.toml only in projects the user has trusted (`[projects."<path>"] trust_level = "trusted"`), and never its model providers.'
+DELIVERY = "env"
+GATEWAY = "file"
+PROVIDER_ID = "aistack"
+
+
+def _home(env: Env):
+    return env.from_var("CODEX_HOME") or env.under_home(".codex")
+
+
+def files(env: Env) -> dict[str, ConfigFile]:
+    return {"config": ConfigFile("config", _home(env).joinpath("config.toml"), "toml")}
+
+
+def detect(env: Env) -> bool:
+    return env.exists(_home(env)) or on_path(env, "codex")
+
+
+def plan(profile: Profile, ctx: Context) -> Plan:
+    p = Plan()
+    header = profile.gateway.token_header if profile.gateway else "Authorization"
+    for server in profile.mcp_servers:
+        if server.kind == "sse":
+            p.skipped.append(f"MCP server `{server.name}`: Codex has no SSE transport (streamable HTTP or stdio only).")
+            continue
+        if server.kind == "stdio":
+            command, args = stdio_command(server, ctx)
+            entry: dict = {"command": command, "args": args}
+            if server.env:
+                entry["env"] = dict(server.env)
+        else:
+            entry = {"url": server.url}
+            if server.auth == "token":
+                if header.lower() == "authorization":
+                    entry["bearer_token_env_var"] = ctx.token_var
+                else:
+                    entry["env_http_headers"] = {header: ctx.token_var}
+            if server.headers:
+                entry["http_headers"] = dict(server.headers)
+        p.add("config", ("mcp_servers", server.name), entry)
+    gw = profile.gateway
+    if gw:
+        provider: dict = {"name": f"{profile.org_name} AI gateway", "base_url": gateway_base(profile, "openai"),
+                          "wire_api": "responses"}
+        if header.lower() == "authorization":
+            provider["env_key"] = ctx.token_var
+        else:
+            provider["env_http_headers"] = {header: ctx.token_var}
+        if gw.headers:
+            provider["http_headers"] = dict(gw.headers)
+        p.add("config", ("model_providers", PROVIDER_ID), provider)
+        p.add("config", ("model_provider",), PROVIDER_ID)
+    return p

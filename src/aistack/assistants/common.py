@@ -1,0 +1,115 @@
+"""Entry builders shared by adapters: borrowed by calling, not by inheritance."""
+
+from __future__ import annotations
+
+import os
+from aistack.assistants.base import Context
+from aistack.paths import Env
+from aistack.profile import McpServer, Profile
+
+# Batch shims that Windows clients cannot start without a shell (clients.md §5.6).
+WINDOWS_SHIMS = {"npx", "pnpx", "yarn", "bunx", "pnpm", "npm", "uvx"}
+
+
+def stdio_command(server: McpServer, ctx: Context, gui: bool = False) -> tuple[str, list[str]]:
+    """The command and args for a stdio server: absolute for GUI apps, Windows batch shims wrapped as `cmd /c`,
+    and run through `aistack run --` when the server needs a fresh token."""
+    command, args = server.command, list(server.args)
+    if gui:
+        command = gui_command(command, ctx)
+    if ctx.env.windows and _stem(command) in WINDOWS_SHIMS:
+        command, args = "cmd", ["/c", command, *args]
+    if server.auth == "token":
+        command, args = ctx.aistack, ["run", "--", command, *args]
+    return command, args
+
+
+def _stem(command: str) -> str:
+    name = command.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    for ext in (".cmd", ".bat", ".exe"):
+        name = name.removesuffix(ext)
+    return name
+
+
+def auth_headers(profile: Profile, server: McpServer, reference: str) -> dict[str, str]:
+    """Static headers plus the token header written as the assistant's own reference to AISTACK_TOKEN."""
+    headers = dict(server.headers)
+    if server.auth == "token":
+        name = profile.gateway.token_header if profile.gateway else "Authorization"
+        headers[name] = f"Bearer {reference}" if name.lower() == "authorization" else reference
+    return headers
+
+
+def gateway_base(profile: Profile, provider: str) -> str | None:
+    gw = profile.gateway
+    if gw is None:
+        return None
+    return gw.providers.get(provider) or gw.url
+
+
+def on_path(env: Env, *names: str) -> bool:
+    if not env.is_local:
+        return False
+    from shutil import which
+
+    search = env.environ.get("PATH", os.environ.get("PATH", ""))
+    return any(which(n, path=search) for n in names)
+
+
+def gui_command(command: str, ctx: Context) -> str:
+    """GUI apps do not inherit the shell's PATH (clients.md §5.7): use the absolute path when it is known here."""
+    if not ctx.env.is_local or os.path.isabs(command):
+        return command
+    from shutil import which
+
+    found = which(command, path=ctx.env.environ.get("PATH"))
+    return found or command
+
+
+def bridge_command(server: McpServer, ctx: Context) -> tuple[str, list[str]]:
+    """A stdio entry that forwards to the remote server with a fresh token on every connection."""
+    return ctx.aistack, ["mcp-bridge", server.name]
+
+
+def mcp_entry(server: McpServer, profile: Profile, ctx: Context, *, ref: str | None, url_key: str = "url",
+              types: dict[str, str] | None = None, stdio_type: str | None = None, gui: bool = False,
+              header_key: tuple[str, ...] = ("headers",)) -> dict | None:
+    """The common entry shape: stdio `command`/`args`/`env`, remote `url`(`url_key`) + `headers`.
+
+    ref: how the assistant's file refers to AISTACK_TOKEN (`${env:AISTACK_TOKEN}`...); None when it cannot, so a
+    server needing the token goes through `aistack mcp-bridge`. types: the `type` value per transport
+    ("http"/"sse"), or None for assistants without a `type` field; a transport missing from it is not supported
+    (returns None). gui: resolve stdio commands to absolute paths.
+    """
+    needs_bridge = server.kind != "stdio" and server.auth == "token" and ref is None
+    if server.kind == "stdio" or needs_bridge:
+        if needs_bridge:
+            command, args = bridge_command(server, ctx)
+        else:
+            command, args = stdio_command(server, ctx, gui)
+        entry: dict = {"type": stdio_type} if stdio_type else {}
+        entry.update({"command": command, "args": args})
+        if server.env and not needs_bridge:
+            entry["env"] = dict(server.env)
+        return entry
+    if types is not None and server.kind not in types:
+        return None
+    entry = {"type": types[server.kind]} if types else {}
+    entry[url_key] = server.url
+    headers = auth_headers(profile, server, ref or "")
+    if headers:
+        target = entry
+        for key in header_key[:-1]:
+            target = target.setdefault(key, {})
+        target[header_key[-1]] = headers
+    return entry
+
+
+def add_servers(plan, profile: Profile, ctx: Context, file: str, servers_path, build) -> None:
+    """Add every org server through `build(server)`; a server it cannot express (None) is reported."""
+    for server in profile.mcp_servers:
+        entry = build(server)
+        if entry is None:
+            plan.skipped.append(f"MCP server `{server.name}`: its {server.kind} transport is not supported here.")
+            continue
+        plan.add(file, (*servers_path, server.name), entry)

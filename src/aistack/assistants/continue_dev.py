@@ -1,0 +1,38 @@
+"""Continue: ~/.continue/config.yaml, where `mcpServers` is a list of entries with a `name`. Its secrets syntax
+cannot reach the environment reliably, so servers needing the token go through `aistack mcp-bridge`."""
+
+from __future__ import annotations
+
+from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.common import gateway_base, mcp_entry, on_path
+from aistack.engine.document import Item
+from aistack.paths import Env
+from aistack.profile import Profile
+
+NAME = "continue"
+TITLE = "Continue"
+SERVERS = {"config": ("mcpServers",)}
+DELIVERY = "bridge"
+GATEWAY = "manual"
+TYPES = {"http": "streamable-http", "sse": "sse"}
+
+
+def files(env: Env) -> dict[str, ConfigFile]:
+    return {"config": ConfigFile("config", env.under_home(".continue", "config.yaml"), "yaml")}
+
+
+def detect(env: Env) -> bool:
+    return env.exists(env.under_home(".continue")) or on_path(env, "cn")
+
+
+def plan(profile: Profile, ctx: Context) -> Plan:
+    p = Plan()
+    for server in profile.mcp_servers:
+        entry = mcp_entry(server, profile, ctx, ref=None, types=TYPES, gui=True,
+                          header_key=("requestOptions", "headers"))
+        p.add("config", ("mcpServers", Item("name", server.name)), {"name": server.name, **entry})
+    if profile.gateway:
+        p.manual.append(
+            f"Continue: add a model with `provider: openai` and `apiBase: {gateway_base(profile, 'openai')}`; its "
+            "key cannot come from a command, so use a key your platform team issues for Continue.")
+    return p

@@ -1,0 +1,41 @@
+"""GitHub Copilot CLI: ~/.copilot/mcp-config.json (`type` required, `tools`). Its model traffic is routed by
+environment variables only, which `aistack run copilot` sets."""
+
+from __future__ import annotations
+
+from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.common import add_servers, mcp_entry, on_path
+from aistack.paths import Env
+from aistack.profile import Profile
+
+NAME = "copilot-cli"
+TITLE = "GitHub Copilot CLI"
+SERVERS = {"mcp": ("mcpServers",)}
+PROJECT = {"mcp": ".github/mcp.json"}  # repo-level files, relative to the project root
+DELIVERY = "env"
+GATEWAY = "run"
+TYPES = {"http": "http", "sse": "sse"}
+
+
+def _dir(env: Env):
+    base = env.from_var("XDG_CONFIG_HOME")
+    return base.joinpath(".copilot") if base else env.under_home(".copilot")
+
+
+def files(env: Env) -> dict[str, ConfigFile]:
+    return {"mcp": ConfigFile("mcp", _dir(env).joinpath("mcp-config.json"), "json")}
+
+
+def detect(env: Env) -> bool:
+    return env.exists(_dir(env)) or on_path(env, "copilot")
+
+
+def plan(profile: Profile, ctx: Context) -> Plan:
+    p = Plan()
+
+    def build(server):
+        entry = mcp_entry(server, profile, ctx, ref="${AISTACK_TOKEN}", types=TYPES, stdio_type="local")
+        return {**entry, "tools": ["*"]}
+
+    add_servers(p, profile, ctx, "mcp", SERVERS["mcp"], build)
+    return p

@@ -1,0 +1,36 @@
+"""Cursor: ~/.cursor/mcp.json; headers use `${env:AISTACK_TOKEN}`. Its model endpoint is set only in the UI."""
+
+from __future__ import annotations
+
+from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path
+from aistack.paths import Env
+from aistack.profile import Profile
+
+NAME = "cursor"
+TITLE = "Cursor"
+SERVERS = {"mcp": ("mcpServers",)}
+PROJECT = {"mcp": ".cursor/mcp.json"}  # repo-level files, relative to the project root
+DELIVERY = "env"
+GATEWAY = "manual"
+
+
+def files(env: Env) -> dict[str, ConfigFile]:
+    return {"mcp": ConfigFile("mcp", env.under_home(".cursor", "mcp.json"), "json")}
+
+
+def detect(env: Env) -> bool:
+    return env.exists(env.under_home(".cursor")) or on_path(env, "cursor", "cursor-agent")
+
+
+def plan(profile: Profile, ctx: Context) -> Plan:
+    p = Plan()
+    add_servers(p, profile, ctx, "mcp", SERVERS["mcp"], lambda s: mcp_entry(
+        s, profile, ctx, ref="${env:AISTACK_TOKEN}", gui=True, types=None if s.kind == "http" else {"sse": "sse"}))
+    if profile.gateway:
+        p.manual.append(
+            f"Cursor: Settings > Models > enable \"Override OpenAI Base URL\" and enter "
+            f"{gateway_base(profile, 'openai')}; Cursor calls it from its own servers, so the gateway must be "
+            f"reachable from the internet, and it cannot run `aistack token`: paste a key your platform team issues "
+            f"for Cursor, not your login token (it expires within the hour).")
+    return p

@@ -1,0 +1,34 @@
+"""Devin Desktop, the Windsurf rebrand: ~/.config/devin/mcp_config.json once Devin has moved there, else the
+Windsurf location it still reads. Same schema as Windsurf (`serverUrl`, `${env:}`)."""
+
+from __future__ import annotations
+
+from aistack.assistants import windsurf
+from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.paths import Env
+from aistack.profile import Profile
+
+NAME = "devin"
+TITLE = "Devin Desktop"
+SERVERS = {"mcp": ("mcpServers",)}
+PROJECT = {"mcp": ".devin/mcp_config.json"}  # repo-level files, relative to the project root
+DELIVERY = "env"
+GATEWAY = "none"
+
+
+def _dir(env: Env):
+    return env.appdata().joinpath("devin") if env.windows else env.xdg_config().joinpath("devin")
+
+
+def files(env: Env) -> dict[str, ConfigFile]:
+    if env.exists(_dir(env)):
+        return {"mcp": ConfigFile("mcp", _dir(env).joinpath("mcp_config.json"), "json")}
+    return windsurf.files(env)
+
+
+def detect(env: Env) -> bool:
+    return env.exists(_dir(env))
+
+
+def plan(profile: Profile, ctx: Context) -> Plan:
+    return windsurf.plan(profile, ctx, product=TITLE)

@@ -1,0 +1,32 @@
+"""Gemini CLI: ~/.gemini/settings.json (JSON with comments). Headers reference `$AISTACK_TOKEN`, which Gemini
+expands from its environment (`aistack run gemini`)."""
+
+from __future__ import annotations
+
+from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.common import add_servers, mcp_entry, on_path
+from aistack.paths import Env
+from aistack.profile import Profile
+
+NAME = "gemini-cli"
+TITLE = "Gemini CLI"
+SERVERS = {"settings": ("mcpServers",)}
+PROJECT = {"settings": ".gemini/settings.json"}  # repo-level files, relative to the project root
+DELIVERY = "env"
+GATEWAY = "run"
+TYPES = {"http": "http", "sse": "sse"}
+
+
+def files(env: Env) -> dict[str, ConfigFile]:
+    return {"settings": ConfigFile("settings", env.under_home(".gemini", "settings.json"), "jsonc")}
+
+
+def detect(env: Env) -> bool:
+    return env.exists(env.under_home(".gemini")) or on_path(env, "gemini")
+
+
+def plan(profile: Profile, ctx: Context) -> Plan:
+    p = Plan()
+    add_servers(p, profile, ctx, "settings", SERVERS["settings"],
+                lambda s: mcp_entry(s, profile, ctx, ref="$AISTACK_TOKEN", types=TYPES))
+    return p

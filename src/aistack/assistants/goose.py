@@ -1,0 +1,67 @@
+"""Goose: `extensions` in ~/.config/goose/config.yaml (Windows %APPDATA%\\Block\\goose\\config). No interpolation
+(secrets go through the keyring) and no SSE: servers needing the token or speaking SSE go through
+`aistack mcp-bridge`. Model traffic: a custom provider file reading the key from AISTACK_TOKEN by name."""
+
+from __future__ import annotations
+
+from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.common import auth_headers, bridge_command, gateway_base, on_path, stdio_command
+from aistack.paths import Env
+from aistack.profile import Profile
+
+NAME = "goose"
+TITLE = "Goose"
+SERVERS = {"config": ("extensions",)}
+DELIVERY = "bridge"
+GATEWAY = "file"
+PROVIDER = "aistack"
+TIMEOUT = 300
+
+
+def _dir(env: Env):
+    return env.appdata().joinpath("Block", "goose", "config") if env.windows else env.xdg_config().joinpath("goose")
+
+
+def files(env: Env) -> dict[str, ConfigFile]:
+    return {"config": ConfigFile("config", _dir(env).joinpath("config.yaml"), "yaml"),
+            "provider": ConfigFile("provider", _dir(env).joinpath("custom_providers", f"{PROVIDER}.json"), "json")}
+
+
+def detect(env: Env) -> bool:
+    return env.exists(_dir(env)) or on_path(env, "goose")
+
+
+def _entry(server, profile: Profile, ctx: Context) -> dict:
+    base = {"name": server.name, "enabled": True, "timeout": TIMEOUT}
+    if server.kind == "http" and server.auth != "token":
+        entry = {**base, "type": "streamable_http", "uri": server.url}
+        headers = auth_headers(profile, server, "")
+        if headers:
+            entry["headers"] = headers
+        return entry
+    command, args = stdio_command(server, ctx, gui=True) if server.kind == "stdio" else bridge_command(server, ctx)
+    entry = {**base, "type": "stdio", "cmd": command, "args": args}
+    if server.env and server.kind == "stdio":
+        entry["envs"] = dict(server.env)
+    return entry
+
+
+def plan(profile: Profile, ctx: Context) -> Plan:
+    p = Plan()
+    for server in profile.mcp_servers:
+        if server.kind == "sse" and server.auth == "oauth":
+            p.skipped.append(f"MCP server `{server.name}`: Goose has no SSE transport and the bridge cannot sign in "
+                             "with OAuth.")
+            continue
+        p.add("config", ("extensions", server.name), _entry(server, profile, ctx))
+    gw = profile.gateway
+    if gw:
+        provider = {"name": PROVIDER, "engine": "openai", "display_name": f"{profile.org_name} AI gateway",
+                    "api_key_env": ctx.token_var, "base_url": gateway_base(profile, "openai"), "models": []}
+        if gw.headers:
+            provider["headers"] = dict(gw.headers)
+        for key, value in provider.items():
+            p.add("provider", (key,), value)
+        p.manual.append(f"Goose: pick the `{PROVIDER}` provider (`goose configure`) and list the gateway's models "
+                        f"in {files(ctx.env)['provider'].path}; start Goose with `aistack run goose`.")
+    return p

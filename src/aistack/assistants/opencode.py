@@ -1,0 +1,67 @@
+"""OpenCode: ~/.config/opencode/opencode.json or .jsonc (`mcp`, command as an array; providers' `baseURL`).
+`{env:AISTACK_TOKEN}` is interpolated from its environment (`aistack run opencode`)."""
+
+from __future__ import annotations
+
+from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.common import auth_headers, gateway_base, on_path, stdio_command
+from aistack.paths import Env
+from aistack.profile import Profile
+
+NAME = "opencode"
+TITLE = "OpenCode"
+SERVERS = {"config": ("mcp",)}  # where each file keeps its MCP servers
+PROJECT = {"config": "opencode.json"}  # repo-level files, relative to the project root
+DELIVERY = "env"
+GATEWAY = "file"
+PROVIDERS = ("anthropic", "openai", "google")
+
+
+def _dir(env: Env):
+    return env.xdg_config().joinpath("opencode") if not env.windows else env.under_home(".config", "opencode")
+
+
+def files(env: Env) -> dict[str, ConfigFile]:
+    jsonc = _dir(env).joinpath("opencode.jsonc")
+    path = jsonc if env.exists(jsonc) else _dir(env).joinpath("opencode.json")
+    return {"config": ConfigFile("config", path, "jsonc")}
+
+
+def detect(env: Env) -> bool:
+    return env.exists(_dir(env)) or on_path(env, "opencode")
+
+
+def server_entry(server, profile: Profile, ctx: Context) -> dict:
+    if server.kind == "stdio":
+        command, args = stdio_command(server, ctx)
+        entry = {"type": "local", "command": [command, *args], "enabled": True}
+        if server.env:
+            entry["environment"] = dict(server.env)
+        return entry
+    entry = {"type": "remote", "url": server.url, "enabled": True}
+    headers = auth_headers(profile, server, f"{{env:{ctx.token_var}}}")
+    if headers:
+        entry["headers"] = headers
+    return entry
+
+
+def plan(profile: Profile, ctx: Context) -> Plan:
+    p = Plan()
+    for server in profile.mcp_servers:
+        p.add("config", ("mcp", server.name), server_entry(server, profile, ctx))
+    gw = profile.gateway
+    if gw:
+        token = f"{{env:{ctx.token_var}}}"
+        for provider in PROVIDERS:
+            if provider == "google" and provider not in gw.providers:
+                continue  # Google's API shape differs from the gateway root: only with an explicit route
+            options = ("provider", provider, "options")
+            p.add("config", (*options, "baseURL"), gateway_base(profile, provider))
+            if gw.token_header.lower() == "authorization":
+                p.add("config", (*options, "apiKey"), token)
+                headers = dict(gw.headers)
+            else:
+                headers = {**gw.headers, gw.token_header: token}
+            if headers:
+                p.add("config", (*options, "headers"), headers)
+    return p

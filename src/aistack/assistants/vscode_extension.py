@@ -1,0 +1,25 @@
+"""Shared by the VS Code extensions that keep MCP settings in their global storage (Cline, Roo Code, Kilo Code).
+None interpolates the environment, so servers needing the token go through `aistack mcp-bridge`."""
+
+from __future__ import annotations
+
+from aistack.assistants.base import Context, Plan
+from aistack.assistants.common import add_servers, mcp_entry
+from aistack.assistants.vscode import user_dir
+from aistack.paths import Env
+from aistack.profile import Profile
+
+
+def storage(env: Env, extension: str, filename: str):
+    return user_dir(env).joinpath("globalStorage", extension, "settings", filename)
+
+
+def plan(profile: Profile, ctx: Context, title: str, types: dict[str, str]) -> Plan:
+    p = Plan()
+    add_servers(p, profile, ctx, "mcp", ("mcpServers",),
+                lambda s: mcp_entry(s, profile, ctx, ref=None, types=types, gui=True))
+    if profile.gateway:
+        p.manual.append(f"{title}: choose the \"OpenAI Compatible\" provider in its settings with base URL "
+                        f"{profile.gateway.providers.get('openai') or profile.gateway.url} and a key your platform "
+                        "team issues for it (the extension cannot run a command for a fresh token).")
+    return p

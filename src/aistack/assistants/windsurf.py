@@ -1,0 +1,33 @@
+"""Windsurf (Cascade): ~/.codeium/windsurf/mcp_config.json; remote servers use `serverUrl`, headers
+`${env:AISTACK_TOKEN}`. Windsurf cannot route model traffic through a custom gateway."""
+
+from __future__ import annotations
+
+from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.common import add_servers, mcp_entry
+from aistack.paths import Env
+from aistack.profile import Profile
+
+NAME = "windsurf"
+TITLE = "Windsurf"
+SERVERS = {"mcp": ("mcpServers",)}
+DELIVERY = "env"
+GATEWAY = "none"
+
+
+def files(env: Env) -> dict[str, ConfigFile]:
+    return {"mcp": ConfigFile("mcp", env.under_home(".codeium", "windsurf", "mcp_config.json"), "json")}
+
+
+def detect(env: Env) -> bool:
+    return env.exists(env.under_home(".codeium", "windsurf"))
+
+
+def plan(profile: Profile, ctx: Context, product: str = "Windsurf") -> Plan:
+    p = Plan()
+    add_servers(p, profile, ctx, "mcp", SERVERS["mcp"],
+                lambda s: mcp_entry(s, profile, ctx, ref="${env:AISTACK_TOKEN}", url_key="serverUrl", gui=True))
+    if profile.gateway:
+        p.manual.append(f"{product} cannot send model traffic through a custom gateway; its models stay on "
+                        f"{product}'s own service.")
+    return p

@@ -1,0 +1,42 @@
+"""Zed: `context_servers` in settings.json (JSONC, a shared settings file). Zed has no interpolation, so servers
+that need the token go through `aistack mcp-bridge`; `language_models.*.api_url` routes model traffic."""
+
+from __future__ import annotations
+
+from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path
+from aistack.paths import Env
+from aistack.profile import Profile
+
+NAME = "zed"
+TITLE = "Zed"
+SERVERS = {"settings": ("context_servers",)}
+PROJECT = {"settings": ".zed/settings.json"}  # repo-level files, relative to the project root
+DELIVERY = "bridge"
+GATEWAY = "file"
+
+
+def _dir(env: Env):
+    if env.windows:
+        return env.appdata().joinpath("Zed")
+    return env.xdg_config().joinpath("zed") if env.platform == "linux" else env.under_home(".config", "zed")
+
+
+def files(env: Env) -> dict[str, ConfigFile]:
+    return {"settings": ConfigFile("settings", _dir(env).joinpath("settings.json"), "jsonc")}
+
+
+def detect(env: Env) -> bool:
+    return env.exists(_dir(env)) or on_path(env, "zed", "zeditor")
+
+
+def plan(profile: Profile, ctx: Context) -> Plan:
+    p = Plan()
+    add_servers(p, profile, ctx, "settings", SERVERS["settings"],
+                lambda s: mcp_entry(s, profile, ctx, ref=None, gui=True))
+    if profile.gateway:
+        for provider in ("anthropic", "openai"):
+            p.add("settings", ("language_models", provider, "api_url"), gateway_base(profile, provider))
+        p.manual.append("Zed reads its model key from ANTHROPIC_API_KEY / OPENAI_API_KEY: start it with "
+                        "`aistack run zed` so both hold a fresh token (Zed cannot send the gateway's extra headers).")
+    return p

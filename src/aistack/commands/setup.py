@@ -1,0 +1,108 @@
+"""`aistack setup`: write the org's MCP servers and gateway routing into each assistant's config."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import List, Optional
+
+import typer
+
+ORG_HELP = "Org profile: a path (TOML or JSON) or the org URL (https://ORG serves /.well-known/aistack). Remembered."
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("setup")
+    def setup(
+        assistants: Optional[List[str]] = typer.Argument(None, metavar="ASSISTANT...",
+                                                         help="Assistants to set up (default: those detected here)."),
+        all_: bool = typer.Option(False, "--all", help="Every supported assistant, detected or not."),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Print a unified diff per file; write nothing."),
+        remove: bool = typer.Option(False, "--remove", help="Take out exactly what aistack added."),
+        force: bool = typer.Option(False, "--force", help="Replace same-name entries that are not aistack's."),
+        list_: bool = typer.Option(False, "--list", help="List every supported assistant and what it has."),
+        project: Optional[str] = typer.Option(None, "--project", metavar="[DIR]",
+                                              help="Write the repo-level files a team commits (default DIR: .)."),
+        org: Optional[str] = typer.Option(None, "--org", help=ORG_HELP),
+        as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
+    ) -> None:
+        """Wire assistants to the company's MCP servers and AI gateway, keeping every byte of your config."""
+        from aistack import setup as engine
+        from aistack.paths import Env
+        from aistack.profile import resolve
+
+        env = Env.current()
+        if list_:
+            _print_listing(engine.listing(env), as_json)
+            return
+        root = _project_root(project)
+        names = engine.select(list(assistants or []), all_, env, root)
+        profile = resolve(org, env)
+        if not names:
+            sys.stderr.write("No supported assistant detected on this machine; name one or use --all "
+                             "(`aistack setup --list` shows them).\n")
+            raise typer.Exit(1)
+        results = engine.run(names, profile, env, remove=remove, force=force, dry_run=dry_run, project=root)
+        if as_json:
+            payload = {"schema": 1, "org": profile.org_name, "dry_run": dry_run, "remove": remove,
+                       "assistants": [r.to_json() for r in results]}
+            sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        else:
+            _print_results(results, dry_run, remove)
+        if not all(r.ok for r in results):
+            raise typer.Exit(1)
+
+
+def _project_root(project: str | None):
+    if project is None:
+        return None
+    from pathlib import Path
+
+    from aistack.errors import UsageError
+
+    root = Path(project).expanduser().resolve()
+    if not root.is_dir():
+        raise UsageError(f"--project {project}: not a directory.")
+    return root
+
+
+def _print_results(results, dry_run: bool, remove: bool) -> None:
+    err = sys.stderr
+    verb = {"created": "would create" if dry_run else "created", "changed": "would change" if dry_run else "changed",
+            "removed": "would delete" if dry_run else "deleted", "unchanged": "no changes", "error": "error"}
+    for result in results:
+        for f in result.files:
+            if dry_run and f.diff:
+                sys.stdout.write(f.diff)
+            line = f"{result.name}: {f.path}: {verb[f.status]}"
+            if f.error:
+                line += f": {f.error}"
+            if f.backup:
+                line += f" (backup: {f.backup})"
+            err.write(line + "\n")
+            for conflict in f.conflicts:
+                err.write(f"{result.name}: {f.path}: conflict: {conflict}\n")
+        if not remove:
+            for note in result.skipped:
+                err.write(f"{result.name}: skipped: {note}\n")
+            for step in result.manual:
+                err.write(f"{result.name}: by hand: {step}\n")
+    if not any(r.changed for r in results) and all(r.ok for r in results):
+        err.write("No changes.\n")
+
+
+def _print_listing(rows, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    for row in rows:
+        mark = "detected" if row["detected"] else "not found"
+        managed = set(row["managed"])
+        servers = ", ".join(f"{s}*" if s in managed else s for s in row["servers"]) or "-"
+        sys.stdout.write(f"{row['assistant']:<14} {mark:<10} token via {row['delivery']:<7} servers: {servers}\n")
+        for f in row["files"]:
+            state = "" if f["exists"] else " (absent)"
+            if f.get("error"):
+                state = f" (unreadable: {f['error']})"
+            sys.stdout.write(f"{'':<14} {f['path']}{state}\n")
+    sys.stdout.write("* managed by aistack\n")
