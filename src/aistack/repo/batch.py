@@ -10,7 +10,7 @@ from aistack.errors import AistackError
 from aistack.repo.render import Renderer
 from aistack.repo.run import Options, Result, run
 
-STATUSES = ("written", "would write", "unchanged", "fresh", "stale", "skipped", "failed")
+STATUSES = ("written", "would-write", "unchanged", "fresh", "stale", "skipped", "failed")
 
 
 def run_each(paths: Iterable[str], options: Options, renderer: Renderer,

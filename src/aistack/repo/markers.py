@@ -12,6 +12,7 @@ from aistack.errors import AistackError
 
 MARKER = re.compile(r"^[ \t]*<!--[ \t]*aistack:(begin|end)[ \t]+([A-Za-z0-9][A-Za-z0-9_.-]*)[ \t]*-->[ \t]*\r?$")
 LOOSE = re.compile(r"aistack:(begin|end)\b")
+LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -40,7 +41,8 @@ def parse(text: str, where: str) -> list[Block]:
     open_name: str | None = None
     open_line = open_start = 0
     offset = 0
-    for number, line in enumerate(text.splitlines(keepends=True), 1):
+    # Only \n ends a line here (str.splitlines would also split on \x0c, \x85, \u2028, ...).
+    for number, line in enumerate(LINES.findall(text), 1):
         body = line.rstrip("\r\n")
         m = MARKER.match(body)
         if m is None and LOOSE.search(body) and "<!--" in body:

@@ -65,7 +65,7 @@ def run(path: Path, options: Options, renderer: Renderer) -> Result:
             return Result(where, "stale", reason, plan)
         return Result(where, "fresh", "", plan)
     if options.dry_run or not changing:
-        status = "unchanged" if not changing else "would write"
+        status = "unchanged" if not changing else "would-write"
         if skipped and not changing:
             return Result(where, "skipped", skipped[0].reason, plan)
         return Result(where, status, ", ".join(c.path for c in changing), plan)
