@@ -294,3 +294,54 @@ def test_usage_errors(cli, tmp_path):
     assert cli("init-repo", "--check", "--dry-run")[0] == 2
     code, _, err = cli("init-repo", "--bridges", "copilot")
     assert code == 2 and "copilot" in err
+
+
+@pytest.fixture
+def template_server():
+    """A real HTTP server on 127.0.0.1 serving org templates from a dict."""
+    import http.server
+    import threading
+
+    pages: dict[str, bytes] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = pages.get(self.path)
+            self.send_response(200 if body is not None else 404)
+            self.end_headers()
+            self.wfile.write(body or b"not found")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield pages, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_org_template_from_a_url(cli, tmp_path, template_server):
+    pages, base = template_server
+    pages["/agents.md.j2"] = (b'{% extends "aistack/AGENTS.md.j2" %}{% block title %}# {{ repo.name }} at {{ org }}\n\n'
+                              b"{% endblock %}")
+    root = make_repo(tmp_path / "r", ECOSYSTEMS["npm"])
+    org = tmp_path / "org.toml"
+    org.write_text(f'schema = 1\n[org]\nname = "Acme"\n[templates]\nagents_md = "{base}/agents.md.j2"\n')
+    code, _, err = cli("init-repo", str(root), "--org", str(org))
+    assert code == 0, err
+    assert (root / "AGENTS.md").read_text().startswith("# r at Acme\n\n<!-- aistack:begin about -->")
+    # remembered: later runs use the same org template without --org
+    pages["/agents.md.j2"] = b"{% extends 'aistack/AGENTS.md.j2' %}{% block about %}Changed upstream.\n{% endblock %}"
+    code, out, _ = cli("init-repo", str(root), "--check")
+    assert code == 1 and "+Changed upstream." in out
+
+
+def test_org_template_url_that_fails(cli, tmp_path, template_server):
+    _, base = template_server
+    root = make_repo(tmp_path / "r", ECOSYSTEMS["npm"])
+    org = tmp_path / "org.toml"
+    org.write_text(f'schema = 1\n[org]\nname = "Acme"\n[templates]\nagents_md = "{base}/missing.j2"\n')
+    code, _, err = cli("init-repo", str(root), "--org", str(org))
+    assert code == 1 and f"{base}/missing.j2: HTTP 404" in err
+    assert not (root / "AGENTS.md").exists()

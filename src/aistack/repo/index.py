@@ -15,8 +15,8 @@ from aistack.errors import AistackError
 EXCLUDED_DIRS = ("node_modules", ".venv", "venv", "target", "vendor")
 
 
-def find_root(path: Path) -> Path:
-    """The working tree root of the git repository containing path."""
+def find_repo(path: Path):
+    """The git.Repo containing path, with a working tree."""
     import git
 
     try:
@@ -28,14 +28,14 @@ def find_root(path: Path) -> Path:
                            hint="Run `git init` there first, or pass the path of a repository.") from None
     if repo.bare or not repo.working_tree_dir:
         raise AistackError(f"{path} is a bare git repository; init-repo needs a working tree.")
-    return Path(repo.working_tree_dir)
+    return repo
 
 
-def tracked_files(root: Path) -> list[str]:
+def tracked_files(repo) -> list[str]:
     """Paths in the git index (forward slashes), excluded directories filtered by git itself."""
     import git
 
-    repo = git.Repo(root)
+    root = repo.working_tree_dir
     specs = ["."] + [f":(exclude,glob)**/{d}/**" for d in EXCLUDED_DIRS]
     try:
         out = repo.git.ls_files("-z", "--", *specs)
@@ -77,11 +77,12 @@ class RepoView:
         self.root = Path(root)
         self.files = files
         self.warnings: list[str] = []
+        self._texts: dict[str, str | None] = {}  # a monorepo's root manifests are read once per package
 
     @classmethod
     def open(cls, path: Path) -> "RepoView":
-        root = find_root(path)
-        return cls(root, tracked_files(root))
+        repo = find_repo(path)
+        return cls(Path(repo.working_tree_dir), tracked_files(repo))
 
     @cached_property
     def file_set(self) -> set[str]:
@@ -105,11 +106,6 @@ class RepoView:
                 return rel
         return None
 
-    def under(self, scope: str, prefix: str) -> list[str]:
-        """Tracked files whose path starts with scope/prefix."""
-        start = join(scope, prefix)
-        return [f for f in self.files if f.startswith(start)]
-
     def dirs_matching(self, patterns: list[str], marker: str, base: str = "") -> list[str]:
         """Directories matching workspace globs (with `!` exclusions) that contain a tracked marker file."""
         include = [glob_regex(join(base, p)) for p in patterns if not p.startswith("!")]
@@ -123,6 +119,11 @@ class RepoView:
 
     def text(self, rel: str) -> str | None:
         """A tracked file's text (newlines normalised), None with a warning when it cannot be read."""
+        if rel not in self._texts:
+            self._texts[rel] = self._read(rel)
+        return self._texts[rel]
+
+    def _read(self, rel: str) -> str | None:
         try:
             raw = (self.root / rel).read_bytes()
         except FileNotFoundError:
