@@ -345,3 +345,14 @@ def test_org_template_url_that_fails(cli, tmp_path, template_server):
     code, _, err = cli("init-repo", str(root), "--org", str(org))
     assert code == 1 and f"{base}/missing.j2: HTTP 404" in err
     assert not (root / "AGENTS.md").exists()
+
+
+def test_the_example_org_template_renders(cli, tmp_path):
+    from conftest import EXAMPLE_ORG
+
+    root = make_repo(tmp_path / "r", ECOSYSTEMS["npm"])
+    code, _, err = cli("init-repo", str(root), "--org", str(EXAMPLE_ORG))
+    assert code == 0, err
+    text = (root / "AGENTS.md").read_text()
+    assert "## Boundaries (Example Corp)" in text and "`npm test`" in text
+    assert [b.name for b in markers.parse(text, "t")] == ["about", "commands", "ci", "packages", "org-boundaries"]
