@@ -149,9 +149,10 @@ def test_existing_file_without_markers_needs_adopt(cli, tmp_path):
     root = make_repo(tmp_path / "r", ECOSYSTEMS["npm"])
     ours = "# Our AGENTS.md\n\nHand written.\n"
     (root / "AGENTS.md").write_text(ours)
-    code, _, err = cli("init-repo", str(root), "--bridges", "none")
-    assert code == 1 and "without aistack markers" in err and "--adopt" in err
+    code, _, err = cli("init-repo", str(root))
+    assert code == 1 and "without aistack markers" in err and "--adopt" in err and "Nothing was written" in err
     assert (root / "AGENTS.md").read_text() == ours
+    assert not (root / "CLAUDE.md").exists() and not (root / ".gemini").exists()
     code, _, err = cli("init-repo", str(root), "--adopt", "--bridges", "none")
     assert code == 0, err
     text = (root / "AGENTS.md").read_text()
@@ -247,6 +248,19 @@ def test_nested_writes_one_file_per_package(cli, tmp_path):
     before = snapshot(root)
     assert cli("init-repo", str(root), "--nested", "--check")[0] == 0
     assert snapshot(root) == before
+
+
+def test_nested_leaves_a_package_s_hand_written_agents_md_alone(cli, tmp_path):
+    files = dict(ECOSYSTEMS["pnpm-workspace"])
+    files["apps/web/AGENTS.md"] = "# web, by its team\n"
+    root = make_repo(tmp_path / "r", files)
+    code, _, err = cli("init-repo", str(root), "--nested")
+    assert code == 0, err
+    assert (root / "apps/web/AGENTS.md").read_text() == "# web, by its team\n"
+    assert not (root / "apps/web/CLAUDE.md").exists()
+    assert (root / "packages/ui/AGENTS.md").is_file() and (root / "AGENTS.md").is_file()
+    assert "apps/web/AGENTS.md: skipped" in err
+    assert cli("init-repo", str(root), "--nested", "--check")[0] == 0
 
 
 def test_empty_repository(cli, tmp_path):

@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     ) -> None:
         """Write a short AGENTS.md from the repository's real commands, and keep it true."""
-        from aistack.commands import _init_repo_impl as impl
+        from aistack.repo import command as impl
 
         raise typer.Exit(impl.main(paths or [], org=org, check=check, dry_run=dry_run, adopt=adopt, nested=nested,
                                    branch=branch, commit=commit, allow_dirty=allow_dirty, each=each,

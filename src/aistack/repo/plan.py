@@ -162,9 +162,14 @@ def plan_repo(view: RepoView, renderer: Renderer, *, org: str | None = None, ado
         change = plan_markdown(view.root, rel, rendered, renderer.origin, adopt, notes)
         size_notes(rel, change.new if change.new is not None else change.old, notes)
         changes.append(change)
+        if change.status == "skip":
+            # A hand-written AGENTS.md without markers: nothing is written for it, bridges included.
+            if scope.package is None:
+                break
+            continue
         if "claude" in bridges:
             changes.append(plan_claude(view.root, join(directory, "CLAUDE.md"), renderer.render_claude(), notes))
-    if "gemini" in bridges:
+    if "gemini" in bridges and changes[0].status != "skip":
         from aistack.repo.gemini import plan_gemini
 
         changes.append(plan_gemini(view.root, notes))

@@ -30,6 +30,7 @@ class Renderer:
 
     def __init__(self, template: str | None = None, base: Path | None = None):
         import jinja2
+        from jinja2.sandbox import SandboxedEnvironment
 
         loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"aistack": jinja2.FileSystemLoader(BUILTIN)})]
         self.origin = "built-in"
@@ -48,7 +49,8 @@ class Renderer:
             self.origin = str(path)
             loaders.insert(0, jinja2.FileSystemLoader(path.parent))
         loaders.append(jinja2.FileSystemLoader(BUILTIN))
-        self.env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+        # Sandboxed: an org template may come over the network; it gets data, not Python internals.
+        self.env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
                                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                                       autoescape=False)
         try:

@@ -58,16 +58,17 @@ def run(path: Path, options: Options, renderer: Renderer) -> Result:
     changing = [c for c in plan.changes if c.writes]
     skipped = [c for c in plan.changes if c.status == "skip" and c.path.endswith("AGENTS.md")]
     where = str(view.root)
+    if plan.changes[0].status == "skip" and not options.check:  # the root AGENTS.md: the repository is skipped
+        return Result(where, "skipped", plan.changes[0].reason, plan)
     if options.check:
-        stale = [c for c in plan.changes if c.writes or (c.status == "skip" and c.path.endswith("AGENTS.md"))]
+        # An unmanaged root AGENTS.md cannot be checked; a package's hand-written one is its team's business.
+        stale = [c for c in plan.changes if c.writes or (c is plan.changes[0] and c.status == "skip")]
         if stale:
             reason = "; ".join(_stale_reason(c) for c in stale)
             return Result(where, "stale", reason, plan)
         return Result(where, "fresh", "", plan)
     if options.dry_run or not changing:
         status = "unchanged" if not changing else "would-write"
-        if skipped and not changing:
-            return Result(where, "skipped", skipped[0].reason, plan)
         return Result(where, status, ", ".join(c.path for c in changing), plan)
     if options.branch:
         from aistack.repo.gitops import checkout_new_branch
@@ -80,8 +81,8 @@ def run(path: Path, options: Options, renderer: Renderer) -> Result:
         from aistack.repo.gitops import commit
 
         result.commit = commit(view.root, result.written)
-    if skipped:
-        result.reason += f" ({skipped[0].reason})"
+    if skipped:  # packages with a hand-written AGENTS.md under --nested
+        result.reason += "; skipped " + ", ".join(c.path for c in skipped)
     return result
 
 
