@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from aistack.repo.detect import detect
 from aistack.repo.index import RepoView
-from aistack.repo.model import KINDS, Command, Fact, Findings, Package
+from aistack.repo.model import KINDS, Command, Findings, Package
 
 LANGUAGES = {
     "py": "Python", "ts": "TypeScript", "tsx": "TypeScript", "js": "JavaScript", "jsx": "JavaScript",
@@ -88,5 +88,3 @@ def variables(view: RepoView, scope: Scope, *, org: str | None, nested: bool) ->
         "packages": scope.packages,
     }
 
-
-__all__ = ["Scope", "root_scope", "package_scope", "variables", "languages", "grouped", "Fact"]

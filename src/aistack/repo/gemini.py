@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from aistack.repo.plan import Change, _read
+from aistack.repo.plan import Change, read_text
 
 REL = ".gemini/settings.json"
 KEY = ("context", "fileName")
@@ -30,7 +30,7 @@ def wanted(current, legacy) -> list[str] | None:
 def plan_gemini(root: Path, notes: list[str]) -> Change:
     from aistack.engine.document import MISSING, ParseError, parse
 
-    old = _read(root, REL)
+    old = read_text(root, REL)
     if old is None:
         return Change(REL, None, NEW_FILE, "create", "bridge for Gemini CLI",
                       [(".".join(KEY), "", json.dumps(DEFAULT))])

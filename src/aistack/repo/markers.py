@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 from aistack.errors import AistackError
 
-MARKER = re.compile(r"^[ \t]*<!--[ \t]*aistack:(begin|end)[ \t]+([A-Za-z0-9][A-Za-z0-9_.-]*)[ \t]*-->[ \t]*\r?$")
+MARKER = re.compile(r"^\ufeff?[ \t]*<!--[ \t]*aistack:(begin|end)[ \t]+([A-Za-z0-9][A-Za-z0-9_.-]*)[ \t]*-->[ \t]*\r?$")
 LOOSE = re.compile(r"aistack:(begin|end)\b")
 LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 class MarkerError(AistackError):

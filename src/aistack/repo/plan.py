@@ -56,7 +56,7 @@ class Plan:
     warnings: list[str]
 
 
-def _read(root: Path, rel: str) -> str | None:
+def read_text(root: Path, rel: str) -> str | None:
     path = root / rel
     try:
         raw = path.read_bytes()
@@ -85,7 +85,7 @@ def _append_blocks(old: str, rendered: str, names: list[str], where: str) -> str
 def plan_markdown(root: Path, rel: str, rendered: str, origin: str, adopt: bool, notes: list[str]) -> Change:
     """AGENTS.md (or a bridge file): create it, or regenerate only the insides of its marker blocks."""
     wanted = markers.contents(rendered, f"template {origin} (rendered for {rel})")
-    old = _read(root, rel)
+    old = read_text(root, rel)
     if old is None:
         return Change(rel, None, rendered, "create", "new file")
     current = markers.contents(old, str(root / rel))
@@ -123,7 +123,7 @@ def plan_claude(root: Path, rel: str, rendered: str, notes: list[str]) -> Change
                           replace_symlink=True)
         notes.append(f"{rel} is a symlink to {target}; left as it is (add `@AGENTS.md` to what it points to).")
         return Change(rel, None, None, "skip", f"{rel} is a symlink to {target}")
-    old = _read(root, rel)
+    old = read_text(root, rel)
     if old is None:
         return Change(rel, None, rendered, "create", "bridge for Claude Code")
     current = markers.contents(old, str(path))
