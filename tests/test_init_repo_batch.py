@@ -92,3 +92,37 @@ def test_progress_is_reported_once_per_repository(tmp_path):
     seen = []
     results = run_each([str(good[0]), str(plain), str(broken)], Options(dry_run=True), Renderer(), seen.append)
     assert [r.status for r in seen] == ["would-write", "failed", "failed"] and seen == results
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    """stderr is a real pseudo-terminal here, so the progress bar is drawn; the table still goes to stdout."""
+    import os
+    import pty
+
+    good, *_ = fleet(tmp_path)
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([*aistack_cmd(), "init-repo", "--each", *map(str, good), "--bridges", "none"],
+                            stdout=subprocess.PIPE, stderr=slave, env=subprocess_env(COLUMNS="100"), text=True)
+    os.close(slave)
+    chunks: list[bytes] = []
+
+    def drain():  # keep the terminal's buffer empty so the child never blocks on it
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed its end
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    import threading
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    out, _ = proc.communicate(timeout=120)
+    reader.join(timeout=10)
+    os.close(master)
+    drawn = b"".join(chunks)
+    assert proc.returncode == 0
+    assert [s for s, _ in rows(out).values()] == ["written"] * 3
+    assert b"init-repo" in drawn and b"3/3" in drawn and b"3 written" in drawn

@@ -370,3 +370,31 @@ def test_the_example_org_template_renders(cli, tmp_path):
     text = (root / "AGENTS.md").read_text()
     assert "## Boundaries (Example Corp)" in text and "`npm test`" in text
     assert [b.name for b in markers.parse(text, "t")] == ["about", "commands", "ci", "packages", "org-boundaries"]
+
+
+def test_ci_lines_are_listed_once(cli, tmp_path):
+    workflow = ("on: push\njobs:\n" + "".join(
+        f"  {job}:\n    runs-on: x\n    steps:\n      - run: npm ci\n      - run: npm run {job}\n"
+        for job in ("lint", "test")))
+    root = make_repo(tmp_path / "r", {**ECOSYSTEMS["npm"], ".github/workflows/ci.yml": workflow})
+    cli("init-repo", str(root))
+    ci = markers.contents((root / "AGENTS.md").read_text(), "t")["ci"]
+    assert [line for line in ci.splitlines() if line.startswith("- ")] == [
+        "- `npm ci` (.github/workflows/ci.yml jobs.lint.steps[0].run)",
+        "- `npm run lint` (.github/workflows/ci.yml jobs.lint.steps[1].run)",
+        "- `npm run test` (.github/workflows/ci.yml jobs.test.steps[1].run)",
+    ]
+
+
+def test_json_result_carries_provenance_and_file_status(cli, tmp_path):
+    root = make_repo(tmp_path / "r", ECOSYSTEMS["go-make"])
+    code, out, _ = cli("init-repo", str(root), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["status"] == "written" and data["root"] == str(root)
+    assert {"kind": "test", "run": "make test", "file": "Makefile", "key": "target test (line 6)"} in data["commands"]
+    assert {"label": "Go", "value": "1.22", "file": "go.mod", "key": "go"} in data["facts"]
+    assert {c["path"]: c["status"] for c in data["changes"]} == {
+        "AGENTS.md": "create", "CLAUDE.md": "create", ".gemini/settings.json": "create"}
+    code, out, _ = cli("init-repo", str(root), "--json")
+    assert json.loads(out)["status"] == "unchanged"

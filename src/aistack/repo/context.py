@@ -47,6 +47,14 @@ def grouped(commands: list[Command]) -> list[tuple[str, list[Command]]]:
     return [(k, groups[k][:MAX_PER_KIND]) for k in (*KINDS, "other") if k in groups]
 
 
+def first_of_each(commands: list[Command]) -> list[Command]:
+    """Each command line once, where it first appears (CI repeats `npm ci` in every job)."""
+    seen: dict[str, Command] = {}
+    for c in commands:
+        seen.setdefault(c.run, c)
+    return list(seen.values())
+
+
 @dataclass
 class Scope:
     """What one AGENTS.md is about: the repository root, or one package of a monorepo."""
@@ -84,7 +92,7 @@ def variables(view: RepoView, scope: Scope, *, org: str | None, nested: bool) ->
         "facts": found.facts,
         "monorepo": found.monorepo,
         "commands": grouped(found.commands),
-        "ci": [c for c in found.commands if c.kind == "ci"],
+        "ci": first_of_each([c for c in found.commands if c.kind == "ci"]),
         "packages": scope.packages,
     }
 
