@@ -104,7 +104,7 @@ def _single(path: Path, options, renderer, as_json: bool) -> int:
     if options.check:
         if result.status == "stale":
             err(f"stale: {result.reason}\n")
-            err("hint: run `aistack init-repo` and commit the result.\n")
+            err("hint: run the same `aistack init-repo` command without --check, then commit the result.\n")
             return 1
         err("AGENTS.md is up to date.\n")
         return 0
