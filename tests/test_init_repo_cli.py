@@ -398,3 +398,15 @@ def test_json_result_carries_provenance_and_file_status(cli, tmp_path):
         "AGENTS.md": "create", "CLAUDE.md": "create", ".gemini/settings.json": "create"}
     code, out, _ = cli("init-repo", str(root), "--json")
     assert json.loads(out)["status"] == "unchanged"
+
+
+def test_nested_jvm_subprojects_use_the_root_wrapper(cli, tmp_path):
+    files = {**ECOSYSTEMS["gradle"], "svc/pom.xml": "<project/>", "pom.xml": "<project><modules><module>svc</module>"
+             "</modules></project>", "mvnw": "#!/bin/sh\n"}
+    root = make_repo(tmp_path / "r", files)
+    code, _, err = cli("init-repo", str(root), "--nested", "--bridges", "none")
+    assert code == 0, err
+    app = (root / "app/AGENTS.md").read_text()
+    assert "- test: `../gradlew test` (app/build.gradle.kts (root gradlew))" in app
+    svc = (root / "svc/AGENTS.md").read_text()
+    assert "- test: `../mvnw -B test` (svc/pom.xml (root mvnw))" in svc

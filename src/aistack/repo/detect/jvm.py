@@ -12,20 +12,25 @@ QUOTED = re.compile(r"""["']([^"']+)["']""")
 MODULE = re.compile(r"<module>\s*([^<\s]+)\s*</module>")
 
 
+def _tool(view: RepoView, scope: str, wrapper_name: str, plain: str, build: str) -> tuple[str, Source]:
+    """The wrapper when tracked (the package's own, else the root's run from the package), else the plain tool.
+
+    The source is the package's build file whenever it has one, so a subproject's AGENTS.md keeps its commands."""
+    own = view.first(scope, wrapper_name)
+    if own:
+        return f"./{wrapper_name}", Source(own, "")
+    if scope and view.has(wrapper_name):
+        return "../" * (scope.count("/") + 1) + wrapper_name, Source(build, f"(root {wrapper_name})")
+    return plain, Source(build, "")
+
+
 def gradle(view: RepoView, scope: str, out: Findings) -> None:
     build = view.first(scope, "build.gradle.kts", "build.gradle")
     settings = view.first(scope, "settings.gradle.kts", "settings.gradle")
     if not build and not settings:
         return
     out.ecosystems.append("jvm")
-    wrapper = view.first(scope, "gradlew") or view.first("", "gradlew")
-    if not wrapper:
-        tool = "gradle"
-    elif wrapper == join(scope, "gradlew"):
-        tool = "./gradlew"
-    else:  # the root project's wrapper, run from inside a subproject
-        tool = "../" * (scope.count("/") + 1) + "gradlew"
-    source = Source(wrapper, "") if wrapper else Source(build or settings, "")
+    tool, source = _tool(view, scope, "gradlew", "gradle", build or settings)
     out.commands.append(Command("build", f"{tool} build", source))
     out.commands.append(Command("test", f"{tool} test", source))
     out.commands.append(Command("lint", f"{tool} check", source))
@@ -45,9 +50,7 @@ def maven(view: RepoView, scope: str, out: Findings) -> None:
     if not pom:
         return
     out.ecosystems.append("jvm")
-    wrapper = view.first(scope, "mvnw")
-    tool = "./mvnw" if wrapper else "mvn"
-    source = Source(wrapper or pom, "")
+    tool, source = _tool(view, scope, "mvnw", "mvn", pom)
     out.commands.append(Command("build", f"{tool} -B package", source))
     out.commands.append(Command("test", f"{tool} -B test", source))
     text = view.text(pom) or ""
