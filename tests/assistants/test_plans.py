@@ -52,8 +52,9 @@ def test_claude_code_uses_its_helpers(org):
 
 def test_codex_reports_sse_and_reads_token_by_name(org):
     edits, plan = plan_of("codex", org)
-    assert edits[("config", ("mcp_servers", "docs"))] == {"url": "https://mcp.example.com/docs/mcp",
-                                                          "bearer_token_env_var": "AISTACK_TOKEN"}
+    assert edits[("config", ("mcp_servers", "docs"))] == {
+        "url": "https://mcp.example.com/docs/mcp",
+        "http_headers_helper": "/opt/aistack/bin/aistack token --headers-json --server docs"}
     assert ("config", ("mcp_servers", "tickets")) not in edits
     assert any("tickets" in s and "SSE" in s for s in plan.skipped)
     provider = edits[("config", ("model_providers", "aistack"))]

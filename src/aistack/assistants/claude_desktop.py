@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import bridge_command, stdio_command
+from aistack.assistants.common import add_servers, mcp_entry
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -38,16 +38,8 @@ def detect(env: Env) -> bool:
 
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
-    for server in profile.mcp_servers:
-        if server.kind != "stdio" and server.auth == "oauth":
-            p.skipped.append(f"MCP server `{server.name}` signs in with OAuth: add {server.url} in Claude Desktop "
-                             "under Settings > Connectors.")
-            continue
-        command, args = stdio_command(server, ctx, gui=True) if server.kind == "stdio" else bridge_command(server, ctx)
-        entry: dict = {"command": command, "args": args}
-        if server.env and server.kind == "stdio":
-            entry["env"] = dict(server.env)
-        p.add("config", ("mcpServers", server.name), entry)
+    add_servers(p, profile, ctx, "config", SERVERS["config"],
+                lambda s: mcp_entry(s, profile, ctx, ref=None, gui=True, remote=False))
     if profile.gateway:
         p.manual.append("Claude Desktop's gateway (third-party inference) is set in Developer Mode or by MDM, "
                         "not in a file: ask your platform team for the managed setting.")

@@ -1,5 +1,6 @@
-"""Codex: ~/.codex/config.toml ([mcp_servers.*], [model_providers.*]). No interpolation: the token is read
-from AISTACK_TOKEN by name (`bearer_token_env_var`, `env_key`), so Codex runs as `aistack run codex`."""
+"""Codex: ~/.codex/config.toml ([mcp_servers.*], [model_providers.*]). MCP servers get the token from
+`http_headers_helper` (`aistack token --headers-json`); the model provider reads it from AISTACK_TOKEN by name
+(`env_key`), so Codex runs as `aistack run codex`. Codex has no interpolation and no SSE transport."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ TITLE = "Codex CLI"
 SERVERS = {"config": ("mcp_servers",)}  # where each file keeps its MCP servers
 PROJECT = {"config": ".codex/config.toml"}  # repo-level files, relative to the project root
 PROJECT_NOTE = 'Codex reads .codex/config.toml only in projects the user has trusted (`[projects."<path>"] trust_level = "trusted"`), and never its model providers.'
-DELIVERY = "env"
+DELIVERY = "helper"
 GATEWAY = "file"
 PROVIDER_ID = "aistack"
 
@@ -45,11 +46,9 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         else:
             entry = {"url": server.url}
             if server.auth == "token":
-                if header.lower() == "authorization":
-                    entry["bearer_token_env_var"] = ctx.token_var
-                else:
-                    entry["env_http_headers"] = {header: ctx.token_var}
-            if server.headers:
+                # Codex runs the helper on every connection: a fresh token without `aistack run`.
+                entry["http_headers_helper"] = f"{ctx.aistack} token --headers-json --server {server.name}"
+            elif server.headers:
                 entry["http_headers"] = dict(server.headers)
         p.add("config", ("mcp_servers", server.name), entry)
     gw = profile.gateway

@@ -73,15 +73,18 @@ def bridge_command(server: McpServer, ctx: Context) -> tuple[str, list[str]]:
 
 def mcp_entry(server: McpServer, profile: Profile, ctx: Context, *, ref: str | None, url_key: str = "url",
               types: dict[str, str] | None = None, stdio_type: str | None = None, gui: bool = False,
-              header_key: tuple[str, ...] = ("headers",)) -> dict | None:
+              header_key: tuple[str, ...] = ("headers",), remote: bool = True) -> dict | None:
     """The common entry shape: stdio `command`/`args`/`env`, remote `url`(`url_key`) + `headers`.
 
     ref: how the assistant's file refers to AISTACK_TOKEN (`${env:AISTACK_TOKEN}`...); None when it cannot, so a
     server needing the token goes through `aistack mcp-bridge`. types: the `type` value per transport
     ("http"/"sse"), or None for assistants without a `type` field; a transport missing from it is not supported
-    (returns None). gui: resolve stdio commands to absolute paths.
+    (returns None). gui: resolve stdio commands to absolute paths. remote=False: the assistant takes stdio servers
+    only, so every remote server goes through the bridge (except OAuth ones, which the bridge cannot sign in to).
     """
-    needs_bridge = server.kind != "stdio" and server.auth == "token" and ref is None
+    if server.kind != "stdio" and not remote and server.auth == "oauth":
+        return None
+    needs_bridge = server.kind != "stdio" and (server.auth == "token" and ref is None or not remote)
     if server.kind == "stdio" or needs_bridge:
         if needs_bridge:
             command, args = bridge_command(server, ctx)
@@ -109,6 +112,10 @@ def add_servers(plan, profile: Profile, ctx: Context, file: str, servers_path, b
     """Add every org server through `build(server)`; a server it cannot express (None) is reported."""
     for server in profile.mcp_servers:
         entry = build(server)
+        if entry is None and server.kind != "stdio" and server.auth == "oauth":
+            plan.skipped.append(f"MCP server `{server.name}` signs in with OAuth, which this assistant's file cannot "
+                                f"express: add {server.url} in the app itself.")
+            continue
         if entry is None:
             plan.skipped.append(f"MCP server `{server.name}`: its {server.kind} transport is not supported here.")
             continue

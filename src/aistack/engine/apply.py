@@ -19,7 +19,7 @@ from pathlib import Path as FsPath
 from typing import Any, Iterable
 
 from aistack.engine import ownership, text
-from aistack.engine.document import MISSING, Item, ParseError, Path, parse
+from aistack.engine.document import MISSING, Item, ParseError, Path, PathError, parse
 from aistack.engine.files import atomic_write, backup_once, file_lock, read_bytes
 from aistack.engine.ownership import Owned, value_hash
 from aistack.errors import AistackError
@@ -63,13 +63,6 @@ def show_path(path: Path) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def _nest(rest: Path, value: Any) -> Any:
-    """The value to set at the first missing parent so that `value` ends up at the full path."""
-    for key in reversed(rest):
-        value = [value] if isinstance(key, Item) else {key: value}
-    return value
-
-
 def _is_empty(value: Any) -> bool:
     return value == {} or value == []
 
@@ -85,21 +78,9 @@ class _Editor:
         self.conflicts: list[str] = []
         self.created: set[Path] = set()
 
-    def _container_problem(self, path: Path) -> str | None:
-        for depth in range(len(path)):
-            prefix = path[:depth]
-            value = self.doc.get(prefix)
-            if value is MISSING:
-                return None
-            wants_list = isinstance(path[depth], Item)
-            if wants_list and not isinstance(value, list) or not wants_list and not isinstance(value, dict):
-                kind = "a list" if wants_list else "an object"
-                return f"`{show_path(prefix)}` is not {kind}; aistack leaves it alone"
-        return None
-
     def _first_missing(self, path: Path) -> Path:
         for depth in range(1, len(path) + 1):
-            if self.doc.get(path[:depth]) is MISSING:
+            if not self.doc.has(path[:depth]):
                 return path[:depth]
         return path
 
@@ -109,12 +90,12 @@ class _Editor:
         current = self.doc.get(path)
         owned = self.record.get(path)
         if current is MISSING:
-            problem = self._container_problem(path)
-            if problem:
-                self.conflicts.append(problem)
-                return
             top = self._first_missing(path)
-            self.doc.set(top, _nest(path[len(top):], value))
+            try:
+                self.doc.set(path, value)
+            except PathError as e:
+                self.conflicts.append(f"`{show_path(e.path)}`: {e.message}; aistack leaves it alone")
+                return
             self.record.put(Owned(path, wanted, self.owner, created=top if top != path else None))
             return
         have = value_hash(current)

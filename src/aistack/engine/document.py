@@ -59,6 +59,9 @@ class Document(Protocol):
     def get(self, path: Path) -> Any:
         """The plain Python value at path (dict, list, str, int, float, bool, None), or MISSING."""
 
+    def has(self, path: Path) -> bool:
+        """Whether a value exists at path, without building it (a 10 MB file's top-level map is costly to copy)."""
+
     def set(self, path: Path, value: Any) -> None:
         """Replace the value at path whole, creating missing parent mappings in the file's own style."""
 

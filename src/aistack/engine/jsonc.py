@@ -46,6 +46,19 @@ class JsoncDocument:
             node = entry.node
         return to_python(self._tree, node)
 
+    def has(self, path: Path) -> bool:
+        node: Node | None = self._tree.root
+        if node is None:
+            return not path
+        for key in path:
+            if node is None or node.kind not in ("object", "array"):
+                return False
+            entry = _find(node, key, self._tree)
+            if entry is None:
+                return False
+            node = entry.node
+        return True
+
     def set(self, path: Path, value: Any) -> None:
         if not path:
             raise PathError("the path is empty", path)
