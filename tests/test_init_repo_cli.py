@@ -410,3 +410,21 @@ def test_nested_jvm_subprojects_use_the_root_wrapper(cli, tmp_path):
     assert "- test: `../gradlew test` (app/build.gradle.kts (root gradlew))" in app
     svc = (root / "svc/AGENTS.md").read_text()
     assert "- test: `../mvnw -B test` (svc/pom.xml (root mvnw))" in svc
+
+
+def test_blocks_the_team_removed_or_added_are_respected(cli, tmp_path):
+    root = make_repo(tmp_path / "r", ECOSYSTEMS["npm"])
+    text = ("# svc\n\n<!-- aistack:begin commands -->\nold\n<!-- aistack:end commands -->\n\n"
+            "<!-- aistack:begin legacy -->\nkept as is\n<!-- aistack:end legacy -->\n")
+    (root / "AGENTS.md").write_text(text)
+    code, _, err = cli("init-repo", str(root), "--bridges", "none")
+    assert code == 0, err
+    after = (root / "AGENTS.md").read_text()
+    assert set(markers.contents(after, "t")) == {"commands", "legacy"}
+    assert markers.contents(after, "t")["legacy"] == "kept as is\n"
+    assert "block 'legacy' is no longer produced by the template" in err
+    assert "about, ci, packages are not in the file; --adopt adds them" in err
+    assert cli("init-repo", str(root), "--check", "--bridges", "none")[0] == 0
+    code, _, _ = cli("init-repo", str(root), "--adopt", "--bridges", "none")
+    assert set(markers.contents((root / "AGENTS.md").read_text(), "t")) == {
+        "commands", "legacy", "about", "ci", "packages"}
