@@ -45,13 +45,18 @@ def helper_script(home: Path, name: str, headers: dict[str, str]) -> Path:
 
 def test_claude_lists_user_servers_from_claude_json(fake_home, mcp_server):
     peers.require("claude")
-    write(fake_home / ".claude.json", json.dumps({"mcpServers": {
+    claude_json = write(fake_home / ".claude.json", json.dumps({"mcpServers": {
         "org-stdio": {"type": "stdio", "command": STDIO[0], "args": STDIO[1:], "env": {"ORG": "1"}},
         "org-http": {"type": "http", "url": mcp_server.http_url, "headers": {"X-Org": "acme"}},
         "org-sse": {"type": "sse", "url": mcp_server.sse_url},
         "mine": USERS_OWN,
-    }}, indent=2))
+    }}, separators=(",", ":")))
+    before = json.loads(claude_json.read_text())
     listing = peers.mcp_listing("claude", fake_home)
+    # Every claude run rewrites ~/.claude.json: re-indented, with its own state keys added.
+    after = claude_json.read_text()
+    assert after.startswith('{\n  "mcpServers"') and json.loads(after)["mcpServers"] == before["mcpServers"]
+    assert {"firstStartTime", "userID"} <= set(json.loads(after))
     assert listing["org-http"] == {**listing["org-http"], "transport": "http", "url": mcp_server.http_url,
                                    "status": "connected"}
     assert listing["org-sse"] == {**listing["org-sse"], "transport": "sse", "url": mcp_server.sse_url,
@@ -64,17 +69,33 @@ def test_claude_lists_user_servers_from_claude_json(fake_home, mcp_server):
     assert "acme" in mcp_server.header_values("x-org")  # the static header reached the server
 
 
+def test_claude_config_dir_relocates_claude_json(fake_home):
+    peers.require("claude")
+    write(fake_home / ".claude.json", json.dumps({"mcpServers": {"in-home": {"command": "a"}}}))
+    write(fake_home / "cfg" / ".claude.json", json.dumps({"mcpServers": {"in-config-dir": {"command": "a"}}}))
+    assert set(peers.mcp_listing("claude", fake_home, env={"CLAUDE_CONFIG_DIR": str(fake_home / "cfg")})) == {
+        "in-config-dir"}
+
+
 def test_claude_headers_helper_token_reaches_protected_server(fake_home, protected_mcp_server, token):
     peers.require("claude")
-    helper = helper_script(fake_home, "token-headers", {"Authorization": f"Bearer {token}"})
+    # The helper is told which server it serves: CLAUDE_CODE_MCP_SERVER_NAME / _URL.
+    helper = write(fake_home / "bin" / "token-headers",
+                   "#!/bin/sh\nprintf '{\"Authorization\": \"Bearer %s\", \"X-Server\": \"%s %s\"}' "
+                   f"'{token}' \"$CLAUDE_CODE_MCP_SERVER_NAME\" \"$CLAUDE_CODE_MCP_SERVER_URL\"\n")
+    helper.chmod(0o755)
     write(fake_home / ".claude.json", json.dumps({"mcpServers": {
         "with-helper": {"type": "http", "url": protected_mcp_server.http_url, "headersHelper": str(helper)},
+        "with-env": {"type": "http", "url": protected_mcp_server.http_url,
+                     "headers": {"Authorization": "Bearer ${AISTACK_TOKEN}"}},
         "without": {"type": "http", "url": protected_mcp_server.http_url},
     }}))
-    listing = peers.mcp_listing("claude", fake_home)
+    listing = peers.mcp_listing("claude", fake_home, env={"AISTACK_TOKEN": token})
     assert listing["with-helper"]["status"] == "connected", listing["with-helper"]
-    assert listing["without"]["status"] != "connected"
+    assert listing["with-env"]["status"] == "connected", listing["with-env"]  # ${VAR} expanded in headers
+    assert listing["without"]["status"] == "failed"
     assert f"Bearer {token}" in protected_mcp_server.authorizations()
+    assert f"with-helper {protected_mcp_server.http_url}" in protected_mcp_server.header_values("x-server")
 
 
 def test_claude_gateway_from_settings_env_and_api_key_helper(fake_home, gateway, token):
@@ -117,9 +138,11 @@ args = ["--flag"]
 
 def test_codex_lists_mcp_servers_from_config_toml(fake_home, mcp_server):
     peers.require("codex")
-    write(fake_home / ".codex" / "config.toml",
-          CODEX_CONFIG.format(cmd=json.dumps(STDIO[0]), args=json.dumps(STDIO[1:]), http=mcp_server.http_url))
+    config = write(fake_home / ".codex" / "config.toml",
+                   CODEX_CONFIG.format(cmd=json.dumps(STDIO[0]), args=json.dumps(STDIO[1:]), http=mcp_server.http_url))
+    before = config.read_bytes()
     listing = peers.mcp_listing("codex", fake_home)
+    assert config.read_bytes() == before  # reading never rewrites it
     assert set(listing) == {"org-stdio", "org-http", "mine"}
     assert (listing["org-stdio"]["command"], listing["org-stdio"]["args"]) == (STDIO[0], STDIO[1:])
     assert listing["org-stdio"]["env"] == {"ORG": "1"}
@@ -209,9 +232,11 @@ def gemini_style_settings(open_server, protected, interpolation: str) -> str:
 
 def test_gemini_lists_settings_servers(fake_home, mcp_server, protected_mcp_server, token):
     peers.require("gemini")
-    write(fake_home / ".gemini" / "settings.json",
-          gemini_style_settings(mcp_server, protected_mcp_server, "$AISTACK_TOKEN"))
+    settings = write(fake_home / ".gemini" / "settings.json",
+                     gemini_style_settings(mcp_server, protected_mcp_server, "$AISTACK_TOKEN"))
+    before = settings.read_bytes()
     listing = peers.mcp_listing("gemini", fake_home, env={"AISTACK_TOKEN": token})
+    assert settings.read_bytes() == before
     assert set(listing) == {"org-stdio", "org-httpurl", "org-typed-http", "org-typed-sse", "org-bare-url-sse",
                             "org-token", "mine"}
     for name, transport in [("org-stdio", "stdio"), ("org-httpurl", "http"), ("org-typed-http", "http"),
@@ -259,9 +284,15 @@ def test_gemini_gateway_from_dotenv(fake_home, gateway, token):
 
 def test_qwen_lists_settings_servers(fake_home, mcp_server, protected_mcp_server, token):
     peers.require("qwen")
-    write(fake_home / ".qwen" / "settings.json",
-          gemini_style_settings(mcp_server, protected_mcp_server, "$AISTACK_TOKEN"))
+    settings = write(fake_home / ".qwen" / "settings.json",
+                     gemini_style_settings(mcp_server, protected_mcp_server, "$AISTACK_TOKEN"))
     listing = peers.mcp_listing("qwen", fake_home, env={"AISTACK_TOKEN": token})
+    # Qwen migrates a settings file without "$version": it adds "$version": 4 and re-indents
+    # the servers it rewrote, keeping comments; once migrated, it leaves the bytes alone.
+    migrated = settings.read_text()
+    assert '"$version": 4' in migrated and "// servers for the whole company" in migrated
+    peers.mcp_listing("qwen", fake_home, env={"AISTACK_TOKEN": token})
+    assert settings.read_text() == migrated
     for name, transport in [("org-stdio", "stdio"), ("org-httpurl", "http"), ("org-typed-sse", "sse"),
                             ("org-bare-url-sse", "sse"), ("org-token", "http")]:
         assert (listing[name]["transport"], listing[name]["status"]) == (transport, "connected"), listing[name]
@@ -292,7 +323,7 @@ def test_qwen_gateway_from_model_providers(fake_home, gateway, token):
 
 def test_opencode_lists_jsonc_servers(fake_home, mcp_server, protected_mcp_server, token):
     peers.require("opencode")
-    write(fake_home / ".config" / "opencode" / "opencode.jsonc", f"""{{
+    config = write(fake_home / ".config" / "opencode" / "opencode.jsonc", f"""{{
   // my opencode config
   "$schema": "https://opencode.ai/config.json",
   "mcp": {{
@@ -305,7 +336,9 @@ def test_opencode_lists_jsonc_servers(fake_home, mcp_server, protected_mcp_serve
   }},
 }}
 """)
+    before = config.read_bytes()
     listing = peers.mcp_listing("opencode", fake_home, env={"AISTACK_TOKEN": token})
+    assert config.read_bytes() == before
     for name in ("org-stdio", "org-http", "org-sse", "org-token"):
         assert listing[name]["status"] == "connected", listing[name]
     assert (listing["org-stdio"]["command"], listing["org-stdio"]["args"]) == (STDIO[0], STDIO[1:])
@@ -351,7 +384,7 @@ def test_opencode_gateway_provider_base_url(fake_home, gateway, token):
 
 def test_copilot_lists_mcp_config(fake_home, mcp_server):
     peers.require("copilot")
-    write(fake_home / ".copilot" / "mcp-config.json", json.dumps({"mcpServers": {
+    config = write(fake_home / ".copilot" / "mcp-config.json", json.dumps({"mcpServers": {
         "org-stdio": {"type": "local", "command": STDIO[0], "args": STDIO[1:], "tools": ["*"]},
         "org-http": {"type": "http", "url": mcp_server.http_url, "headers": {"X-Org": "acme"}, "tools": ["*"]},
         "org-sse": {"type": "sse", "url": mcp_server.sse_url, "tools": ["*"]},
@@ -359,13 +392,26 @@ def test_copilot_lists_mcp_config(fake_home, mcp_server):
         "broken": {"type": "http"},
         "mine": {**USERS_OWN, "tools": ["*"]},
     }}))
+    before = config.read_bytes()
     listing = peers.mcp_listing("copilot", fake_home)
+    assert config.read_bytes() == before
     assert "broken" not in listing  # dropped without a word
     assert (listing["org-stdio"]["transport"], listing["org-stdio"]["command"]) == ("stdio", STDIO[0])
     assert (listing["org-http"]["url"], listing["org-http"]["headers"]) == (mcp_server.http_url, {"X-Org": "acme"})
     assert (listing["org-sse"]["transport"], listing["org-sse"]["url"]) == ("sse", mcp_server.sse_url)
     assert listing["org-bare-url"]["transport"] == "http" and listing["org-bare-url"]["tools"] == ["*"]
     assert listing["mine"]["command"] == "user-own-server" and listing["mine"]["source"] == "user"
+
+
+def test_copilot_config_dir_is_copilot_home_not_xdg(fake_home):
+    peers.require("copilot")
+    for where in (".copilot", ".config/.copilot", ".config/copilot", "elsewhere"):
+        write(fake_home / where / "mcp-config.json",
+              json.dumps({"mcpServers": {where.replace("/", "-"): {"url": "http://127.0.0.1:9/mcp"}}}))
+    # clients.md says XDG_CONFIG_HOME relocates it; copilot 1.0.102 ignores XDG_CONFIG_HOME (set by the harness).
+    assert set(peers.mcp_listing("copilot", fake_home)) == {".copilot"}
+    assert set(peers.mcp_listing("copilot", fake_home, env={"COPILOT_HOME": str(fake_home / "elsewhere")})) == {
+        "elsewhere"}
 
 
 def test_copilot_env_gateway_and_mcp_header_interpolation(fake_home, gateway, protected_mcp_server, token):
