@@ -19,6 +19,7 @@ import pytest
 
 import peers
 from peers import mcp_server as mcp_module
+from peers.fixtures import gateway, mcp_server, mcp_server_factory, protected_mcp_server, token  # noqa: F401
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(90)]
 

@@ -1,4 +1,9 @@
-"""Fixtures for end-to-end tests against real peers: a real MCP server and a recording gateway."""
+"""Pytest fixtures for tests against real peers: a real MCP server and a recording gateway.
+
+Use them with `from peers.fixtures import gateway, mcp_server, ...` in a test module, or
+`pytest_plugins = ["peers.fixtures"]` in the top-level conftest. (Not a conftest.py of its own:
+a second `conftest` module would shadow the top-level one that tests import from.)
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,8 @@ import secrets
 
 import pytest
 
-from peers import gateway as _gateway
-from peers import mcp_server as _mcp_server
+from . import gateway as _gateway
+from . import mcp_server as _mcp_server
 
 
 @pytest.fixture
