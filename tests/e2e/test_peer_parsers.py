@@ -17,6 +17,7 @@ s-http: http://127.0.0.1:43083/mcp (HTTP) - ✔ Connected
 s-sse: http://127.0.0.1:43083/sse (SSE) - ✔ Connected
 s-noauth: http://127.0.0.1:37839/mcp (HTTP) - ✘ Failed to connect — Dynamic Client Registration rejected (HTTP 401)
 mine: true  - ✘ Failed to connect — CONNECTION_CLOSED: Connection closed
+proj: http://127.0.0.1:43083/mcp (HTTP) - ⏸ Pending approval (run `claude` to approve)
 """
 
 CLAUDE_GET = """s-stdio:
@@ -63,6 +64,7 @@ def test_parse_claude_list():
     assert got["s-sse"]["transport"] == "sse"
     assert got["s-noauth"]["status"] == "failed" and "401" in got["s-noauth"]["status_text"]
     assert (got["mine"]["command"], got["mine"]["args"], got["mine"]["status"]) == ("true", [], "failed")
+    assert got["proj"]["status"] == "needs-approval"
 
 
 def test_parse_claude_get():

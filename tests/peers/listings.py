@@ -37,6 +37,8 @@ def _status(text: str) -> str:
     t = text.strip().lower()
     if t.startswith(("✔", "✓")) or t.startswith("connected"):
         return "connected"
+    if "approval" in t:  # a project server the user has not approved yet (claude .mcp.json, qwen)
+        return "needs-approval"
     if "auth" in t and ("need" in t or "required" in t):
         return "needs-auth"
     if "disabled" in t:
@@ -55,7 +57,8 @@ def _remote_or_stdio(target: str, transport: str | None) -> dict:
     return {"transport": "stdio", "command": parts[0] if parts else "", "args": parts[1:]}
 
 
-_CLAUDE_LINE = re.compile(r"^(?P<name>[^\s:][^:]*): (?P<target>.*?) - (?P<status>[✔✘⚠✓✗!?].*)$")
+# the status starts with a symbol: ✔ Connected, ✘ Failed to connect, ⏸ Pending approval, ...
+_CLAUDE_LINE = re.compile(r"^(?P<name>[^\s:][^:]*): (?P<target>.*?) - (?P<status>[^\w\s].*)$")
 
 
 def parse_claude_list(text: str) -> dict[str, dict]:
