@@ -274,7 +274,10 @@ def test_gemini_gateway_from_dotenv(fake_home, gateway, token):
     write(fake_home / ".gemini" / ".env", f"GOOGLE_GEMINI_BASE_URL={gateway.url}/google\n"
                                           "GEMINI_API_KEY_AUTH_MECHANISM=bearer\n"
                                           "GEMINI_CLI_CUSTOM_HEADERS=cf-aig-collect-log-payload: false, x-org: acme\n")
-    # Without a selected auth type a headless run stops with "Invalid auth method selected" (exit 41).
+    # Without a selected auth type a headless run stops before any request (GEMINI_DEFAULT_AUTH_TYPE does not help).
+    proc = peers.run_cli("gemini", ["-p", "hello"], fake_home, timeout=60,
+                         env={"GEMINI_API_KEY": token, "GEMINI_DEFAULT_AUTH_TYPE": "gemini-api-key"})
+    assert (proc.returncode, gateway.requests) == (41, []) and "Invalid auth method" in proc.stdout + proc.stderr
     write(fake_home / ".gemini" / "settings.json", json.dumps({"security": {"auth": {"selectedType": "gemini-api-key"}}}))
     peers.run_cli("gemini", ["-p", "hello"], fake_home, env={"GEMINI_API_KEY": token}, timeout=60)
     first = gateway.requests[0]
@@ -305,14 +308,16 @@ def test_qwen_lists_settings_servers(fake_home, mcp_server, protected_mcp_server
 
 def test_qwen_gateway_from_model_providers(fake_home, gateway, token):
     peers.require("qwen")
-    write(fake_home / ".qwen" / "settings.json", json.dumps({
-        "modelProviders": {"openai": [{
-            "id": "company-model", "name": "Company gateway", "baseUrl": f"{gateway.url}/openai/v1",
-            "envKey": "AISTACK_TOKEN",
-            "generationConfig": {"customHeaders": {"cf-aig-collect-log-payload": "false"}}}]},
-        "security": {"auth": {"selectedType": "openai"}},
-        "model": {"name": "company-model"},
-    }))
+    settings = {"modelProviders": {"openai": [{
+        "id": "company-model", "name": "Company gateway", "baseUrl": f"{gateway.url}/openai/v1",
+        "envKey": "AISTACK_TOKEN",
+        "generationConfig": {"customHeaders": {"cf-aig-collect-log-payload": "false"}}}]}}
+    write(fake_home / ".qwen" / "settings.json", json.dumps(settings))
+    # A provider alone is not used: without a selected auth type a headless run stops before any request.
+    proc = peers.run_cli("qwen", ["-p", "hello"], fake_home, env={"AISTACK_TOKEN": token}, timeout=60)
+    assert gateway.requests == [] and "No auth type is selected" in proc.stdout + proc.stderr
+    settings["security"] = {"auth": {"selectedType": "openai"}}  # model.name is optional: the first model is used
+    write(fake_home / ".qwen" / "settings.json", json.dumps(settings))
     peers.run_cli("qwen", ["-p", "hello"], fake_home, env={"AISTACK_TOKEN": token}, timeout=60)
     first = gateway.requests[0]
     assert first.path == "/openai/v1/chat/completions"
@@ -363,21 +368,29 @@ def test_opencode_merges_json_and_jsonc_and_creates_jsonc(fake_home):
     assert mcp["both"]["command"] == ["from-jsonc"]  # opencode.jsonc wins over opencode.json
 
 
-def test_opencode_gateway_provider_base_url(fake_home, gateway, token):
+@pytest.mark.parametrize(("provider", "model", "base", "path"), [
+    # The anthropic provider posts <baseURL>/messages: baseURL must carry /v1, unlike ANTHROPIC_BASE_URL.
+    ("anthropic", "claude-sonnet-4-5", "/anthropic/v1", "/anthropic/v1/messages"),
+    ("anthropic", "claude-sonnet-4-5", "/anthropic", "/anthropic/messages"),
+    ("openai", "gpt-5", "/openai/v1", "/openai/v1/responses"),
+])
+def test_opencode_gateway_provider_base_url(fake_home, gateway, token, provider, model, base, path):
     peers.require("opencode")
     write(fake_home / ".config" / "opencode" / "opencode.json", json.dumps({
-        "provider": {"anthropic": {"options": {
-            "baseURL": f"{gateway.url}/anthropic/v1", "apiKey": "{env:AISTACK_TOKEN}",
-            "headers": {"cf-aig-collect-log-payload": "false"}}}},
-        "model": "anthropic/claude-sonnet-4-5",
+        "provider": {provider: {"options": {
+            "baseURL": f"{gateway.url}{base}", "apiKey": "{env:AISTACK_TOKEN}",
+            "headers": {"Authorization": "Bearer {env:AISTACK_TOKEN}", "cf-aig-collect-log-payload": "false"}}}},
+        "model": f"{provider}/{model}",
     }))
     resolved = peers.opencode_config(fake_home, env={"AISTACK_TOKEN": token})
-    assert resolved["provider"]["anthropic"]["options"]["baseURL"] == f"{gateway.url}/anthropic/v1"
+    assert resolved["provider"][provider]["options"]["baseURL"] == f"{gateway.url}{base}"
     assert token not in json.dumps(resolved)  # `debug config` masks keys and headers
     peers.run_cli("opencode", ["run", "hello"], fake_home, env={"AISTACK_TOKEN": token}, timeout=60)
     first = gateway.requests[0]
-    assert first.path == "/anthropic/v1/messages"  # baseURL must carry /v1, unlike ANTHROPIC_BASE_URL
-    assert first.headers["x-api-key"] == token
+    assert first.path == path
+    # apiKey goes out as x-api-key (anthropic) or Bearer (openai); an explicit Authorization header is sent as well.
+    assert first.headers["authorization"] == f"Bearer {token}"
+    assert first.headers.get("x-api-key") == (token if provider == "anthropic" else None)
     assert first.headers["cf-aig-collect-log-payload"] == "false"
 
 
