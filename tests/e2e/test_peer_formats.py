@@ -382,9 +382,10 @@ def test_opencode_gateway_provider_base_url(fake_home, gateway, token, provider,
             "headers": {"Authorization": "Bearer {env:AISTACK_TOKEN}", "cf-aig-collect-log-payload": "false"}}}},
         "model": f"{provider}/{model}",
     }))
-    resolved = peers.opencode_config(fake_home, env={"AISTACK_TOKEN": token})
-    assert resolved["provider"][provider]["options"]["baseURL"] == f"{gateway.url}{base}"
-    assert token not in json.dumps(resolved)  # `debug config` masks keys and headers
+    if base == "/anthropic/v1":  # once is enough: what `debug config` shows of a provider
+        resolved = peers.opencode_config(fake_home, env={"AISTACK_TOKEN": token})
+        assert resolved["provider"][provider]["options"]["baseURL"] == f"{gateway.url}{base}"
+        assert token not in json.dumps(resolved)  # `debug config` masks keys and headers
     peers.run_cli("opencode", ["run", "hello"], fake_home, env={"AISTACK_TOKEN": token}, timeout=60)
     first = gateway.requests[0]
     assert first.path == path
