@@ -78,6 +78,15 @@ def test_claude_config_dir_relocates_claude_json(fake_home):
         "in-config-dir"}
 
 
+def test_claude_json_is_strict_and_a_broken_one_is_kept(fake_home):
+    peers.require("claude")
+    broken = '{\n  // a comment\n  "mcpServers": {"mine": {"command": "x"}},\n}\n'
+    write(fake_home / ".claude.json", broken)
+    proc = peers.run_cli("claude", ["mcp", "list"], fake_home)
+    assert proc.returncode == 1 and "corrupted" in proc.stderr
+    assert (fake_home / ".claude.json").read_text() == broken  # left for the user to fix, plus a copy in backups
+
+
 def test_claude_headers_helper_token_reaches_protected_server(fake_home, protected_mcp_server, token):
     peers.require("claude")
     # The helper is told which server it serves: CLAUDE_CODE_MCP_SERVER_NAME / _URL.
