@@ -278,6 +278,16 @@ def test_gemini_untrusted_folder_disables_user_servers(fake_home, mcp_server):
     assert listing["org"]["status"] == "disabled"
 
 
+def test_gemini_warns_about_unknown_keys_in_an_entry(fake_home):
+    """A marker key inside an entry (one way a tool could tag its own entries) makes Gemini complain."""
+    peers.require("gemini")
+    write(fake_home / ".gemini" / "settings.json",
+          json.dumps({"mcpServers": {"a": {"httpUrl": "http://127.0.0.1:9/mcp", "x-managed-by": "me"}}}))
+    proc = peers.run_cli("gemini", ["mcp", "list"], fake_home)
+    assert "Unrecognized key(s) in object: 'x-managed-by'" in proc.stdout + proc.stderr
+    assert "a" in peers.parse_gemini_list(proc.stdout + proc.stderr)  # listed all the same
+
+
 def test_gemini_gateway_from_dotenv(fake_home, gateway, token):
     peers.require("gemini")
     write(fake_home / ".gemini" / ".env", f"GOOGLE_GEMINI_BASE_URL={gateway.url}/google\n"
