@@ -1,6 +1,7 @@
 """Pytest fixtures for tests against real peers: a real MCP server and a recording gateway.
 
-Use them with `from peers.fixtures import gateway, mcp_server, ...` in a test module, or
+Use them with `from peers.fixtures import gateway, mcp_server, mcp_server_factory, protected_mcp_server, token`
+(all five: fixtures find each other by name in the test module) in a test module, or
 `pytest_plugins = ["peers.fixtures"]` in the top-level conftest. (Not a conftest.py of its own:
 a second `conftest` module would shadow the top-level one that tests import from.)
 """
