@@ -98,6 +98,8 @@ http_headers = {{ "cf-aig-collect-log-payload" = "false" }}
 [mcp_servers.by-env]
 url = "{by_env.http_url}"
 bearer_token_env_var = "AISTACK_TOKEN"
+env_http_headers = {{ "X-Token-Copy" = "AISTACK_TOKEN" }}
+http_headers = {{ "X-Org" = "acme" }}
 
 [mcp_servers.by-helper]
 url = "{by_helper.http_url}"
@@ -110,6 +112,7 @@ http_headers_helper = "{helper}"
     assert first.headers["authorization"] == f"Bearer {token}"
     assert first.headers["cf-aig-collect-log-payload"] == "false"
     assert f"Bearer {token}" in by_env.authorizations()
+    assert token in by_env.header_values("x-token-copy") and "acme" in by_env.header_values("x-org")
     assert any(r.status == 200 for r in by_env.seen)
     assert f"Bearer {helper_token}" in by_helper.authorizations()
     assert any(r.status == 200 for r in by_helper.seen)
