@@ -11,6 +11,7 @@ assistants' configs use as their stdio server.
 
 from __future__ import annotations
 
+import inspect
 import socket
 import sys
 import threading
@@ -83,8 +84,8 @@ class RunningServer:
 class _Gate:
     """ASGI middleware: records every request and, when `verify` is set, demands a valid bearer token.
 
-    `verify(token) -> bool` decides; the fixture picks it (a fixed token now, an
-    IdP introspection or userinfo call later).
+    `verify(token) -> bool` (or an async function) decides; the fixture picks it (a fixed
+    token now, an IdP introspection or userinfo call later).
     """
 
     def __init__(self, app, seen: list[SeenRequest], verify: Callable[[str], bool] | None):
@@ -99,7 +100,10 @@ class _Gate:
         if self.verify is not None:
             auth = headers.get("authorization", "")
             scheme, _, token = auth.partition(" ")
-            if scheme.lower() != "bearer" or not token or not self.verify(token.strip()):
+            ok = bool(token) and scheme.lower() == "bearer" and self.verify(token.strip())
+            if inspect.isawaitable(ok):  # an async check, e.g. an IdP introspection call with httpx.AsyncClient
+                ok = await ok
+            if not ok:
                 record.status = 401
                 # No resource_metadata parameter: clients should report "needs auth", not start OAuth discovery.
                 await send({"type": "http.response.start", "status": 401,
