@@ -28,7 +28,7 @@ def main() -> None:
 
     # Ahead of LiteLLM's own routes, so that none of its catch-alls shadows the usage API.
     app.router.routes[0:0] = router(gateway_hooks.verifier, gateway_hooks.store).routes
-    serve(app)
+    serve(lambda port: app)
 
 
 if __name__ == "__main__":
