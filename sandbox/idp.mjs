@@ -7,6 +7,7 @@
 //
 // Options come as JSON in argv[2]: resource, accessTokenTTL (seconds), user (email).
 // Prints one JSON line {"issuer", "port"} on stdout once it listens.
+import { generateKeyPairSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 import http from 'node:http';
 import path from 'node:path';
@@ -37,7 +38,13 @@ const account = {
   },
 };
 
+// A signing key of its own on every start: oidc-provider's quick-start key is public, so anyone could
+// mint tokens the gateway would accept.
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: `sandbox-${port}-${Date.now()}`, use: 'sig', alg: 'RS256' };
+
 const provider = new Provider(issuer, {
+  jwks: { keys: [signingKey] },
   clients: [{
     client_id: 'aistack-cli',
     token_endpoint_auth_method: 'none',

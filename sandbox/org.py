@@ -103,7 +103,9 @@ def up(directory: Path, timeout: float, foreground: bool, as_json: bool) -> int:
     old = {s: signal.signal(s, _raise_stop) for s in (signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM))}
     try:
         node = preflight()
-        env = dict(os.environ, SANDBOX_NODE_MODULES=str(node_modules()), PYTHONUNBUFFERED="1")
+        # SANDBOX_DIR marks every process of this sandbox (a test finds any left over by it).
+        env = dict(os.environ, SANDBOX_NODE_MODULES=str(node_modules()), SANDBOX_DIR=str(directory.resolve()),
+                   PYTHONUNBUFFERED="1")
 
         def start(name: str, argv: list[str], extra: dict[str, str]) -> None:
             proc = procs.spawn(name, argv, logs, dict(env, **extra))

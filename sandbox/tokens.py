@@ -22,9 +22,10 @@ class InvalidToken(Exception):
 
 
 class Verifier:
-    def __init__(self, issuer: str, audience: str):
+    def __init__(self, issuer: str, audience: str, clock=time.time):
         self.issuer = issuer.rstrip("/")
         self.audience = audience
+        self.clock = clock
         self._keys: KeySet | None = None
         self._fetched = 0.0
         self._lock = threading.Lock()
@@ -54,6 +55,7 @@ class Verifier:
                     raise
                 decoded = jwt.decode(token, self._jwks(refresh=True), algorithms=["RS256", "PS256", "ES256", "EdDSA"])
             registry = jwt.JWTClaimsRegistry(
+                now=lambda: int(self.clock()),
                 leeway=LEEWAY,
                 iss={"essential": True, "value": self.issuer},
                 aud={"essential": True, "value": self.audience},

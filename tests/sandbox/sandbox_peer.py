@@ -1,0 +1,83 @@
+"""Start, reach and stop the sandbox org (sandbox/org.py) from the tests; its processes are found by SANDBOX_DIR."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent.parent
+ORG = REPO / "sandbox" / "org.py"
+NODE_MODULES = REPO / "tests" / "node" / "node_modules"
+CLIENT_ID = "aistack-cli"
+SCOPE = "openid email profile offline_access"
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+def require_peers() -> None:
+    if not (NODE_MODULES / "oidc-provider").is_dir():
+        pytest.fail("oidc-provider is not installed: run `npm ci --prefix tests/node`")
+    try:
+        import litellm  # noqa: F401
+    except ImportError:
+        pytest.fail("LiteLLM is not installed: run `pip install -r sandbox/requirements.txt`")
+
+
+def run_org(*args: str, home: Path, timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ORG), *args], capture_output=True, text=True, timeout=timeout,
+                          env=org_env(home), **kwargs)
+
+
+def org_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ, HOME=str(home))
+    for var in ("AISTACK_TOKEN", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "OPENAI_API_KEY"):
+        env.pop(var, None)
+    return env
+
+
+def processes_of(directory: Path) -> list[int]:
+    """Every live process started for the sandbox in `directory`, children included (Linux /proc)."""
+    marker = f"SANDBOX_DIR={directory.resolve()}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker not in (entry / "environ").read_bytes().split(b"\0"):
+                continue
+            if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                continue  # exited, waiting to be reaped: runs nothing
+        except OSError:
+            continue
+        found.append(int(entry.name))
+    return found
+
+
+def discovery(issuer: str) -> dict:
+    return httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=10).json()
+
+
+def device_login(issuer: str) -> dict:
+    """RFC 8628 with plain httpx: ask for a code, then poll the token endpoint; nobody approves anything."""
+    meta = discovery(issuer)
+    start = httpx.post(meta["device_authorization_endpoint"], data={"client_id": CLIENT_ID, "scope": SCOPE}, timeout=10)
+    assert start.status_code == 200, start.text
+    device_code = start.json()["device_code"]
+    for _ in range(20):
+        response = httpx.post(meta["token_endpoint"], timeout=10, data={
+            "grant_type": DEVICE_GRANT, "device_code": device_code, "client_id": CLIENT_ID})
+        if response.status_code == 200:
+            return response.json()
+        assert response.json()["error"] == "authorization_pending", response.text
+    raise AssertionError("the device code was never approved")
+
+
+def claims(jwt: str) -> dict:
+    payload = jwt.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
