@@ -5,7 +5,7 @@
 // demo user in and consents by itself. Access tokens are JWTs for one resource (the sandbox's
 // gateway and MCP server), so both validate them against /jwks without calling back.
 //
-// Options come as JSON in argv[2]: resource, accessTokenTTL (seconds), user (email).
+// Options come as JSON in argv[2]: resource, accessTokenTTL and interval (seconds), user (email).
 // Prints one JSON line {"issuer", "port"} on stdout once it listens.
 import { generateKeyPairSync } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -25,6 +25,9 @@ const EMAIL = options.user || 'demo@example.com';
 const ACCOUNT = EMAIL.split('@')[0];
 const SCOPES = ['openid', 'email', 'profile', 'offline_access'];
 const ACCESS_TTL = options.accessTokenTTL ?? 900;
+// oidc-provider sends no `interval`, so clients would wait RFC 8628's 5 s before the first poll;
+// the code is approved already, so 1 s keeps the demo quick.
+const INTERVAL = options.interval ?? 1;
 
 const server = http.createServer();
 await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -123,6 +126,7 @@ provider.use(async (ctx, next) => {
     dc.resource = RESOURCE;
     dc.authTime = Math.floor(Date.now() / 1000);
     await dc.save();
+    ctx.body = { ...ctx.body, interval: INTERVAL };
   }
 });
 

@@ -82,6 +82,8 @@ def test_device_flow_completes_by_polling_alone_with_a_jwt_for_the_gateway(org, 
     meta = discovery(org["issuer"])
     assert {"urn:ietf:params:oauth:grant-type:device_code", "refresh_token"} <= set(meta["grant_types_supported"])
     assert meta["revocation_endpoint"] and "S256" in meta["code_challenge_methods_supported"]
+    start = httpx.post(meta["device_authorization_endpoint"], data={"client_id": CLIENT_ID, "scope": SCOPE}, timeout=10)
+    assert start.json()["interval"] == 1  # the code is approved already: no need for RFC 8628's 5 s
     access = claims(login["access_token"])
     assert access["iss"] == org["issuer"] and access["aud"] == org["audience"]
     assert (access["sub"], access["email"]) == ("demo", "demo@example.com")
