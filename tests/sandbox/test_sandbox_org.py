@@ -289,6 +289,25 @@ def test_claude_code_answers_through_the_gateway_with_the_idp_token(org, tmp_pat
     assert _requests_today(org, token) > before
 
 
+@pytest.mark.timeout(120)
+def test_claude_code_connects_to_the_mcp_server_only_with_the_token(org, login, tmp_path):
+    claude = NODE_MODULES / ".bin" / "claude"
+    env = dict(org_env(tmp_path), DISABLE_AUTOUPDATER="1", CI="1")
+    url = org["components"]["mcp"]["url"]
+
+    def claude_run(*args: str) -> str:
+        result = subprocess.run([str(claude), *args], capture_output=True, text=True, timeout=90, env=env,
+                                cwd=tmp_path, stdin=subprocess.DEVNULL)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stdout
+
+    claude_run("mcp", "add", "--transport", "http", "handbook", url, "-H", f"Authorization: Bearer {login['access_token']}")
+    claude_run("mcp", "add", "--transport", "http", "stranger", url, "-H", "Authorization: Bearer not-a-token")
+    lines = {line.split(":", 1)[0]: line for line in claude_run("mcp", "list").splitlines() if ": http" in line}
+    assert "Connected" in lines["handbook"]
+    assert "Connected" not in lines["stranger"] and "401" in lines["stranger"]
+
+
 def _requests_today(org, token: str) -> int:
     page = httpx.get(f"{gateway(org)}/usage/v1/usage/daily", params={"start": today(), "end": today()}, timeout=10,
                      headers={"Authorization": f"Bearer {token}"}).json()
