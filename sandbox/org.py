@@ -1,6 +1,6 @@
 """A whole org on this machine, for a demo or a test: OpenID provider, LLM gateway, MCP server, org profile.
 
-    python sandbox/org.py up   --dir DIR [--foreground] [--json] [--timeout S]
+    python sandbox/org.py up   --dir DIR [--foreground] [--json] [--timeout S] [--token-ttl S]
     python sandbox/org.py down --dir DIR
     python sandbox/org.py status --dir DIR [--json]
 
@@ -88,7 +88,7 @@ def preflight() -> str:
     return node
 
 
-def up(directory: Path, timeout: float, foreground: bool, as_json: bool) -> int:
+def up(directory: Path, timeout: float, foreground: bool, as_json: bool, token_ttl: int) -> int:
     directory.mkdir(parents=True, exist_ok=True)
     if live := running(load_state(directory)):
         say(f"sandbox: already running in {directory} ({', '.join(f'{n} pid {p}' for n, p in live.items())}).")
@@ -113,7 +113,7 @@ def up(directory: Path, timeout: float, foreground: bool, as_json: bool) -> int:
             state["components"][name] = {"pid": proc.pid, "log": str(logs / f"{name}.log")}
             save_state(directory, state)  # at once: `down` can clean up even if this launcher is killed
 
-        start("idp", [node, str(HERE / "idp.mjs"), json.dumps({"resource": AUDIENCE})], {})
+        start("idp", [node, str(HERE / "idp.mjs"), json.dumps({"resource": AUDIENCE, "accessTokenTTL": token_ttl})], {})
         idp_port = procs.announced_port("idp", children["idp"], logs, deadline)
         issuer = f"http://127.0.0.1:{idp_port}"
         state["components"]["idp"].update(port=idp_port, url=issuer)
@@ -253,9 +253,13 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--json", action="store_true", help="print the state as JSON on stdout")
     sub.choices["up"].add_argument("--foreground", action="store_true", help="run until Ctrl-C, then stop everything")
     sub.choices["up"].add_argument("--timeout", type=float, default=240.0, help="seconds to wait for every component")
+    sub.choices["up"].add_argument("--token-ttl", type=int, default=900, metavar="S",
+                                   help="lifetime of access tokens in seconds (short ones exercise refresh)")
     args = parser.parse_args(argv)
     if args.command == "up":
-        return up(args.dir, args.timeout, args.foreground, args.json)
+        if args.token_ttl < 1:
+            parser.error("--token-ttl must be at least 1 second")
+        return up(args.dir, args.timeout, args.foreground, args.json, args.token_ttl)
     if args.command == "down":
         return down(args.dir)
     return status(args.dir, args.json)

@@ -38,7 +38,7 @@ def org(tmp_path_factory):
     directory = tmp_path_factory.mktemp("org")
     home = tmp_path_factory.mktemp("org-home")
     started = time.monotonic()
-    result = run_org("up", "--dir", str(directory), "--json", home=home)
+    result = run_org("up", "--dir", str(directory), "--json", "--token-ttl", "600", home=home)
     assert result.returncode == 0, result.stderr
     state = json.loads(result.stdout)
     state["up_seconds"] = round(time.monotonic() - started, 1)
@@ -86,6 +86,7 @@ def test_device_flow_completes_by_polling_alone_with_a_jwt_for_the_gateway(org, 
     assert start.json()["interval"] == 1  # the code is approved already: no need for RFC 8628's 5 s
     access = claims(login["access_token"])
     assert access["iss"] == org["issuer"] and access["aud"] == org["audience"]
+    assert access["exp"] - access["iat"] == login["expires_in"] == 600  # up --token-ttl 600
     assert (access["sub"], access["email"]) == ("demo", "demo@example.com")
     assert claims(login["id_token"])["email"] == "demo@example.com"
     assert set(login["scope"].split()) == set(SCOPE.split()) and login["refresh_token"]
@@ -325,6 +326,8 @@ def test_down_stops_every_component_and_leaves_nothing_running(org):
     directory = Path(org["dir"])
     pids = [c["pid"] for c in org["components"].values()]
     assert len(processes_of(directory)) >= 3
+    status = run_org("status", "--dir", str(directory), "--json", home=org["home"], timeout=60)
+    assert status.returncode == 0 and json.loads(status.stdout)["running"] == ["gateway", "idp", "mcp"]
     result = run_org("down", "--dir", str(directory), home=org["home"], timeout=60)
     assert result.returncode == 0, result.stderr
     assert "stopped mcp, gateway, idp" in result.stderr
@@ -332,6 +335,7 @@ def test_down_stops_every_component_and_leaves_nothing_running(org):
     assert not [p for p in pids if Path(f"/proc/{p}").exists() and "Z" not in
                 Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0]]
     assert not (directory / "state.json").exists()
+    assert run_org("status", "--dir", str(directory), home=org["home"], timeout=60).returncode == 1
     again = run_org("down", "--dir", str(directory), home=org["home"], timeout=60)
     assert again.returncode == 0 and "nothing running" in again.stderr
 
