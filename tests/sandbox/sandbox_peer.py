@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -81,3 +82,27 @@ def device_login(issuer: str) -> dict:
 def claims(jwt: str) -> dict:
     payload = jwt.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def forged_token(org) -> str:
+    """A JWT with the right issuer, audience and subject, signed by a key the IdP never had."""
+    from joserfc import jwt
+    from joserfc.jwk import RSAKey
+
+    now = int(time.time())
+    return jwt.encode({"alg": "RS256", "kid": "forged"}, {"iss": org["issuer"], "aud": org["audience"], "sub": "demo",
+                                                          "iat": now, "exp": now + 600}, RSAKey.generate_key(2048))
+
+
+def bad_tokens(org, login) -> dict[str, dict[str, str]]:
+    header, payload, signature = login["access_token"].split(".")
+    other = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    other["sub"] = "mallory"
+    tampered = base64.urlsafe_b64encode(json.dumps(other).encode()).rstrip(b"=").decode()
+    return {
+        "none": {},
+        "garbage": {"Authorization": "Bearer not-a-token"},
+        "forged": {"Authorization": f"Bearer {forged_token(org)}"},
+        "tampered": {"x-api-key": f"{header}.{tampered}.{signature}"},
+        "id token (wrong audience)": {"Authorization": f"Bearer {login['id_token']}"},
+    }
