@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "sandbox"))
 
 MESSAGES = {"model": "claude-sonnet-4-5", "max_tokens": 64,
             "messages": [{"role": "user", "content": "Summarise the onboarding steps for a new engineer."}]}
-PRICES = {"input": 0.000003, "output": 0.000015}
+PRICES = {"input": 0.000003, "output": 0.000015, "cache_read": 0.0000003, "cache_write": 0.00000375}
 
 
 @pytest.fixture(scope="module")
@@ -212,20 +212,27 @@ def test_mcp_server_refuses_missing_bad_forged_and_foreign_tokens(org, login):
 
 
 def test_usage_api_returns_what_the_gateway_served(org):
-    """A fresh login, one request, and that request's tokens and cost in the day's row (a new model name)."""
+    """A fresh login, two requests sharing a cached system prompt (a new model name, so a row of its own):
+    the day's row holds their tokens, the cache write then read, and their cost."""
     token = device_login(org["issuer"])["access_token"]
     model = f"claude-usage-{secrets.token_hex(3)}"
-    served = httpx.post(f"{gateway(org)}/v1/messages", json={**MESSAGES, "model": model}, timeout=60,
-                        headers={"Authorization": f"Bearer {token}"}).json()["usage"]
+    body = {**MESSAGES, "model": model, "system": [
+        {"type": "text", "text": f"You are the {model} assistant. " * 40, "cache_control": {"type": "ephemeral"}}]}
+    served = [httpx.post(f"{gateway(org)}/v1/messages", json=body, timeout=60,
+                         headers={"Authorization": f"Bearer {token}"}).json()["usage"] for _ in range(2)]
+    written, read = served[0].get("cache_creation_input_tokens", 0), served[1].get("cache_read_input_tokens", 0)
+    assert written > 0 and read == written and "cache_read_input_tokens" not in served[0]
     usage = f"{gateway(org)}/usage/v1/usage"
     auth = {"Authorization": f"Bearer {token}"}
     page = httpx.get(f"{usage}/daily", params={"start": today(), "end": today()}, headers=auth, timeout=10).json()
     assert page["timezone"] == "UTC" and page["page"] == 1 and page["total_pages"] == 1
     [row] = [r for r in page["data"] if r["model"] == model]
-    assert row == {"date": today(), "model": model, "input_tokens": served["input_tokens"],
-                   "output_tokens": served["output_tokens"], "cache_read_tokens": 0, "cache_write_tokens": 0,
-                   "requests": 1, "cost_usd": pytest.approx(served["input_tokens"] * PRICES["input"]
-                                                            + served["output_tokens"] * PRICES["output"])}
+    inputs = sum(s["input_tokens"] for s in served)
+    outputs = sum(s["output_tokens"] for s in served)
+    assert row == {"date": today(), "model": model, "input_tokens": inputs, "output_tokens": outputs,
+                   "cache_read_tokens": read, "cache_write_tokens": written, "requests": 2,
+                   "cost_usd": pytest.approx(inputs * PRICES["input"] + outputs * PRICES["output"]
+                                             + read * PRICES["cache_read"] + written * PRICES["cache_write"])}
     budget = httpx.get(f"{usage}/budget", headers=auth, timeout=10).json()
     assert budget["limit_usd"] > 0 and budget["spend_usd"] >= row["cost_usd"] and budget["period"] == "monthly"
     # Paging and days outside the range.
