@@ -92,8 +92,10 @@ def up(directory: Path, timeout: float, foreground: bool, as_json: bool, token_t
     directory.mkdir(parents=True, exist_ok=True)
     if live := running(load_state(directory)):
         say(f"sandbox: already running in {directory} ({', '.join(f'{n} pid {p}' for n, p in live.items())}).")
-        say(f"Stop it first: python {Path(__file__).name} down --dir {directory}")
+        say(f"Stop it first: python {sys.argv[0]} down --dir {directory}")
         return 1
+    for stale in ("org.toml", "org.json"):  # the last run's ports: never publish them again
+        (directory / stale).unlink(missing_ok=True)
     started = time.monotonic()
     deadline = started + timeout
     logs = directory / "logs"
