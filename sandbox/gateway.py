@@ -42,7 +42,36 @@ def main() -> None:
     # Ahead of LiteLLM's own routes, so that none of its catch-alls shadows ours.
     app.router.routes[0:0] = router(gateway_hooks.verifier, gateway_hooks.store).routes + [
         APIRoute("/.well-known/aistack", org_profile, methods=["GET"])]
+    warm_up_after_start(app, gateway_hooks)
     serve(lambda port: app)
+
+
+def warm_up_after_start(app, gateway_hooks) -> None:
+    """One mock completion through LiteLLM's Anthropic adapter before the gateway reports ready: its first
+    request otherwise pays seconds of lazy imports. It carries no user, so nothing is recorded."""
+    from contextlib import asynccontextmanager
+
+    start = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app_):
+        async with start(app_) as state:
+            import litellm
+
+            try:
+                await litellm.anthropic.messages.acreate(
+                    model="sandbox/warm-up", max_tokens=1, messages=[{"role": "user", "content": "warm up"}])
+                # The route itself, up to the auth hook (refused: no token), and the IdP's keys.
+                import httpx
+
+                async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app_), base_url="http://gw") as client:
+                    await client.post("/v1/messages", json={"model": "warm-up", "max_tokens": 1, "messages": []})
+                gateway_hooks.verifier.keys()
+            except Exception as e:  # a slower first request is no reason not to start
+                print(f"sandbox gateway: warm-up failed: {e}", file=sys.stderr)
+            yield state
+
+    app.router.lifespan_context = lifespan
 
 
 if __name__ == "__main__":

@@ -30,6 +30,9 @@ class Verifier:
         self._fetched = 0.0
         self._lock = threading.Lock()
 
+    def keys(self) -> KeySet:
+        return self._jwks()
+
     def _jwks(self, refresh: bool = False) -> KeySet:
         with self._lock:
             # A refetch at most every 10 s: a flood of tokens with unknown key ids must not hammer the IdP.
