@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -33,6 +34,19 @@ def require_peers() -> None:
 def run_org(*args: str, home: Path, timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ORG), *args], capture_output=True, text=True, timeout=timeout,
                           env=org_env(home), **kwargs)
+
+
+@contextmanager
+def running_org(directory: Path, home: Path, *up_args: str):
+    """A sandbox org for the duration of a `with`: yields `up --json`'s state, then stops it."""
+    require_peers()
+    result = run_org("up", "--dir", str(directory), "--json", *up_args, home=home)
+    if result.returncode != 0:
+        pytest.fail(f"the sandbox org did not start:\n{result.stderr}")
+    try:
+        yield json.loads(result.stdout)
+    finally:
+        run_org("down", "--dir", str(directory), home=home)
 
 
 def org_env(home: Path) -> dict[str, str]:

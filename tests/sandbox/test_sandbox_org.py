@@ -11,7 +11,6 @@ import json
 import secrets
 import subprocess
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -21,7 +20,7 @@ import httpx
 import pytest
 
 from sandbox_peer import (CLIENT_ID, NODE_MODULES, REPO, SCOPE, bad_tokens, claims, device_login, discovery,
-                          forged_token, org_env, processes_of, require_peers, run_org)
+                          forged_token, org_env, processes_of, run_org, running_org)
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(300)]
 sys.path.insert(0, str(REPO / "sandbox"))
@@ -33,17 +32,9 @@ PRICES = {"input": 0.000003, "output": 0.000015, "cache_read": 0.0000003, "cache
 
 @pytest.fixture(scope="module")
 def org(tmp_path_factory):
-    require_peers()
-    directory = tmp_path_factory.mktemp("org")
     home = tmp_path_factory.mktemp("org-home")
-    started = time.monotonic()
-    result = run_org("up", "--dir", str(directory), "--json", "--token-ttl", "600", home=home)
-    assert result.returncode == 0, result.stderr
-    state = json.loads(result.stdout)
-    state["up_seconds"] = round(time.monotonic() - started, 1)
-    state["home"] = home
-    yield state
-    run_org("down", "--dir", str(directory), home=home)
+    with running_org(tmp_path_factory.mktemp("org"), home, "--token-ttl", "600") as state:
+        yield {**state, "home": home}
 
 
 @pytest.fixture(scope="module")
