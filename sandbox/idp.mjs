@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const nodeModules = process.env.SANDBOX_NODE_MODULES || path.join(here, '..', 'tests', 'node', 'node_modules');
 const require = createRequire(path.join(nodeModules, 'noop.js'));
-const { default: Provider } = await import(pathToFileURL(require.resolve('oidc-provider')).href);
+const { default: Provider, errors } = await import(pathToFileURL(require.resolve('oidc-provider')).href);
 
 const options = JSON.parse(process.argv[2] || '{}');
 const RESOURCE = options.resource || 'urn:aistack:sandbox';
@@ -97,7 +97,6 @@ const provider = new Provider(issuer, {
     Interaction: 600,
   },
 });
-const { errors } = Provider;
 
 async function grantFor(clientId, scope) {
   const grant = new provider.Grant({ accountId: ACCOUNT, clientId });

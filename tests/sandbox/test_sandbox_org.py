@@ -74,6 +74,9 @@ def test_device_flow_completes_by_polling_alone_with_a_jwt_for_the_gateway(org, 
     assert meta["revocation_endpoint"] and "S256" in meta["code_challenge_methods_supported"]
     start = httpx.post(meta["device_authorization_endpoint"], data={"client_id": CLIENT_ID, "scope": SCOPE}, timeout=10)
     assert start.json()["interval"] == 1  # the code is approved already: no need for RFC 8628's 5 s
+    other = httpx.post(meta["device_authorization_endpoint"], timeout=10,
+                       data={"client_id": CLIENT_ID, "scope": SCOPE, "resource": "https://elsewhere.example"})
+    assert other.status_code == 400 and other.json()["error"] == "invalid_target"
     access = claims(login["access_token"])
     assert access["iss"] == org["issuer"] and access["aud"] == org["audience"]
     assert access["exp"] - access["iat"] == login["expires_in"] == 600  # up --token-ttl 600
