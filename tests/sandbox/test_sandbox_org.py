@@ -137,6 +137,10 @@ def test_gateway_answers_the_messages_api_with_the_idp_token(org, login):
     chat = httpx.post(f"{gateway(org)}/v1/chat/completions", timeout=60, headers={"Authorization": f"Bearer {token}"},
                       json={"model": "gpt-5", "messages": [{"role": "user", "content": "hi"}]})
     assert chat.status_code == 200 and chat.json()["usage"]["prompt_tokens"] > 0
+    responses = httpx.post(f"{gateway(org)}/v1/responses", timeout=60, headers={"Authorization": f"Bearer {token}"},
+                           json={"model": "gpt-5", "input": "hi"})
+    assert responses.status_code == 200, responses.text
+    assert "Hello from the aistack sandbox gateway." in json.dumps(responses.json()["output"])
 
 
 def test_gateway_streams_the_messages_api(org, login):
