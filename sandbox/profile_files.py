@@ -11,6 +11,7 @@ INPUT_COST = 0.000003
 OUTPUT_COST = 0.000015
 CACHE_READ_COST = 0.0000003
 CACHE_WRITE_COST = 0.00000375
+LISTED_MODELS = ("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1", "gpt-5", "gpt-5-mini")
 
 
 def gateway_config(master_key: str) -> str:
@@ -19,7 +20,9 @@ def gateway_config(master_key: str) -> str:
     prices = {"input_cost_per_token": INPUT_COST, "output_cost_per_token": OUTPUT_COST,
               "cache_read_input_token_cost": CACHE_READ_COST, "cache_creation_input_token_cost": CACHE_WRITE_COST}
     config = {
-        "model_list": [{
+        # Any model name is served; these few are also listed by /v1/models for clients that pick from it.
+        "model_list": [{"model_name": name, "litellm_params": {"model": f"sandbox/{name}", **prices}, "model_info": prices}
+                       for name in LISTED_MODELS] + [{
             "model_name": "*",
             "litellm_params": {"model": "sandbox/*", **prices},
             "model_info": prices,

@@ -158,6 +158,10 @@ def test_gateway_refuses_missing_bad_forged_and_foreign_tokens(org, login):
         response = httpx.post(f"{gateway(org)}/v1/messages", json=MESSAGES, headers=headers, timeout=30)
         assert response.status_code == 401, (case, response.text)
         assert "aistack login" in response.text
+        # The cheap authenticated call (no model runs): what a health check can use.
+        assert httpx.get(f"{gateway(org)}/v1/models", headers=headers, timeout=30).status_code == 401, case
+    models = httpx.get(f"{gateway(org)}/v1/models", headers={"Authorization": f"Bearer {login['access_token']}"})
+    assert models.status_code == 200 and "claude-sonnet-4-5" in {m["id"] for m in models.json()["data"]}
 
 
 def test_expired_idp_token_is_refused_by_the_verifier(org, login):
