@@ -1,7 +1,7 @@
 """Start-up cost of common commands, as ratios to the bare interpreter of the same venv, measured in one run.
 
-Goals: `aistack --version` <= 2.5x, `aistack --help` <= 10x, `aistack setup --all --dry-run` (six assistants)
-<= 12x. Run: .venv/bin/python bench/bench_startup.py [--rounds N]
+Goals: `aistack --version` <= 2.5x, `aistack --help` <= 10x, `aistack setup SIX --dry-run` (the six first
+assistants) <= 12x; `setup --all --dry-run` (all 20) is reported. Run: .venv/bin/python bench/bench_startup.py [--rounds N]
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+SIX = ["claude-code", "codex", "gemini-cli", "opencode", "windsurf", "cursor"]  # the assistants of the first release
 
 
 def best_of(cmd: list[str], env: dict, rounds: int) -> float:
@@ -35,17 +36,22 @@ def main() -> int:
         env = dict(os.environ, HOME=tmp, AISTACK_CONFIG_DIR=f"{tmp}/cfg", AISTACK_DATA_DIR=f"{tmp}/data",
                    AISTACK_CACHE_DIR=f"{tmp}/cache", PYTHONPATH=str(REPO / "src"))
         py = sys.executable
+        org = str(REPO / "examples" / "org.toml")
         base = best_of([py, "-c", "pass"], env, args.rounds)
         cases = [
             ("aistack --version", [py, "-m", "aistack", "--version"], 2.5),
             ("aistack --help", [py, "-m", "aistack", "--help"], 10),
-            ("aistack setup --all --dry-run", [py, "-m", "aistack", "setup", "--all", "--dry-run", "--org",
-                                               str(REPO / "examples" / "org.toml")], 12),
+            ("aistack setup SIX --dry-run", [py, "-m", "aistack", "setup", *SIX, "--dry-run", "--org", org], 12),
+            ("aistack setup --all --dry-run", [py, "-m", "aistack", "setup", "--all", "--dry-run", "--org", org],
+             None),
         ]
         print(f"bare interpreter: {base * 1000:.1f} ms")
         failed = False
         for name, cmd, goal in cases:
             ratio = best_of(cmd, env, args.rounds) / base
+            if goal is None:
+                print(f"{name:<34} {ratio:5.2f}x  (every supported assistant; no goal)")
+                continue
             verdict = "ok" if ratio <= goal else "OVER GOAL"
             failed |= ratio > goal
             print(f"{name:<34} {ratio:5.2f}x  (goal <= {goal}x)  {verdict}")

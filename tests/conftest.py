@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+pytest_plugins = ["oidc_peer"]  # the OpenID provider and scripted-browser fixtures
 EXAMPLE_ORG = REPO / "examples" / "org.toml"
 
 
@@ -26,6 +27,11 @@ def fake_home(tmp_path, monkeypatch):
     monkeypatch.setenv("AISTACK_CONFIG_DIR", str(tmp_path / "aistack-config"))
     monkeypatch.setenv("AISTACK_DATA_DIR", str(tmp_path / "aistack-data"))
     monkeypatch.setenv("AISTACK_CACHE_DIR", str(tmp_path / "aistack-cache"))
+    # No test may reach the real keyring; tests that need one install their own backend.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    for var in ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY", "SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT",
+                "DBUS_SESSION_BUS_ADDRESS", "AISTACK_KEYRING_TIMEOUT"):
+        monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)
     return home
 
@@ -53,3 +59,17 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
     env.update(extra)
     return env
+
+
+@pytest.fixture
+def memory_keyring():
+    """An in-memory keyring for in-process tests; the real one is never touched."""
+    import keyring
+    from keyring.backends import fail
+
+    from keyrings_fake import MemoryKeyring
+
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(fail.Keyring())

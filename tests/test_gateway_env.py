@@ -37,3 +37,23 @@ def test_custom_token_header_travels_as_a_header():
 def test_zed_model_keys():
     env = run_env(ORG, "tok", "zed")
     assert env["ANTHROPIC_API_KEY"] == env["OPENAI_API_KEY"] == "tok"
+
+
+def test_aistack_run_sets_the_gateway_route(tmp_path, monkeypatch):
+    """A stand-in `gemini` on PATH prints what it was given: the real one would call the gateway."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import subprocess_env
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "gemini"
+    fake.write_text("#!/bin/sh\necho \"$GOOGLE_GEMINI_BASE_URL|$GEMINI_API_KEY|$AISTACK_TOKEN\"\nexit 3\n")
+    fake.chmod(0o755)
+    env = subprocess_env(AISTACK_TOKEN="tok-123", PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    out = subprocess.run([sys.executable, "-m", "aistack", "run", "--org", str(EXAMPLE_ORG), "gemini", "-p", "hi"],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 3, out.stderr
+    assert out.stdout.strip() == "https://ai.example.com/google|tok-123|tok-123"

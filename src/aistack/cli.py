@@ -7,7 +7,11 @@ import sys
 import typer
 
 from aistack import __version__
+from aistack.commands import auth as _auth
+from aistack.commands import bridge as _bridge
+from aistack.commands import init_repo as _init_repo
 from aistack.commands import setup as _setup
+from aistack.commands import usage as _usage
 
 
 app = typer.Typer(
@@ -37,7 +41,11 @@ def _root(
     DEBUG["on"] = debug
 
 
+_auth.register(app)
 _setup.register(app)
+_init_repo.register(app)
+_usage.register(app)
+_bridge.register(app)
 
 
 

@@ -1,4 +1,5 @@
-"""Console entry point. Answers `--version` without importing the CLI framework; everything else goes to cli."""
+"""Console entry point. Answers `--version`, and `aistack token` while a cached token is valid, without
+importing the CLI framework; everything else goes to cli."""
 
 from __future__ import annotations
 
@@ -12,6 +13,12 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(f"aistack {__version__}\n")
         return 0
+    if args[:1] == ["token"]:
+        from aistack.auth.fast import main as fast_token
+
+        code = fast_token(args[1:])
+        if code is not None:
+            return code
     from aistack.cli import run
 
     return run(args)

@@ -123,7 +123,8 @@ def listing(env: Env) -> list[dict]:
     for name in registry.names():
         adapter = registry.get(name)
         row = {"assistant": name, "title": adapter.TITLE, "detected": bool(adapter.detect(env)),
-               "delivery": adapter.DELIVERY, "files": [], "servers": [], "managed": []}
+               "delivery": adapter.DELIVERY, "gateway": adapter.GATEWAY, "files": [], "servers": [],
+               "managed": []}
         for key, cfg in adapter.files(env).items():
             local = env.is_local
             info = {"key": key, "path": str(cfg.path), "format": cfg.fmt,

@@ -87,7 +87,9 @@ def test_opencode_shapes(org):
     edits, _ = plan_of("opencode", org)
     assert edits[("config", ("mcp", "git"))] == {"type": "local", "command": ["uvx", "mcp-server-git"], "enabled": True}
     assert edits[("config", ("mcp", "docs"))]["type"] == "remote"
-    assert edits[("config", ("provider", "anthropic", "options", "baseURL"))] == "https://ai.example.com/anthropic"
+    assert edits[("config", ("provider", "anthropic", "options", "baseURL"))] == "https://ai.example.com/anthropic/v1"
+    assert edits[("config", ("provider", "anthropic", "options", "headers"))] == {
+        "cf-aig-collect-log-payload": "false", "Authorization": "Bearer {env:AISTACK_TOKEN}"}
     assert edits[("config", ("provider", "openai", "options", "apiKey"))] == "{env:AISTACK_TOKEN}"
 
 

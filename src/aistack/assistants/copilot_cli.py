@@ -18,8 +18,8 @@ TYPES = {"http": "http", "sse": "sse"}
 
 
 def _dir(env: Env):
-    base = env.from_var("XDG_CONFIG_HOME")
-    return base.joinpath(".copilot") if base else env.under_home(".copilot")
+    # Verified with copilot 1.0.102: COPILOT_HOME moves it; XDG_CONFIG_HOME does not.
+    return env.from_var("COPILOT_HOME") or env.under_home(".copilot")
 
 
 def files(env: Env) -> dict[str, ConfigFile]:

@@ -29,4 +29,9 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
     add_servers(p, profile, ctx, "settings", SERVERS["settings"],
                 lambda s: mcp_entry(s, profile, ctx, ref="$AISTACK_TOKEN", types=TYPES))
+    if profile.gateway:
+        # `aistack run gemini` supplies GOOGLE_GEMINI_BASE_URL and the token as GEMINI_API_KEY; Gemini uses them
+        # only with API-key auth selected (verified with gemini 0.61.0: exit 41 otherwise).
+        p.add("settings", ("security", "auth", "selectedType"), "gemini-api-key")
+        p.manual.append("Start Gemini CLI as `aistack run gemini` so that its model traffic goes through the gateway.")
     return p

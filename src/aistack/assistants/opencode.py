@@ -56,12 +56,18 @@ def plan(profile: Profile, ctx: Context) -> Plan:
             if provider == "google" and provider not in gw.providers:
                 continue  # Google's API shape differs from the gateway root: only with an explicit route
             options = ("provider", provider, "options")
-            p.add("config", (*options, "baseURL"), gateway_base(profile, provider))
+            base = gateway_base(profile, provider)
+            if provider == "anthropic":
+                base += "/v1"  # OpenCode posts to <baseURL>/messages; Claude Code's base has no /v1
+            p.add("config", (*options, "baseURL"), base)
+            headers = dict(gw.headers)
             if gw.token_header.lower() == "authorization":
                 p.add("config", (*options, "apiKey"), token)
-                headers = dict(gw.headers)
+                # The Anthropic provider sends apiKey as x-api-key only (opencode 1.18): say Bearer too.
+                if provider == "anthropic":
+                    headers["Authorization"] = f"Bearer {token}"
             else:
-                headers = {**gw.headers, gw.token_header: token}
+                headers[gw.token_header] = token
             if headers:
                 p.add("config", (*options, "headers"), headers)
     return p

@@ -43,4 +43,6 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         if gw.headers:
             provider["generationConfig"] = {"customHeaders": dict(gw.headers)}
         p.add("settings", ("modelProviders", "openai", Item("id", PROVIDER_ID)), provider)
+        # Qwen ignores modelProviders until an auth type is selected (verified with qwen 0.24.4).
+        p.add("settings", ("security", "auth", "selectedType"), "openai")
     return p

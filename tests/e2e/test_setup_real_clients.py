@@ -1,0 +1,111 @@
+"""`aistack setup` seen by the assistants themselves: after a real login against oidc-provider and a setup in a
+temporary HOME, each real CLI's own listing shows every org server (right URL or command) next to the user's own,
+and the servers that check the engineer's token at the IdP accept what aistack delivers."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+import peers
+from oidc_peer import read_session
+from peers import mcp_server as test_mcp
+from peers.configs import write
+
+pytestmark = pytest.mark.peer
+
+CLIS = ("claude", "codex", "gemini", "opencode", "qwen", "copilot")
+ASSISTANTS = ("claude-code", "codex", "gemini-cli", "opencode", "qwen-code", "copilot-cli")
+USER_SERVER = {"command": "my-own-server", "args": ["--flag"]}
+
+
+@pytest.fixture
+def stack(provider, user, memory_keyring, tmp_path, monkeypatch):
+    """A logged-in engineer; an MCP server that checks the token at the IdP; an open SSE one; a stdio one."""
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    protected = test_mcp.start(verify=lambda tok: provider.userinfo(tok).status_code == 200)
+    open_server = test_mcp.start()
+    command = test_mcp.stdio_command()
+    org = tmp_path / "org.toml"
+    org.write_text(f"""schema = 1
+[org]
+name = "E2E Org"
+[auth]
+issuer = "{provider.issuer}"
+client_id = "aistack-cli"
+[[mcp_servers]]
+name = "docs"
+url = "{protected.http_url}"
+auth = "token"
+[[mcp_servers]]
+name = "events"
+url = "{open_server.sse_url}"
+transport = "sse"
+[[mcp_servers]]
+name = "local"
+command = "{command[0]}"
+args = {json.dumps(command[1:])}
+""")
+    from aistack.main import main
+
+    assert main(["login", "--org", str(org), "--device"]) == 0
+    yield {"org": org, "protected": protected, "open": open_server, "command": command}
+    protected.stop()
+    open_server.stop()
+
+
+def seed_user_servers(home: Path) -> None:
+    write(home / ".claude.json", json.dumps({"mcpServers": {"mine": {"type": "stdio", **USER_SERVER}}}, indent=2))
+    write(home / ".codex" / "config.toml", '# my codex config\n[mcp_servers.mine]\ncommand = "my-own-server"\n'
+                                          'args = ["--flag"]\n')
+    write(home / ".gemini" / "settings.json", '{\n  // mine\n  "mcpServers": {"mine": ' + json.dumps(USER_SERVER)
+          + "}\n}\n")
+    write(home / ".qwen" / "settings.json", json.dumps({"mcpServers": {"mine": USER_SERVER}}, indent=2))
+    write(home / ".config" / "opencode" / "opencode.json", json.dumps(
+        {"mcp": {"mine": {"type": "local", "command": ["my-own-server", "--flag"]}}}, indent=2))
+    write(home / ".copilot" / "mcp-config.json", json.dumps(
+        {"mcpServers": {"mine": {"type": "local", **USER_SERVER, "tools": ["*"]}}}, indent=2))
+
+
+def test_every_cli_lists_the_org_servers_and_the_users_own(stack, fake_home, cli):
+    seed_user_servers(fake_home)
+    code, _, err = cli("setup", *ASSISTANTS, "--org", str(stack["org"]))
+    assert code == 0, err
+    assert "codex: skipped: MCP server `events`" in err  # Codex has no SSE: reported, not dropped silently
+    token = read_session()["access_token"]
+    aistack_env = {k: os.environ[k] for k in ("AISTACK_CONFIG_DIR", "AISTACK_DATA_DIR", "AISTACK_CACHE_DIR")}
+    aistack_env["PATH"] = os.environ["PATH"]
+    # What `aistack run <cli>` gives the assistants that read the token from their environment.
+    run_env = dict(aistack_env, AISTACK_TOKEN=token)
+    protected, open_server, command = stack["protected"], stack["open"], stack["command"]
+
+    listings = {name: peers.mcp_listing(name, fake_home, env=run_env if name != "claude" else aistack_env,
+                                        timeout=120) for name in CLIS}
+    for name, listing in listings.items():
+        assert listing["mine"]["command"] == "my-own-server", name
+        assert listing["docs"]["url"] == protected.http_url, name
+        assert listing["local"]["command"] == command[0] and listing["local"]["args"] == command[1:], name
+        if name != "codex":
+            assert listing["events"]["url"] == open_server.sse_url, name
+    assert "events" not in listings["codex"]
+    # The CLIs that connect: the token-protected server accepts the token aistack delivered (claude through
+    # headersHelper running `aistack token`, the others through the AISTACK_TOKEN reference in their file).
+    for name in ("claude", "gemini", "opencode", "qwen"):
+        assert listings[name]["docs"]["status"] == "connected", (name, listings[name])
+        assert listings[name]["local"]["status"] == "connected", (name, listings[name])
+    assert f"Bearer {token}" in protected.authorizations()
+    # No token in any file under HOME.
+    for path in fake_home.rglob("*"):
+        if path.is_file() and path.stat().st_size < 5_000_000:
+            assert token.encode() not in path.read_bytes(), path
+
+
+def test_claude_mcp_list_after_remove_shows_only_the_users_server(stack, fake_home, cli):
+    seed_user_servers(fake_home)
+    assert cli("setup", "claude-code", "--org", str(stack["org"]))[0] == 0
+    assert cli("setup", "claude-code", "--remove")[0] == 0
+    assert set(peers.mcp_listing("claude", fake_home)) == {"mine"}
