@@ -5,6 +5,11 @@ parent's own layout (one member per line, or all on one line) and trailing-comma
 whitespace that precedes its key, its comma and the comments on the rest of its line, so deleting it takes
 exactly those away. Inserted values are formatted like `json.dumps(indent=<the file's indent>)`.
 
+A key that appears twice in an object is read, replaced and deleted at its last occurrence, as JSON.parse
+reads it. `Item(key, value)` selects the first object in an array whose `key` is `value`; setting a missing
+one appends it, carrying that key first. Text that is blank (or only comments) is an empty object; once its
+last member is deleted it gives back that text.
+
 Known limit: an empty container whose inside already holds a line break (`{\n}`) gets a blank line before its
 closing bracket when a member is added, so that deleting the member can give back the original bytes (the
 output of adding to `{}` and to `{\n}` would otherwise be the same text).
