@@ -15,10 +15,14 @@ from aistack.engine.jsonc import JsoncDocument
 from aistack.engine.tomldoc import TomlDocument
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+def timed(fn, runs: int = 3) -> float:
+    """Best of a few runs: the first one also pays for warming caches up."""
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def big_json(megabytes: float) -> str:
@@ -38,7 +42,7 @@ def main() -> None:
     stdlib = timed(lambda: json.loads(text))
     parse = timed(lambda: JsoncDocument(text))
     doc = JsoncDocument(text)
-    edit = timed(lambda: doc.set(("mcpServers", "docs"), {"url": "https://mcp.example.com/docs/mcp"}))
+    edit = timed(lambda: doc.set(("mcpServers", "docs"), {"url": "https://mcp.example.com/docs/mcp"}), runs=1)
     print(f"JSONC {len(text) / 1e6:.1f} MB: parse {parse:.2f}s = {parse / stdlib:.1f}x json.loads; "
           f"one set {edit:.2f}s")
 
@@ -47,7 +51,7 @@ def main() -> None:
     stdlib = timed(lambda: tomllib.loads(toml))
     parse = timed(lambda: TomlDocument(toml))
     doc = TomlDocument(toml)
-    edit = timed(lambda: doc.set(("mcp_servers", "docs"), {"url": "https://mcp.example.com/docs/mcp"}))
+    edit = timed(lambda: doc.set(("mcp_servers", "docs"), {"url": "https://mcp.example.com/docs/mcp"}), runs=1)
     print(f"TOML {len(toml) / 1e6:.1f} MB: parse {parse:.2f}s = {parse / stdlib:.1f}x tomllib.loads; "
           f"one set {edit:.2f}s")
 
