@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import gateway_base, on_path, stdio_command
+from aistack.assistants.common import gateway_base, on_path, run_hint, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -63,4 +63,5 @@ def plan(profile: Profile, ctx: Context) -> Plan:
             provider["http_headers"] = dict(gw.headers)
         p.add("config", ("model_providers", PROVIDER_ID), provider)
         p.add("config", ("model_provider",), PROVIDER_ID)
+    p.manual.append(run_hint("codex"))
     return p
