@@ -13,7 +13,8 @@ NAME = "codex"
 TITLE = "Codex CLI"
 SERVERS = {"config": ("mcp_servers",)}  # where each file keeps its MCP servers
 PROJECT = {"config": ".codex/config.toml"}  # repo-level files, relative to the project root
-PROJECT_NOTE = 'Codex reads .codex/config.toml only in projects the user has trusted (`[projects."<path>"] trust_level = "trusted"`), and never its model providers.'
+PROJECT_NOTE = ('Codex reads .codex/config.toml only in projects the user has trusted '
+                '(`[projects."<path>"] trust_level = "trusted"`), and never its model providers.')
 DELIVERY = "helper"
 GATEWAY = "file"
 PROVIDER_ID = "aistack"
