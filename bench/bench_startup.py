@@ -32,6 +32,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
+    # An installed package has its bytecode compiled; a checkout under PYTHONDONTWRITEBYTECODE would not.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "src" / "aistack")], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, HOME=tmp, AISTACK_CONFIG_DIR=f"{tmp}/cfg", AISTACK_DATA_DIR=f"{tmp}/data",
                    AISTACK_CACHE_DIR=f"{tmp}/cache", PYTHONPATH=str(REPO / "src"))

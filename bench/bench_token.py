@@ -53,6 +53,9 @@ def main() -> None:
     script = shutil.which("aistack", path=str(Path(sys.executable).parent))
     if script is None:
         raise SystemExit("no `aistack` script beside this interpreter: pip install -e . in this venv first")
+    # An installed package has its bytecode compiled; a checkout under PYTHONDONTWRITEBYTECODE would not.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(__file__).resolve().parent.parent / "src")],
+                   check=True)
     root = Path(tempfile.mkdtemp(prefix="aistack-bench-"))
     try:
         env = prepare(root)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
-import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,6 +165,8 @@ def is_loopback(host: str | None) -> bool:
         return False
     if host == "localhost":
         return True
+    import ipaddress
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -292,6 +292,8 @@ def validate(data: Any, source: str) -> Profile:
 
 def parse_text(text: str, source: str, fmt: str | None = None) -> Profile:
     """Parse TOML or JSON text (by `fmt`, else by a leading brace) and validate it."""
+    import tomllib
+
     fmt = fmt or ("json" if text.lstrip("\ufeff \t\r\n").startswith("{") else "toml")
     try:
         if fmt == "json":
@@ -356,8 +358,13 @@ def remember(profile: Profile, env: Env) -> None:
     from aistack.engine.files import atomic_write
 
     target = remembered_path(env)
-    payload = {"source": profile.source, "profile": profile.raw}
-    atomic_write(target, json.dumps(payload, indent=2) + "\n", mode=0o600)
+    text = json.dumps({"source": profile.source, "profile": profile.raw}, indent=2) + "\n"
+    try:
+        if target.read_text(encoding="utf-8") == text:
+            return  # the same profile again: no write, no fsync
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write(target, text, mode=0o600)
 
 
 def load_remembered(env: Env) -> Profile | None:

@@ -109,3 +109,35 @@ def test_claude_mcp_list_after_remove_shows_only_the_users_server(stack, fake_ho
     assert cli("setup", "claude-code", "--org", str(stack["org"]))[0] == 0
     assert cli("setup", "claude-code", "--remove")[0] == 0
     assert set(peers.mcp_listing("claude", fake_home)) == {"mine"}
+
+
+def test_bridge_with_a_real_login_reaches_the_idp_checked_server(stack, fake_home, cli):
+    """What a GUI assistant runs: the entry aistack wrote for Zed, driven by the SDK's stdio client; the token comes
+    from the real login through `aistack token` (no AISTACK_TOKEN anywhere), and the server checks it at the IdP."""
+    import anyio
+    from mcp.client.session import ClientSession
+    from mcp.client.stdio import StdioServerParameters, stdio_client
+
+    from conftest import subprocess_env
+
+    assert cli("setup", "zed", "--org", str(stack["org"]))[0] == 0
+    settings = (fake_home / ".config" / "zed" / "settings.json").read_text()
+    entry = json.loads(settings)["context_servers"]["docs"]
+    assert entry["args"] == ["mcp-bridge", "docs"] and Path(entry["command"]).name == "aistack"
+    env = subprocess_env()
+    env.pop("AISTACK_TOKEN", None)
+    params = StdioServerParameters(command=entry["command"], args=entry["args"], env=env)
+
+    async def drive():
+        async with stdio_client(params) as (read, write):
+            async with ClientSession(read, write) as session:
+                with anyio.fail_after(60):
+                    await session.initialize()
+                    tools = await session.list_tools()
+                    result = await session.call_tool("echo", {"text": "through the bridge"})
+                    return [t.name for t in tools.tools], result
+
+    names, result = anyio.run(drive)
+    assert "echo" in names
+    assert result.content[0].text == "through the bridge"
+    assert f"Bearer {read_session()['access_token']}" in stack["protected"].authorizations()

@@ -56,7 +56,8 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     if gw:
         p.add("settings", ("env", "ANTHROPIC_BASE_URL"), gateway_base(profile, "anthropic"))
         if gw.headers:
-            p.add("settings", ("env", "ANTHROPIC_CUSTOM_HEADERS"), "\n".join(f"{k}: {v}" for k, v in gw.headers.items()))
+            custom = "\n".join(f"{k}: {v}" for k, v in gw.headers.items())
+            p.add("settings", ("env", "ANTHROPIC_CUSTOM_HEADERS"), custom)
         if gw.token_header.lower() == "authorization":
             p.add("settings", ("apiKeyHelper",), f"{ctx.aistack} token")
         else:

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import gateway_base, on_path, stdio_command
+from aistack.assistants.common import gateway_base, on_path, run_hint, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -13,7 +13,8 @@ NAME = "codex"
 TITLE = "Codex CLI"
 SERVERS = {"config": ("mcp_servers",)}  # where each file keeps its MCP servers
 PROJECT = {"config": ".codex/config.toml"}  # repo-level files, relative to the project root
-PROJECT_NOTE = 'Codex reads .codex/config.toml only in projects the user has trusted (`[projects."<path>"] trust_level = "trusted"`), and never its model providers.'
+PROJECT_NOTE = ('Codex reads .codex/config.toml only in projects the user has trusted '
+                '(`[projects."<path>"] trust_level = "trusted"`), and never its model providers.')
 DELIVERY = "helper"
 GATEWAY = "file"
 PROVIDER_ID = "aistack"
@@ -63,4 +64,5 @@ def plan(profile: Profile, ctx: Context) -> Plan:
             provider["http_headers"] = dict(gw.headers)
         p.add("config", ("model_providers", PROVIDER_ID), provider)
         p.add("config", ("model_provider",), PROVIDER_ID)
+    p.manual.append(run_hint("codex"))
     return p

@@ -120,3 +120,8 @@ def add_servers(plan, profile: Profile, ctx: Context, file: str, servers_path, b
             plan.skipped.append(f"MCP server `{server.name}`: its {server.kind} transport is not supported here.")
             continue
         plan.add(file, (*servers_path, server.name), entry)
+
+
+def run_hint(command: str) -> str:
+    return (f"Start it as `aistack run {command}`: that sets AISTACK_TOKEN (and the gateway's route) fresh for it, "
+            "without a secret in any file.")

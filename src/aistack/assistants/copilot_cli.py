@@ -4,7 +4,7 @@ environment variables only, which `aistack run copilot` sets."""
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import add_servers, mcp_entry, on_path
+from aistack.assistants.common import add_servers, mcp_entry, on_path, run_hint
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -38,4 +38,5 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         return {**entry, "tools": ["*"]}
 
     add_servers(p, profile, ctx, "mcp", SERVERS["mcp"], build)
+    p.manual.append(run_hint("copilot"))
     return p

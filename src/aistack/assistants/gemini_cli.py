@@ -4,7 +4,7 @@ expands from its environment (`aistack run gemini`)."""
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import add_servers, mcp_entry, on_path
+from aistack.assistants.common import add_servers, mcp_entry, on_path, run_hint
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -33,5 +33,5 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         # `aistack run gemini` supplies GOOGLE_GEMINI_BASE_URL and the token as GEMINI_API_KEY; Gemini uses them
         # only with API-key auth selected (verified with gemini 0.61.0: exit 41 otherwise).
         p.add("settings", ("security", "auth", "selectedType"), "gemini-api-key")
-        p.manual.append("Start Gemini CLI as `aistack run gemini` so that its model traffic goes through the gateway.")
+        p.manual.append(run_hint("gemini"))
     return p

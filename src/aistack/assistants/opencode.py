@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import auth_headers, gateway_base, on_path, stdio_command
+from aistack.assistants.common import auth_headers, gateway_base, on_path, run_hint, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -70,4 +70,5 @@ def plan(profile: Profile, ctx: Context) -> Plan:
                 headers[gw.token_header] = token
             if headers:
                 p.add("config", (*options, "headers"), headers)
+    p.manual.append(run_hint("opencode"))
     return p

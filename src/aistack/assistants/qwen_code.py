@@ -4,7 +4,7 @@ Model traffic goes through `modelProviders.openai` with the key read from AISTAC
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path
+from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path, run_hint
 from aistack.engine.document import Item
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -45,4 +45,5 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         p.add("settings", ("modelProviders", "openai", Item("id", PROVIDER_ID)), provider)
         # Qwen ignores modelProviders until an auth type is selected (verified with qwen 0.24.4).
         p.add("settings", ("security", "auth", "selectedType"), "openai")
+    p.manual.append(run_hint("qwen"))
     return p
