@@ -166,7 +166,8 @@ async def _handshake(server: McpServer, state: State) -> str:
         with anyio.fail_after(state.timeout):
             async with connect(target, auth, None) as (_session, result):
                 info = result.server_info
-                return f"{info.name} {info.version}, protocol {result.protocol_version}"
+                name = " ".join(part for part in (info.name, info.version) if part)
+                return f"{name}, protocol {result.protocol_version}"
     except TimeoutError:
         raise _Failed(f"{where} did not finish the MCP handshake within {state.timeout:g} s",
                       "Check the URL and transport (http or sse) in the org profile.") from None
