@@ -273,3 +273,17 @@ def test_json_schema_is_versioned_and_counts_add_up(cli, tmp_path):
     for c in report["checks"]:
         assert set(c) == {"id", "title", "status", "detail", "fix", "seconds"}
         assert c["status"] in ("ok", "warn", "fail", "skip") and "\n" not in c["detail"]
+
+
+def test_drift_when_the_user_deletes_an_aistack_entry(cli, tmp_path, fake_home, loopback):
+    org = write_org(tmp_path / "org.toml", issuer=None, gateway="https://gateway.example.com")
+    assert cli("setup", "claude-code", "--org", str(org))[0] == 0
+    settings = fake_home / ".claude" / "settings.json"
+    data = json.loads(settings.read_text())
+    del data["apiKeyHelper"]
+    settings.write_text(json.dumps(data))
+    code, report, _ = doctor(cli, "--org", str(org))
+    drift = check(report, "assistant:claude-code")
+    assert code == 1 and drift["status"] == "fail"
+    assert str(settings) in drift["detail"] and "`apiKeyHelper` missing" in drift["detail"]
+    assert drift["fix"] == "Run `aistack setup claude-code`."

@@ -64,6 +64,34 @@ def _quiet_env() -> dict[str, str]:
     return dict(os.environ, NO_COLOR="1", CI="1", DISABLE_AUTOUPDATER="1")
 
 
+def _drifted(name: str, state: State) -> dict[str, list[str]]:
+    """Per file, the aistack entries whose value is not what setup would write: `key` (changed) or missing."""
+    from aistack import setup
+    from aistack.assistants import registry
+    from aistack.assistants.base import Context
+    from aistack.engine import text
+    from aistack.engine.apply import show_path
+    from aistack.engine.document import MISSING, parse
+    from aistack.engine.files import read_bytes
+
+    adapter = registry.get(name)
+    plan = adapter.plan(state.profile, Context(env=state.env, aistack=setup.aistack_command(state.env)))
+    found: dict[str, list[str]] = {}
+    for key, cfg in adapter.files(state.env).items():
+        try:
+            data = read_bytes(Path(cfg.path))
+            doc = parse(cfg.fmt, text.split(data).text if data is not None else "")
+        except Exception:  # noqa: BLE001 - the dry run reports unreadable files itself
+            continue
+        for edit in (e for e in plan.edits if e.file == key):
+            current = doc.get(edit.path)
+            if current is MISSING:
+                found.setdefault(str(cfg.path), []).append(f"`{show_path(edit.path)}` missing")
+            elif current != edit.value:
+                found.setdefault(str(cfg.path), []).append(f"`{show_path(edit.path)}` differs")
+    return found
+
+
 def check_assistant(name: str, state: State) -> Result:
     """Drift: a dry run of `aistack setup NAME` must change nothing and meet no conflict."""
     from aistack import setup
@@ -79,13 +107,15 @@ def check_assistant(name: str, state: State) -> Result:
                       f"Run `aistack setup {name}` to wire it to the org.")
     [outcome] = setup.run([name], state.profile, state.env, dry_run=True)
     problems = []
+    drifted = _drifted(name, state) if any(f.status != "unchanged" for f in outcome.files) else {}
     for f in outcome.files:
         if f.error:
             problems.append(f"{f.path}: {f.error}")
         for conflict in f.conflicts:
             problems.append(f"{f.path}: {conflict.split(';')[0]}")
         if f.status != "unchanged" and not f.error and not f.conflicts:
-            problems.append(f"{f.path}: differs from what aistack would write ({f.status} on setup)")
+            what = ", ".join(drifted.get(f.path, [])) or "differs from what aistack would write"
+            problems.append(f"{f.path}: {what}")
     if problems:
         edited = any("changed since aistack wrote it" in p for p in problems)
         fix = (f"Run `aistack setup {name} --force` to put aistack's entries back (your edit is replaced), or "
