@@ -198,7 +198,8 @@ def test_a_server_that_never_answers_is_bounded_by_the_timeout(cli, tmp_path):
     silent.listen(8)  # accepts connections, never answers
     try:
         url = f"http://127.0.0.1:{silent.getsockname()[1]}/mcp"
-        org = write_org(tmp_path / "org.toml", issuer=None, servers=f'[[mcp_servers]]\nname = "mute"\nurl = "{url}"\n')
+        servers = f'[[mcp_servers]]\nname = "mute"\nurl = "{url}"\n'
+        org = write_org(tmp_path / "org.toml", issuer=None, servers=servers)
         started = time.monotonic()
         code, _, err = cli("doctor", "--org", str(org), "--timeout", "1")
         assert time.monotonic() - started < 5
@@ -230,7 +231,8 @@ def test_a_detected_assistant_not_set_up_is_skipped_with_the_command(cli, tmp_pa
     org = write_org(tmp_path / "org.toml", issuer=None)
     code, report, _ = doctor(cli, "--org", str(org))
     codex = check(report, "assistant:codex")
-    assert code == 0 and codex["status"] == "skip" and codex["fix"] == "Run `aistack setup codex` to wire it to the org."
+    assert code == 0 and codex["status"] == "skip"
+    assert codex["fix"] == "Run `aistack setup codex` to wire it to the org."
 
 
 @pytest.mark.parametrize("offset, status", [(-2, "ok"), (-150, "warn"), (600, "fail")])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -147,8 +148,17 @@ def test_usage_shows_that_requests_tokens(claude_request, onboarded):
 
 
 def test_doctor_is_all_green(onboarded):
+    """With the cached access token expired first, so the token check really refreshes at the IdP."""
+    [session] = (onboarded["home"] / ".local" / "share" / "aistack" / "auth").glob("session-*.json")
+    data = json.loads(session.read_text())
+    old_token, data["expires_at"] = data["access_token"], time.time() - 5
+    session.write_text(json.dumps(data))
     result = run(onboarded, "aistack", "doctor", "--json")
     report = json.loads(ok(result))
+    refreshed = json.loads(session.read_text())
+    assert refreshed["access_token"] != old_token and refreshed["expires_at"] > time.time() + 60
+    assert re.match(r"Claude Code \d+\.\d+\.\d+: aistack's entries intact",
+                    [c for c in report["checks"] if c["id"] == "assistant:claude-code"][0]["detail"])
     assert report["ok"] is True and report["failed"] == []
     statuses = {c["id"]: c["status"] for c in report["checks"]}
     for cid in ("profile", "login", "token", "clock", "gateway", "mcp:handbook", "assistant:claude-code"):

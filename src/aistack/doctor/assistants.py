@@ -19,7 +19,7 @@ VERSION_COMMANDS = {
     "copilot-cli": "copilot",
     "goose": "goose",
 }
-VERSION_TIMEOUT = 10.0  # seconds; Node CLIs take a second or two to start
+VERSION_TIMEOUT = 10.0  # seconds at most; Node CLIs take a second or two to start
 _VERSION = re.compile(r"\d+\.\d+(?:\.\d+)?(?:[-+.][0-9A-Za-z.]+)?")
 
 
@@ -44,14 +44,14 @@ def _managed_files(name: str, state: State) -> list[str]:
     return found
 
 
-def version(name: str, env_path: str | None) -> str | None:
+def version(name: str, env_path: str | None, timeout: float = VERSION_TIMEOUT) -> str | None:
     command = VERSION_COMMANDS.get(name)
     exe = shutil.which(command, path=env_path) if command else None
     if exe is None:
         return None
     try:
-        done = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=VERSION_TIMEOUT,
-                              stdin=subprocess.DEVNULL, env=_quiet_env())
+        done = subprocess.run([exe, "--version"], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                              timeout=min(timeout, VERSION_TIMEOUT), env=_quiet_env())
     except (OSError, subprocess.TimeoutExpired):
         return None
     match = _VERSION.search(done.stdout or "") or _VERSION.search(done.stderr or "")
@@ -99,7 +99,7 @@ def check_assistant(name: str, state: State) -> Result:
 
     title = registry.get(name).TITLE
     rid = f"assistant:{name}"
-    ver = version(name, state.env.environ.get("PATH"))
+    ver = version(name, state.env.environ.get("PATH"), state.timeout)
     label = f"{title} {ver}" if ver else title
     managed = _managed_files(name, state)
     if not managed:
