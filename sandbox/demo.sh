@@ -39,12 +39,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 # A clean, private world: nothing below reads or writes the real HOME, keyring or credentials.
-mkdir -p "$DEMO/home" "$DEMO/bin"
+mkdir -p "$DEMO/home" "$DEMO/bin" "$DEMO/tmp"
 ln -s "$CLAUDE" "$DEMO/bin/claude"   # only Claude Code, so doctor looks at the one assistant set up here
-for var in $(env | sed -n 's/^\(AISTACK_[A-Z_]*\|XDG_[A-Z_]*\|ANTHROPIC_[A-Z_]*\|CLAUDE_[A-Z_]*\|OPENAI_[A-Z_]*\)=.*/\1/p'); do
-  unset "$var"
+for var in $(compgen -e); do
+  case "$var" in AISTACK_*|XDG_*|ANTHROPIC_*|CLAUDE_*|OPENAI_*) unset "$var" ;; esac
 done
-export HOME="$DEMO/home" PATH="$DEMO/bin:$BIN:$PATH"
+export HOME="$DEMO/home" PATH="$DEMO/bin:$BIN:$PATH" TMPDIR="$DEMO/tmp"
 export PYTHON_KEYRING_BACKEND=keyring.backends.fail.Keyring   # never the real keychain: --insecure-storage below
 export DISABLE_AUTOUPDATER=1 DISABLE_TELEMETRY=1 DISABLE_ERROR_REPORTING=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1
 export GIT_AUTHOR_NAME="Demo Engineer" GIT_AUTHOR_EMAIL=demo@example.com

@@ -4,6 +4,7 @@ result, and leaves nothing behind (no process, no temporary HOME)."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +31,11 @@ def sandbox_processes_under(root: Path) -> list[int]:
     return found
 
 
+def leftovers(tmp_path: Path) -> list[str]:
+    """What is in TMPDIR besides the caller's HOME and the test suite's own (conftest's `home`)."""
+    return sorted(p.name for p in tmp_path.iterdir() if p.name not in ("home", "user-home"))
+
+
 def test_demo_runs_the_whole_onboarding_and_leaves_nothing_running(tmp_path):
     require_peers()
     env = dict(org_env(tmp_path / "user-home"), TMPDIR=str(tmp_path), PYTHON=sys.executable)
@@ -44,7 +50,7 @@ def test_demo_runs_the_whole_onboarding_and_leaves_nothing_running(tmp_path):
         assert shown in out, shown
     assert "\x1b[" not in result.stderr.split("aistack usage")[0]  # not a terminal: no colour codes
     assert sandbox_processes_under(tmp_path) == []
-    assert not list(tmp_path.glob("aistack-demo.*"))  # the temporary HOME is gone
+    assert leftovers(tmp_path) == []  # the temporary HOME is gone, and TMPDIR is clean
     assert list((tmp_path / "user-home").iterdir()) == []  # the caller's HOME was never touched
 
 
@@ -57,3 +63,28 @@ def test_demo_says_what_to_install_and_installs_nothing(tmp_path):
     assert result.returncode == 2
     assert "one-time install" in result.stderr and "pip install -r sandbox/requirements.txt" in result.stderr
     assert "pip install -e ." in result.stderr
+
+
+def test_demo_stopped_half_way_stops_the_sandbox_and_removes_its_home(tmp_path):
+    """SIGTERM to the demo's process group once the sandbox runs (as a closing terminal sends SIGHUP): the trap
+    stops the org and deletes the temporary HOME."""
+    require_peers()
+    (tmp_path / "user-home").mkdir()
+    env = dict(org_env(tmp_path / "user-home"), TMPDIR=str(tmp_path), PYTHON=sys.executable)
+    demo = subprocess.Popen(["bash", str(REPO / "sandbox" / "demo.sh")], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env=env, stdin=subprocess.DEVNULL, cwd=tmp_path,
+                            start_new_session=True)
+    seen = []
+    try:
+        for line in demo.stderr:
+            seen.append(line)
+            if "==> aistack setup" in line:
+                break
+        assert sandbox_processes_under(tmp_path), "".join(seen)[-3000:]
+        os.killpg(demo.pid, signal.SIGTERM)
+        assert demo.wait(timeout=60) != 0
+    finally:
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGKILL)
+    assert sandbox_processes_under(tmp_path) == []
+    assert leftovers(tmp_path) == []
