@@ -174,13 +174,16 @@ def test_mcp_handshakes_real_servers_and_names_the_one_refusing_the_token(cli, t
     guarded = test_mcp.start(verify=lambda token: token == "good-token")
     try:
         servers = (f'[[mcp_servers]]\nname = "open"\nurl = "{open_server.sse_url}"\ntransport = "sse"\n'
-                   f'[[mcp_servers]]\nname = "guarded"\nurl = "{guarded.http_url}"\nauth = "token"\n')
+                   f'[[mcp_servers]]\nname = "guarded"\nurl = "{guarded.http_url}"\nauth = "token"\n'
+                   f'[[mcp_servers]]\nname = "sso"\nurl = "{guarded.http_url}"\nauth = "oauth"\n')
         org = write_org(tmp_path / "org.toml", issuer=None, servers=servers)
         monkeypatch.setenv("AISTACK_TOKEN", "good-token")
         code, report, _ = doctor(cli, "--org", str(org))
         assert code == 0, report
         assert "aistack-test" in check(report, "mcp:guarded")["detail"]
         assert "(sse)" in check(report, "mcp:open")["detail"]
+        # An OAuth server answering 401 to a client without credentials is reachable: the assistant signs in.
+        assert check(report, "mcp:sso")["status"] == "ok" and "OAuth" in check(report, "mcp:sso")["detail"]
         assert "Bearer good-token" in guarded.authorizations()
         monkeypatch.setenv("AISTACK_TOKEN", "bad-token")
         code, report, err = doctor(cli, "--org", str(org))
@@ -267,10 +270,26 @@ def test_plain_output_lists_every_check_with_a_fix_for_failures(cli, tmp_path):
     assert err.strip().endswith("2 checks failed: login, token")
 
 
-def test_json_schema_is_versioned_and_counts_add_up(cli, tmp_path):
-    org = write_org(tmp_path / "org.toml", issuer=None)
-    code, report, _ = doctor(cli, "--org", str(org))
+def validate(report: dict) -> None:
+    import jsonschema
+
+    schema = json.loads((Path(__file__).resolve().parent.parent / "docs" / "doctor.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(report)
+
+
+def test_json_follows_docs_doctor_schema_and_counts_add_up(cli, tmp_path, loopback):
+    gw = loopback({"/v1/models": (403, {})})
+    servers = '[[mcp_servers]]\nname = "ghost"\ncommand = "no-such-mcp-server-7f3a"\n'
+    for org in (write_org(tmp_path / "a.toml", issuer=None), write_org(tmp_path / "b.toml", gateway=gw.url,
+                                                                        servers=servers)):
+        report = doctor(cli, "--org", str(org))[1]
+        validate(report)
+    bad = tmp_path / "c.toml"
+    bad.write_text("not toml [")
+    validate(doctor(cli, "--org", str(bad))[1])
     assert report["schema"] == "aistack.doctor/v1" and report["org"] == "Doctor Org"
+    assert report["failed"] == [c["id"] for c in report["checks"] if c["status"] == "fail"]
+    assert {"mcp:ghost", "login", "token"} <= set(report["failed"])
     assert sum(report["summary"].values()) == len(report["checks"])
     for c in report["checks"]:
         assert set(c) == {"id", "title", "status", "detail", "fix", "seconds"}

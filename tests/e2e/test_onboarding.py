@@ -164,7 +164,8 @@ def test_doctor_is_all_green(onboarded):
     for cid in ("profile", "login", "token", "clock", "gateway", "mcp:handbook", "assistant:claude-code"):
         assert statuses[cid] == "ok", (cid, report)
     # The one warning: the demo keeps the refresh token in a file, since no OS keyring exists here.
-    assert statuses["keyring"] in ("ok", "warn")
+    assert statuses["keyring"] == "warn"
+    assert "insecure-storage" in [c for c in report["checks"] if c["id"] == "keyring"][0]["detail"]
     assert "all checks passed" in result.stderr
 
 
