@@ -9,6 +9,7 @@ import typer
 from aistack import __version__
 from aistack.commands import auth as _auth
 from aistack.commands import bridge as _bridge
+from aistack.commands import doctor as _doctor
 from aistack.commands import init_repo as _init_repo
 from aistack.commands import setup as _setup
 from aistack.commands import usage as _usage
@@ -46,6 +47,7 @@ _setup.register(app)
 _init_repo.register(app)
 _usage.register(app)
 _bridge.register(app)
+_doctor.register(app)
 
 
 

@@ -1,0 +1,89 @@
+"""`aistack doctor`: every part of the setup checked, each with a status, a one-line detail and a one-line fix.
+
+The registry is two lists: checks that run first, in order (each may set what later ones use: the profile, the
+token), then independent checks run concurrently, each bounded in time, all of them within an overall bound.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Callable
+
+from aistack.doctor.model import FAIL, OK, SKIP, STATUSES, WARN, Result, State  # noqa: F401
+from aistack.paths import Env
+
+Check = Callable[[State], Result]
+
+
+def sequential() -> list[Check]:
+    from aistack.doctor import local
+
+    return [local.check_profile, local.check_login, local.check_token, local.check_keyring]
+
+
+def concurrent(state: State) -> list[tuple[str, str, Check]]:
+    """(id, title, check) for every independent check this profile calls for."""
+    from aistack.doctor import assistants, network
+
+    checks: list[tuple[str, str, Check]] = [("clock", "clock skew", network.check_clock),
+                                            ("gateway", "gateway", network.check_gateway)]
+    for server in state.profile.mcp_servers:
+        checks.append((f"mcp:{server.name}", f"MCP server {server.name}",
+                       lambda s, server=server: network.check_server(server, s)))
+    for name in assistants.detected(state):
+        checks.append((f"assistant:{name}", name, lambda s, name=name: assistants.check_assistant(name, s)))
+    return checks
+
+
+def _timed(check: Check, state: State, rid: str, title: str) -> Result:
+    started = time.monotonic()
+    try:
+        result = check(state)
+    except Exception as e:  # noqa: BLE001 - one broken check must not hide the others
+        from aistack.errors import AistackError
+
+        message = e.message if isinstance(e, AistackError) else f"{e.__class__.__name__}: {e}"
+        result = Result(rid, title, FAIL, " ".join(message.split()),
+                        getattr(e, "hint", None) or "Run `aistack --debug doctor` and report it.")
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def run(env: Env, org: str | None, *, timeout: float = 10.0, overall: float = 30.0) -> tuple[State, list[Result]]:
+    state = State(env=env, org=org, timeout=timeout)
+    results: list[Result] = []
+    for check in sequential():
+        if state.profile is None and results:
+            name = check.__name__.removeprefix("check_")
+            results.append(Result(name, name, SKIP, "no usable org profile"))
+            continue
+        results.append(_timed(check, state, check.__name__.removeprefix("check_"), check.__name__))
+    if state.profile is None:
+        return state, results
+    # Daemon threads, not a pool: a check stuck past the overall bound must not hold up the exit.
+    todo = concurrent(state)
+    done: dict[int, Result] = {}
+    threads = []
+    for i, (rid, title, check) in enumerate(todo):
+        worker = threading.Thread(target=lambda i=i, rid=rid, title=title, check=check:
+                                  done.__setitem__(i, _timed(check, state, rid, title)),
+                                  name=f"aistack-doctor-{rid}", daemon=True)
+        worker.start()
+        threads.append(worker)
+    deadline = time.monotonic() + overall
+    for worker in threads:
+        worker.join(max(0.0, deadline - time.monotonic()))
+    for i, (rid, title, _check) in enumerate(todo):
+        results.append(done.get(i) or Result(rid, title, FAIL, f"no answer within {overall:g} s",
+                                             "Check your network, VPN or proxy."))
+    return state, results
+
+
+def payload(state: State, results: list[Result]) -> dict:
+    counts = {s: sum(r.status == s for r in results) for s in STATUSES}
+    profile = state.profile
+    return {"schema": "aistack.doctor/v1", "ok": counts[FAIL] == 0,
+            "org": profile.org_name if profile else None, "profile": profile.source if profile else None,
+            "summary": counts, "failed": [r.id for r in results if r.status == FAIL],
+            "checks": [r.to_json() for r in results]}

@@ -1,0 +1,124 @@
+"""Each detected assistant: does it still hold what aistack wrote (drift), and which version is installed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from aistack.doctor.model import FAIL, OK, SKIP, Result, State, one_line
+
+# The assistant's own CLI, where it prints its version cheaply (no network, no TUI).
+VERSION_COMMANDS = {
+    "claude-code": "claude",
+    "codex": "codex",
+    "gemini-cli": "gemini",
+    "opencode": "opencode",
+    "qwen-code": "qwen",
+    "copilot-cli": "copilot",
+    "goose": "goose",
+}
+VERSION_TIMEOUT = 10.0  # seconds at most; Node CLIs take a second or two to start
+_VERSION = re.compile(r"\d+\.\d+(?:\.\d+)?(?:[-+.][0-9A-Za-z.]+)?")
+
+
+def detected(state: State) -> list[str]:
+    from aistack.assistants import registry
+
+    return [n for n in registry.names() if registry.get(n).detect(state.env)]
+
+
+def _managed_files(name: str, state: State) -> list[str]:
+    """The files where aistack recorded entries for this assistant and this org."""
+    from aistack.assistants import registry
+    from aistack.engine import ownership
+    from aistack.setup import owner_of
+
+    owner = owner_of(name, state.profile)
+    found = []
+    for cfg in registry.get(name).files(state.env).values():
+        record = ownership.load(state.env, Path(cfg.path))
+        if any(o.owner == owner for o in record.entries.values()):
+            found.append(str(cfg.path))
+    return found
+
+
+def version(name: str, env_path: str | None, timeout: float = VERSION_TIMEOUT) -> str | None:
+    command = VERSION_COMMANDS.get(name)
+    exe = shutil.which(command, path=env_path) if command else None
+    if exe is None:
+        return None
+    try:
+        done = subprocess.run([exe, "--version"], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                              timeout=min(timeout, VERSION_TIMEOUT), env=_quiet_env())
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = _VERSION.search(done.stdout or "") or _VERSION.search(done.stderr or "")
+    return match.group(0) if match and done.returncode == 0 else None
+
+
+def _quiet_env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ, NO_COLOR="1", CI="1", DISABLE_AUTOUPDATER="1")
+
+
+def _drifted(name: str, state: State) -> dict[str, list[str]]:
+    """Per file, the aistack entries whose value is not what setup would write: `key` (changed) or missing."""
+    from aistack import setup
+    from aistack.assistants import registry
+    from aistack.assistants.base import Context
+    from aistack.engine import text
+    from aistack.engine.apply import show_path
+    from aistack.engine.document import MISSING, parse
+    from aistack.engine.files import read_bytes
+
+    adapter = registry.get(name)
+    plan = adapter.plan(state.profile, Context(env=state.env, aistack=setup.aistack_command(state.env)))
+    found: dict[str, list[str]] = {}
+    for key, cfg in adapter.files(state.env).items():
+        try:
+            data = read_bytes(Path(cfg.path))
+            doc = parse(cfg.fmt, text.split(data).text if data is not None else "")
+        except Exception:  # noqa: BLE001 - the dry run reports unreadable files itself
+            continue
+        for edit in (e for e in plan.edits if e.file == key):
+            current = doc.get(edit.path)
+            if current is MISSING:
+                found.setdefault(str(cfg.path), []).append(f"`{show_path(edit.path)}` missing")
+            elif current != edit.value:
+                found.setdefault(str(cfg.path), []).append(f"`{show_path(edit.path)}` differs")
+    return found
+
+
+def check_assistant(name: str, state: State) -> Result:
+    """Drift: a dry run of `aistack setup NAME` must change nothing and meet no conflict."""
+    from aistack import setup
+    from aistack.assistants import registry
+
+    title = registry.get(name).TITLE
+    rid = f"assistant:{name}"
+    ver = version(name, state.env.environ.get("PATH"), state.timeout)
+    label = f"{title} {ver}" if ver else title
+    managed = _managed_files(name, state)
+    if not managed:
+        return Result(rid, title, SKIP, f"{label}: detected, not set up by aistack for {state.profile.org_name}",
+                      f"Run `aistack setup {name}` to wire it to the org.")
+    [outcome] = setup.run([name], state.profile, state.env, dry_run=True)
+    problems = []
+    drifted = _drifted(name, state) if any(f.status != "unchanged" for f in outcome.files) else {}
+    for f in outcome.files:
+        if f.error:
+            problems.append(f"{f.path}: {f.error}")
+        for conflict in f.conflicts:
+            problems.append(f"{f.path}: {conflict.split(';')[0]}")
+        if f.status != "unchanged" and not f.error and not f.conflicts:
+            what = ", ".join(drifted.get(f.path, [])) or "differs from what aistack would write"
+            problems.append(f"{f.path}: {what}")
+    if problems:
+        edited = any("changed since aistack wrote it" in p for p in problems)
+        fix = (f"Run `aistack setup {name} --force` to put aistack's entries back (your edit is replaced), or "
+               f"`aistack setup {name} --remove`." if edited else f"Run `aistack setup {name}`.")
+        return Result(rid, title, FAIL, one_line(f"{label}: " + "; ".join(problems)), fix)
+    return Result(rid, title, OK, f"{label}: aistack's entries intact in {', '.join(managed)}")

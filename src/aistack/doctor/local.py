@@ -1,0 +1,117 @@
+"""The checks that run first and in order: the org profile, the login, a valid token, the keyring."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from aistack.doctor.model import FAIL, OK, SKIP, WARN, Result, State, one_line
+from aistack.errors import AistackError, ExitCode
+
+LOGIN_FIX = "Run `aistack login`."
+
+
+def check_profile(state: State) -> Result:
+    """Re-read the profile from where it came from: fetch a URL again, parse a file again."""
+    from aistack import profile as profiles
+
+    title = "org profile"
+    if state.org:
+        try:
+            state.profile = profiles.load(state.org)
+        except AistackError as e:
+            return Result("profile", title, FAIL, one_line(e.message), e.hint or "Pass a valid --org PATH|URL.")
+        return Result("profile", title, OK, f"{state.profile.org_name}: {state.profile.source} is valid")
+    try:
+        remembered = profiles.load_remembered(state.env)
+    except AistackError as e:
+        return Result("profile", title, FAIL, one_line(e.message), e.hint or "Pass --org again.")
+    if remembered is None:
+        return Result("profile", title, FAIL, "no org profile yet",
+                      "Run `aistack login --org PATH|URL` (or pass --org to doctor).")
+    state.profile = remembered  # the other checks go on with the last good copy if the source fails now
+    source = remembered.source
+    is_url = source.startswith(("https://", "http://"))
+    if not is_url and not Path(source).is_file():
+        return Result("profile", title, FAIL, f"the profile file {source} no longer exists (using the remembered copy)",
+                      "Pass --org with the profile's new path or your org's URL.")
+    try:
+        state.profile = profiles.load(source)
+    except AistackError as e:
+        return Result("profile", title, FAIL, one_line(e.message) + " (using the remembered copy)",
+                      e.hint or "Ask your platform team.")
+    how = "fetched" if is_url else "parsed"
+    return Result("profile", title, OK, f"{state.profile.org_name}: {source} {how} and valid")
+
+
+def check_login(state: State) -> Result:
+    from aistack.auth.report import status
+
+    title = "logged in"
+    profile = state.profile
+    if os.environ.get("AISTACK_TOKEN"):
+        return Result("login", title, OK, "AISTACK_TOKEN is set; it overrides any stored login")
+    if profile.auth is None:
+        return Result("login", title, SKIP, f"the org profile {profile.source} has no [auth] section")
+    try:
+        report = status(profile, state.env)
+    except AistackError as e:
+        return Result("login", title, FAIL, one_line(e.message), e.hint or LOGIN_FIX)
+    if not report.get("logged_in"):
+        return Result("login", title, FAIL, f"not logged in to {profile.org_name} ({profile.auth.issuer})", LOGIN_FIX)
+    who = report.get("email") or report.get("name") or report.get("sub") or "someone"
+    if report.get("refresh_token_stored") is False and not report.get("access_token_valid"):
+        return Result("login", title, FAIL, f"{who}: the access token expired and no refresh token is stored",
+                      LOGIN_FIX)
+    return Result("login", title, OK, f"{who} at {profile.auth.issuer}")
+
+
+def check_token(state: State) -> Result:
+    """Get a valid token through the real path (cache, else a refresh at the IdP), as `aistack token` does."""
+    from aistack.auth.tokens import access_token, session_for
+
+    title = "token refreshable"
+    env_token = os.environ.get("AISTACK_TOKEN", "").strip()
+    if env_token:
+        state.token = env_token
+        return Result("token", title, SKIP, "AISTACK_TOKEN is used as it is; aistack cannot refresh it")
+    if state.profile.auth is None:
+        state.token_problem = "the org profile has no [auth] section"
+        return Result("token", title, SKIP, state.token_problem)
+    try:
+        state.token = access_token(state.profile, state.env)
+    except AistackError as e:
+        state.token_problem = "no valid token (see the token check)"
+        fix = LOGIN_FIX if e.exit_code == ExitCode.LOGIN_NEEDED else (e.hint or LOGIN_FIX)
+        return Result("token", title, FAIL, one_line(e.message), fix)
+    _, data = session_for(state.profile, state.env)
+    left = (data or {}).get("expires_at", 0) - time.time()
+    return Result("token", title, OK, f"a valid access token, for {max(0, left) / 60:.0f} more min")
+
+
+def check_keyring(state: State) -> Result:
+    from aistack.auth import keystore
+
+    title = "credential storage"
+    if os.environ.get("AISTACK_TOKEN"):
+        return Result("keyring", title, SKIP, "AISTACK_TOKEN is set; nothing is read from storage")
+    data = None
+    if state.profile.auth is not None:
+        try:
+            from aistack.auth.tokens import session_for
+
+            _, data = session_for(state.profile, state.env)
+        except AistackError:
+            data = None
+    if data is not None and data.get("storage") == "file":
+        return Result("keyring", title, WARN, "the refresh token is in a plain file (login --insecure-storage)",
+                      "Once an OS keyring is available: `aistack logout`, then `aistack login`.")
+    try:
+        name = keystore.Keystore().require_secure()
+    except AistackError as e:
+        status = FAIL if data is not None else WARN  # a stored login that cannot be read is broken
+        return Result("keyring", title, status, one_line(e.message), e.hint or "")
+    if data is None:
+        return Result("keyring", title, OK, f"OS keyring available: {name}")
+    return Result("keyring", title, OK, f"refresh token in the OS keyring ({name})")

@@ -1,0 +1,43 @@
+"""A check's outcome, and the state the checks share (profile, token) as they run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aistack.paths import Env
+from aistack.profile import Profile
+
+OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
+STATUSES = (OK, WARN, FAIL, SKIP)
+SCHEMA = "aistack.doctor/v1"
+
+
+@dataclass
+class Result:
+    id: str  # stable, for scripts: "profile", "gateway", "mcp:NAME", "assistant:NAME", ...
+    title: str
+    status: str
+    detail: str
+    fix: str = ""
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "status": self.status, "detail": self.detail,
+                "fix": self.fix or None, "seconds": round(self.seconds, 3)}
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+@dataclass
+class State:
+    """What earlier checks learned and later ones use."""
+
+    env: Env
+    org: str | None = None
+    profile: Profile | None = None
+    token: str | None = None
+    token_problem: str = ""  # why there is no token, for the checks that need one
+    timeout: float = 10.0  # seconds, for each network check
+    notes: dict = field(default_factory=dict)
