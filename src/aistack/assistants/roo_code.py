@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from aistack.assistants import vscode_extension
-from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.paths import Env
-from aistack.profile import Profile
 
 NAME = "roo-code"
 TITLE = "Roo Code"
@@ -16,13 +13,5 @@ GATEWAY = "manual"
 EXTENSION = "rooveterinaryinc.roo-cline"
 
 
-def files(env: Env) -> dict[str, ConfigFile]:
-    return {"mcp": ConfigFile("mcp", vscode_extension.storage(env, EXTENSION, "mcp_settings.json"), "json")}
-
-
-def detect(env: Env) -> bool:
-    return env.exists(files(env)["mcp"].path.parent.parent)
-
-
-def plan(profile: Profile, ctx: Context) -> Plan:
-    return vscode_extension.plan(profile, ctx, TITLE, {"http": "streamable-http", "sse": "sse"})
+files, detect, plan = vscode_extension.adapter_functions(EXTENSION, "mcp_settings.json", TITLE, {
+    "http": "streamable-http", "sse": "sse"})

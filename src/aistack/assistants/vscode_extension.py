@@ -3,7 +3,7 @@ None interpolates the environment, so servers needing the token go through `aist
 
 from __future__ import annotations
 
-from aistack.assistants.base import Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan
 from aistack.assistants.common import add_servers, mcp_entry
 from aistack.assistants.vscode import user_dir
 from aistack.paths import Env
@@ -12,6 +12,20 @@ from aistack.profile import Profile
 
 def storage(env: Env, extension: str, filename: str):
     return user_dir(env).joinpath("globalStorage", extension, "settings", filename)
+
+
+def adapter_functions(extension: str, filename: str, title: str, types: dict[str, str]):
+    """`files`, `detect` and `plan` for an extension that keeps `filename` in its global storage."""
+    def files(env: Env) -> dict[str, ConfigFile]:
+        return {"mcp": ConfigFile("mcp", storage(env, extension, filename), "json")}
+
+    def detect(env: Env) -> bool:
+        return env.exists(storage(env, extension, filename).parent.parent)
+
+    def plan_(profile: Profile, ctx: Context) -> Plan:
+        return plan(profile, ctx, title, types)
+
+    return files, detect, plan_
 
 
 def plan(profile: Profile, ctx: Context, title: str, types: dict[str, str]) -> Plan:
