@@ -25,3 +25,18 @@ def test_cli_import_stays_light():
             " if m in sys.modules]; print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=subprocess_env(), check=True)
     assert out.stdout.strip() == ""
+
+
+def test_ctrl_c_exits_130(capsys):
+    import aistack.cli as cli_module
+
+    @cli_module.app.command("interrupt-me")
+    def interrupt_me():
+        raise KeyboardInterrupt
+
+    try:
+        assert cli_module.run(["interrupt-me"]) == 130
+        err = capsys.readouterr().err
+        assert err == "Interrupted.\n"
+    finally:
+        cli_module.app.registered_commands.pop()

@@ -80,6 +80,8 @@ def run(argv: list[str]) -> int:
         sys.stderr.write(render(e) + "\n")
         return e.exit_code
     except typer.Exit as e:
+        if e.exit_code == ExitCode.INTERRUPTED and isinstance(e.__cause__, KeyboardInterrupt):
+            sys.stderr.write("Interrupted.\n")
         return e.exit_code
     except typer.Abort:
         sys.stderr.write("Aborted.\n")
