@@ -74,14 +74,14 @@ def run(argv: list[str]) -> int:
     from aistack.errors import AistackError, ExitCode, render
 
     try:
-        result = app(args=_fill_optional_values(argv), prog_name="aistack", standalone_mode=False)
-        return int(result or 0)
+        result = int(app(args=_fill_optional_values(argv), prog_name="aistack", standalone_mode=False) or 0)
+        if result == ExitCode.INTERRUPTED:  # typer turns Ctrl-C into exit code 130 without a word
+            sys.stderr.write("Interrupted.\n")
+        return result
     except AistackError as e:
         sys.stderr.write(render(e) + "\n")
         return e.exit_code
     except typer.Exit as e:
-        if e.exit_code == ExitCode.INTERRUPTED and isinstance(e.__cause__, KeyboardInterrupt):
-            sys.stderr.write("Interrupted.\n")
         return e.exit_code
     except typer.Abort:
         sys.stderr.write("Aborted.\n")
