@@ -64,7 +64,7 @@ def big_repo(root: Path, total: int) -> None:
             rel = f"packages/p{n % PACKAGES}/src/d{n % 37}/f{n}.ts"
         lines.append(f"100644 {blob}\t{rel}\n")
     git(root, "update-index", "--index-info", input="".join(lines))
-    count = int(subprocess.run(f"git ls-files | wc -l", shell=True, cwd=root, capture_output=True, text=True).stdout)
+    count = int(subprocess.run("git ls-files | wc -l", shell=True, cwd=root, capture_output=True, text=True).stdout)
     assert count == total, count
 
 

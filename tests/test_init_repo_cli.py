@@ -6,7 +6,7 @@ import os
 import pytest
 
 from aistack.repo import markers
-from gitrepo import ECOSYSTEMS, git, identity, make_repo, pkg
+from gitrepo import ECOSYSTEMS, identity, make_repo, pkg
 
 
 @pytest.fixture(autouse=True)

@@ -1,12 +1,10 @@
 """The engine's guarantees, end to end through `aistack setup`, on real files in a fake HOME."""
 
 import json
-import os
 import stat
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 

@@ -118,7 +118,7 @@ def _single(path: Path, options, renderer, as_json: bool) -> int:
 
 
 def _each(paths: list[str], options, renderer, as_json: bool) -> int:
-    from aistack.repo.batch import counts, read_paths, run_each
+    from aistack.repo.batch import counts, read_paths
 
     targets = read_paths(paths)
     if not targets:
