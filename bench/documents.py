@@ -11,7 +11,7 @@ import sys
 import time
 import tomllib
 
-from aistack.engine.jsonc import JsoncDocument
+from aistack.engine.jsoncdoc import JsoncDocument
 from aistack.engine.tomldoc import TomlDocument
 
 

@@ -39,7 +39,7 @@ def fake_home(tmp_path, monkeypatch):
 @pytest.fixture
 def cli(capsys):
     """Run the CLI in-process: returns (exit_code, stdout, stderr)."""
-    from aistack.main import main
+    from aistack.__main__ import main
 
     def invoke(*args: str) -> tuple[int, str, str]:
         code = main(list(args))

@@ -18,7 +18,7 @@ from oidc_peer import read_session, session_files
 
 HEAVY = ("typer", "click", "rich", "httpx", "keyring", "filelock", "joserfc", "truststore", "aistack.cli",
          "aistack.profile", "aistack.paths", "aistack.auth.tokens")
-PROBE = ("import sys; from aistack.main import main; code = main(sys.argv[1:]); "
+PROBE = ("import sys; from aistack.__main__ import main; code = main(sys.argv[1:]); "
          "sys.stderr.write(json.dumps([code, sorted(m for m in {heavy} if m in sys.modules)]))")
 
 

@@ -28,6 +28,8 @@ class Env:
     platform: str = "linux"  # "linux" | "darwin" | "win32"
     # For another OS's paths, which cannot exist here: the paths a test declares present (a fake file system).
     present: frozenset[str] = frozenset()
+    # The commands on PATH, by name, when given (another OS, or a test); else PATH is searched on this machine.
+    commands: Mapping[str, str] | None = None
 
     @classmethod
     def current(cls) -> "Env":
@@ -69,6 +71,16 @@ class Env:
         prefix = str(directory) + sep
         names = {p[len(prefix):].split(sep)[0] for p in self.present if p.startswith(prefix)}
         return sorted(self._path(prefix + n) for n in names if fnmatch.fnmatch(n, pattern))
+
+    def which(self, name: str) -> str | None:
+        """Where command `name` is on this environment's PATH, or None."""
+        if self.commands is not None:
+            return self.commands.get(name)
+        if not self.is_local:
+            return None
+        from shutil import which
+
+        return which(name, path=self.environ.get("PATH", ""))
 
     def var(self, name: str) -> str | None:
         value = self.environ.get(name)

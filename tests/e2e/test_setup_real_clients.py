@@ -50,7 +50,7 @@ name = "local"
 command = "{command[0]}"
 args = {json.dumps(command[1:])}
 """)
-    from aistack.main import main
+    from aistack.__main__ import main
 
     assert main(["login", "--org", str(org), "--device"]) == 0
     yield {"org": org, "protected": protected, "open": open_server, "command": command}

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from aistack.engine.document import MISSING, Item, ParseError, PathError, parse
-from aistack.engine.jsonc import JsoncDocument
+from aistack.engine.jsoncdoc import JsoncDocument
 from aistack.engine.jsonc_syntax import to_standard_json
 
 SERVER = {"url": "https://mcp.example.com/docs/mcp", "headers": {"Authorization": "Bearer ${env:AISTACK_TOKEN}"}}

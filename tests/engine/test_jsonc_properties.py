@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from aistack.engine.document import Item
-from aistack.engine.jsonc import JsoncDocument
+from aistack.engine.jsoncdoc import JsoncDocument
 from aistack.engine.jsonc_syntax import parse_tree, to_standard_json
 
 # No "explain" phase: on Python 3.11 it traces every line and turns a failure into minutes.

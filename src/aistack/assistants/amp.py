@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Plan
 from aistack.assistants.common import add_servers, mcp_entry, on_path
 from aistack.paths import Env
@@ -13,6 +14,9 @@ SERVERS = {"settings": ("amp.mcpServers",)}
 PROJECT = {"settings": ".amp/settings.json"}  # repo-level files, relative to the project root
 DELIVERY = "bridge"
 GATEWAY = "none"
+PROJECT_NOTE = None
+COMMANDS = ("amp",)  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = None  # prints its version cheaply (doctor)
 
 
 def _dir(env: Env):
@@ -26,7 +30,7 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return env.exists(_dir(env)) or on_path(env, "amp")
+    return env.exists(_dir(env)) or on_path(env, *COMMANDS)
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
@@ -35,3 +39,6 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     if profile.gateway:
         p.manual.append("Amp has no setting for a custom model gateway; its models stay on Amp's own service.")
     return p
+
+
+run_env = common.no_run_env

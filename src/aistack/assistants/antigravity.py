@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Plan
 from aistack.assistants.common import add_servers, mcp_entry
 from aistack.paths import Env
@@ -14,6 +15,9 @@ SERVERS = {"mcp": ("mcpServers",)}
 PROJECT = {"mcp": ".agents/mcp_config.json"}  # repo-level files, relative to the project root
 DELIVERY = "bridge"
 GATEWAY = "none"
+PROJECT_NOTE = None
+COMMANDS = ()  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = None  # prints its version cheaply (doctor)
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -32,3 +36,6 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     add_servers(p, profile, ctx, "mcp", SERVERS["mcp"],
                 lambda s: mcp_entry(s, profile, ctx, ref=None, url_key="serverUrl", gui=True))
     return p
+
+
+run_env = common.no_run_env

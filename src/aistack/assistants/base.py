@@ -1,9 +1,10 @@
 """What an assistant adapter is: pure functions from (org profile, context) to the edits its files need.
 
-An adapter module defines NAME, TITLE, DELIVERY (how the token reaches it: "helper", "env" or "bridge"),
-SERVERS (file key -> path of its MCP servers map),
-`files(env)`, `detect(env)` and `plan(profile, ctx)`; shared entry builders are in common.py.
-Adapters never touch the disk, the clock or the network: the engine does.
+An adapter is a module that satisfies `Adapter` (checked by the type checker through registry.ADAPTERS). It is
+the one home of what aistack knows about that assistant: its files, how to detect it, what to write (plan), the
+environment `aistack run` gives it, its project files and its version command. Shared entry builders live in
+common.py and are borrowed by assignment or call, never by inheritance. Adapters never touch the disk, the clock
+or the network: what they need of the machine comes in through `Env` (paths, `exists`, `which`).
 """
 
 from __future__ import annotations
@@ -49,13 +50,31 @@ class Context:
 
 
 class Adapter(Protocol):
-    NAME: str
-    TITLE: str
-    DELIVERY: str
-    SERVERS: dict[str, Path]
+    """One assistant. Attributes are read-only; functions are pure."""
+
+    @property
+    def NAME(self) -> str: ...  # the `aistack setup` name
+    @property
+    def TITLE(self) -> str: ...  # the product's name, for people
+    @property
+    def DELIVERY(self) -> str: ...  # how the token reaches it: "helper", "env" or "bridge"
+    @property
+    def GATEWAY(self) -> str: ...  # model routing: "file", "run" (environment), "manual" or "none"
+    @property
+    def SERVERS(self) -> dict[str, Path]: ...  # file key -> path of its MCP servers map
+    @property
+    def PROJECT(self) -> dict[str, str]: ...  # file key -> repo-level file, relative to the project root
+    @property
+    def PROJECT_NOTE(self) -> str | None: ...  # what a team should know about its project file
+    @property
+    def COMMANDS(self) -> tuple[str, ...]: ...  # its executables: detection and `aistack run` routing
+    @property
+    def VERSION_COMMAND(self) -> str | None: ...  # an executable whose `--version` is cheap and offline
 
     def files(self, env: Env) -> dict[str, ConfigFile]: ...
 
     def detect(self, env: Env) -> bool: ...
 
     def plan(self, profile: Profile, ctx: Context) -> Plan: ...
+
+    def run_env(self, profile: Profile, token: str) -> dict[str, str]: ...

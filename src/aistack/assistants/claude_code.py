@@ -5,7 +5,9 @@ Tokens reach it through its own helpers: `apiKeyHelper` for model traffic, MCP `
 
 from __future__ import annotations
 
+from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.headers import is_bearer
 from aistack.assistants.common import gateway_base, on_path, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -17,6 +19,8 @@ PROJECT = {"mcp": ".mcp.json"}  # repo-level files, relative to the project root
 PROJECT_NOTE = "Claude Code asks each person to approve the servers in a project's .mcp.json before using them."
 DELIVERY = "helper"
 GATEWAY = "file"
+COMMANDS = ("claude",)  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = "claude"  # prints its version cheaply (doctor)
 
 
 def _config_dir(env: Env):
@@ -33,7 +37,7 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return env.exists(_config_dir(env)) or env.exists(files(env)["mcp"].path) or on_path(env, "claude")
+    return env.exists(_config_dir(env)) or env.exists(files(env)["mcp"].path) or on_path(env, *COMMANDS)
 
 
 def server_entry(server, profile: Profile, ctx: Context) -> dict:
@@ -58,9 +62,12 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         if gw.headers:
             custom = "\n".join(f"{k}: {v}" for k, v in gw.headers.items())
             p.add("settings", ("env", "ANTHROPIC_CUSTOM_HEADERS"), custom)
-        if gw.token_header.lower() == "authorization":
+        if is_bearer(gw.token_header):
             p.add("settings", ("apiKeyHelper",), f"{ctx.aistack} token")
         else:
             p.manual.append(f"Claude Code sends its key as Authorization/X-Api-Key only; the gateway expects "
                             f"`{gw.token_header}`: ask your platform team to accept the bearer token.")
     return p
+
+
+run_env = common.no_run_env

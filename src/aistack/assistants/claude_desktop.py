@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Plan
 from aistack.assistants.common import add_servers, mcp_entry
 from aistack.paths import Env
@@ -13,6 +14,10 @@ TITLE = "Claude Desktop"
 SERVERS = {"config": ("mcpServers",)}
 DELIVERY = "bridge"
 GATEWAY = "manual"
+PROJECT: dict[str, str] = {}  # no repo-level file
+PROJECT_NOTE = None
+COMMANDS = ()  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = None  # prints its version cheaply (doctor)
 FILE = "claude_desktop_config.json"
 
 
@@ -44,3 +49,6 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         p.manual.append("Claude Desktop's gateway (third-party inference) is set in Developer Mode or by MDM, "
                         "not in a file: ask your platform team for the managed setting.")
     return p
+
+
+run_env = common.no_run_env

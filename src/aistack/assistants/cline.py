@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aistack.assistants import vscode_extension
+from aistack.assistants import common, vscode_extension
 from aistack.assistants.base import ConfigFile, Context, Plan
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -12,6 +12,10 @@ TITLE = "Cline"
 SERVERS = {"mcp": ("mcpServers",)}
 DELIVERY = "bridge"
 GATEWAY = "manual"
+PROJECT: dict[str, str] = {}  # no repo-level file
+PROJECT_NOTE = None
+COMMANDS = ()  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = None  # prints its version cheaply (doctor)
 EXTENSION = "saoudrizwan.claude-dev"
 
 
@@ -27,3 +31,6 @@ def detect(env: Env) -> bool:
 
 def plan(profile: Profile, ctx: Context) -> Plan:
     return vscode_extension.plan(profile, ctx, TITLE, {"http": "streamableHttp", "sse": "sse"})
+
+
+run_env = common.no_run_env

@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.headers import is_bearer
 from aistack.assistants.common import gateway_base, on_path, run_hint, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -17,6 +19,8 @@ PROJECT_NOTE = ('Codex reads .codex/config.toml only in projects the user has tr
                 '(`[projects."<path>"] trust_level = "trusted"`), and never its model providers.')
 DELIVERY = "helper"
 GATEWAY = "file"
+COMMANDS = ("codex",)  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = "codex"  # prints its version cheaply (doctor)
 PROVIDER_ID = "aistack"
 
 
@@ -29,7 +33,7 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return env.exists(_home(env)) or on_path(env, "codex")
+    return env.exists(_home(env)) or on_path(env, *COMMANDS)
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
@@ -56,7 +60,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     if gw:
         provider: dict = {"name": f"{profile.org_name} AI gateway", "base_url": gateway_base(profile, "openai"),
                           "wire_api": "responses"}
-        if header.lower() == "authorization":
+        if is_bearer(header):
             provider["env_key"] = ctx.token_var
         else:
             provider["env_http_headers"] = {header: ctx.token_var}
@@ -66,3 +70,6 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         p.add("config", ("model_provider",), PROVIDER_ID)
     p.manual.append(run_hint("codex"))
     return p
+
+
+run_env = common.no_run_env

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import os
+from pathlib import PurePosixPath, PureWindowsPath
+
 from aistack.assistants.base import Context
+from aistack.headers import DEFAULT_TOKEN_HEADER, token_value
 from aistack.paths import Env
 from aistack.profile import McpServer, Profile
 
@@ -17,14 +19,15 @@ def stdio_command(server: McpServer, ctx: Context, gui: bool = False) -> tuple[s
     command, args = server.command, list(server.args)
     if gui:
         command = gui_command(command, ctx)
-    if ctx.env.windows and _stem(command) in WINDOWS_SHIMS:
+    if ctx.env.windows and command_stem(command) in WINDOWS_SHIMS:
         command, args = "cmd", ["/c", command, *args]
     if server.auth == "token":
         command, args = ctx.aistack, ["run", "--", command, *args]
     return command, args
 
 
-def _stem(command: str) -> str:
+def command_stem(command: str) -> str:
+    """`C:\\Tools\\npx.cmd` -> `npx`: the name a command is known by, without its directory or extension."""
     name = command.replace("\\", "/").rsplit("/", 1)[-1].lower()
     for ext in (".cmd", ".bat", ".exe"):
         name = name.removesuffix(ext)
@@ -35,8 +38,8 @@ def auth_headers(profile: Profile, server: McpServer, reference: str) -> dict[st
     """Static headers plus the token header written as the assistant's own reference to AISTACK_TOKEN."""
     headers = dict(server.headers)
     if server.auth == "token":
-        name = profile.gateway.token_header if profile.gateway else "Authorization"
-        headers[name] = f"Bearer {reference}" if name.lower() == "authorization" else reference
+        name = profile.gateway.token_header if profile.gateway else DEFAULT_TOKEN_HEADER
+        headers[name] = token_value(name, reference)
     return headers
 
 
@@ -48,22 +51,14 @@ def gateway_base(profile: Profile, provider: str) -> str | None:
 
 
 def on_path(env: Env, *names: str) -> bool:
-    if not env.is_local:
-        return False
-    from shutil import which
-
-    search = env.environ.get("PATH", os.environ.get("PATH", ""))
-    return any(which(n, path=search) for n in names)
+    return any(env.which(n) for n in names)
 
 
 def gui_command(command: str, ctx: Context) -> str:
     """GUI apps do not inherit the shell's PATH (clients.md §5.7): use the absolute path when it is known here."""
-    if not ctx.env.is_local or os.path.isabs(command):
+    if PurePosixPath(command).is_absolute() or PureWindowsPath(command).is_absolute():
         return command
-    from shutil import which
-
-    found = which(command, path=ctx.env.environ.get("PATH"))
-    return found or command
+    return ctx.env.which(command) or command
 
 
 def bridge_command(server: McpServer, ctx: Context) -> tuple[str, list[str]]:
@@ -120,6 +115,15 @@ def add_servers(plan, profile: Profile, ctx: Context, file: str, servers_path, b
             plan.skipped.append(f"MCP server `{server.name}`: its {server.kind} transport is not supported here.")
             continue
         plan.add(file, (*servers_path, server.name), entry)
+
+
+def no_run_env(profile: Profile, token: str) -> dict[str, str]:
+    """For assistants whose gateway route is in their files (or not possible): `aistack run` adds nothing."""
+    return {}
+
+
+def header_lines(headers: dict[str, str], sep: str) -> str:
+    return sep.join(f"{k}: {v}" for k, v in headers.items())
 
 
 def run_hint(command: str) -> str:

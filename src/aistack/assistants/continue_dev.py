@@ -3,6 +3,7 @@ cannot reach the environment reliably, so servers needing the token go through `
 
 from __future__ import annotations
 
+from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Plan
 from aistack.assistants.common import gateway_base, mcp_entry, on_path
 from aistack.engine.document import Item
@@ -14,6 +15,10 @@ TITLE = "Continue"
 SERVERS = {"config": ("mcpServers",)}
 DELIVERY = "bridge"
 GATEWAY = "manual"
+PROJECT: dict[str, str] = {}  # no repo-level file
+PROJECT_NOTE = None
+COMMANDS = ("cn",)  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = None  # prints its version cheaply (doctor)
 TYPES = {"http": "streamable-http", "sse": "sse"}
 
 
@@ -22,7 +27,7 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return env.exists(env.under_home(".continue")) or on_path(env, "cn")
+    return env.exists(env.under_home(".continue")) or on_path(env, *COMMANDS)
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
@@ -36,3 +41,6 @@ def plan(profile: Profile, ctx: Context) -> Plan:
             f"Continue: add a model with `provider: openai` and `apiBase: {gateway_base(profile, 'openai')}`; its "
             "key cannot come from a command, so use a key your platform team issues for Continue.")
     return p
+
+
+run_env = common.no_run_env

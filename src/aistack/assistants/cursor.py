@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Plan
 from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path
 from aistack.paths import Env
@@ -13,6 +14,9 @@ SERVERS = {"mcp": ("mcpServers",)}
 PROJECT = {"mcp": ".cursor/mcp.json"}  # repo-level files, relative to the project root
 DELIVERY = "env"
 GATEWAY = "manual"
+PROJECT_NOTE = None
+COMMANDS = ("cursor", "cursor-agent")  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = None  # prints its version cheaply (doctor)
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -20,7 +24,7 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return env.exists(env.under_home(".cursor")) or on_path(env, "cursor", "cursor-agent")
+    return env.exists(env.under_home(".cursor")) or on_path(env, *COMMANDS)
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
@@ -34,3 +38,6 @@ def plan(profile: Profile, ctx: Context) -> Plan:
             f"reachable from the internet, and it cannot run `aistack token`: paste a key your platform team issues "
             f"for Cursor, not your login token (it expires within the hour).")
     return p
+
+
+run_env = common.no_run_env

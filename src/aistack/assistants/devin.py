@@ -3,7 +3,7 @@ Windsurf location it still reads. Same schema as Windsurf (`serverUrl`, `${env:}
 
 from __future__ import annotations
 
-from aistack.assistants import windsurf
+from aistack.assistants import common, windsurf
 from aistack.assistants.base import ConfigFile, Context, Plan
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -14,6 +14,9 @@ SERVERS = {"mcp": ("mcpServers",)}
 PROJECT = {"mcp": ".devin/mcp_config.json"}  # repo-level files, relative to the project root
 DELIVERY = "env"
 GATEWAY = "none"
+PROJECT_NOTE = None
+COMMANDS = ()  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = None  # prints its version cheaply (doctor)
 
 
 def _dir(env: Env):
@@ -32,3 +35,6 @@ def detect(env: Env) -> bool:
 
 def plan(profile: Profile, ctx: Context) -> Plan:
     return windsurf.plan(profile, ctx, product=TITLE)
+
+
+run_env = common.no_run_env

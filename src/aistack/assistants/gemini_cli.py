@@ -4,7 +4,8 @@ expands from its environment (`aistack run gemini`)."""
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import add_servers, mcp_entry, on_path, run_hint
+from aistack.assistants.common import add_servers, header_lines, mcp_entry, on_path, run_hint
+from aistack.headers import is_bearer
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -14,6 +15,9 @@ SERVERS = {"settings": ("mcpServers",)}
 PROJECT = {"settings": ".gemini/settings.json"}  # repo-level files, relative to the project root
 DELIVERY = "env"
 GATEWAY = "run"
+PROJECT_NOTE = None
+COMMANDS = ("gemini",)  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = "gemini"  # prints its version cheaply (doctor)
 TYPES = {"http": "http", "sse": "sse"}
 
 
@@ -22,7 +26,7 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return env.exists(env.under_home(".gemini")) or on_path(env, "gemini")
+    return env.exists(env.under_home(".gemini")) or on_path(env, *COMMANDS)
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
@@ -35,3 +39,19 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         p.add("settings", ("security", "auth", "selectedType"), "gemini-api-key")
         p.manual.append(run_hint("gemini"))
     return p
+
+
+def run_env(profile: Profile, token: str) -> dict[str, str]:
+    """What `aistack run gemini` adds: the gateway as its Gemini API base, the token as a bearer key."""
+    gw = profile.gateway
+    if gw is None:
+        return {}
+    env = {"GOOGLE_GEMINI_BASE_URL": gw.providers.get("google") or gw.url, "GEMINI_API_KEY": token}
+    headers = dict(gw.headers)
+    if is_bearer(gw.token_header):
+        env["GEMINI_API_KEY_AUTH_MECHANISM"] = "bearer"
+    else:
+        headers[gw.token_header] = token
+    if headers:
+        env["GEMINI_CLI_CUSTOM_HEADERS"] = header_lines(headers, ", ")
+    return env

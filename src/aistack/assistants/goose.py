@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Plan
 from aistack.assistants.common import auth_headers, bridge_command, gateway_base, on_path, stdio_command
 from aistack.paths import Env
@@ -14,6 +15,10 @@ TITLE = "Goose"
 SERVERS = {"config": ("extensions",)}
 DELIVERY = "bridge"
 GATEWAY = "file"
+PROJECT: dict[str, str] = {}  # no repo-level file
+PROJECT_NOTE = None
+COMMANDS = ("goose",)  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = "goose"  # prints its version cheaply (doctor)
 PROVIDER = "aistack"
 TIMEOUT = 300
 
@@ -28,7 +33,7 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return env.exists(_dir(env)) or on_path(env, "goose")
+    return env.exists(_dir(env)) or on_path(env, *COMMANDS)
 
 
 def _entry(server, profile: Profile, ctx: Context) -> dict:
@@ -65,3 +70,6 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         p.manual.append(f"Goose: pick the `{PROVIDER}` provider (`goose configure`) and list the gateway's models "
                         f"in {files(ctx.env)['provider'].path}; start Goose with `aistack run goose`.")
     return p
+
+
+run_env = common.no_run_env

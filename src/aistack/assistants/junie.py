@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Plan
 from aistack.assistants.common import add_servers, mcp_entry
 from aistack.paths import Env
@@ -13,6 +14,9 @@ SERVERS = {"mcp": ("mcpServers",)}
 PROJECT = {"mcp": ".junie/mcp/mcp.json"}  # repo-level files, relative to the project root
 DELIVERY = "bridge"
 GATEWAY = "none"
+PROJECT_NOTE = None
+COMMANDS = ()  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = None  # prints its version cheaply (doctor)
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -30,3 +34,6 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     if profile.gateway:
         p.manual.append("Junie has no documented setting for a custom model gateway.")
     return p
+
+
+run_env = common.no_run_env

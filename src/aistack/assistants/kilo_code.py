@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aistack.assistants import vscode_extension
+from aistack.assistants import common, vscode_extension
 
 NAME = "kilo-code"
 TITLE = "Kilo Code"
@@ -10,8 +10,14 @@ SERVERS = {"mcp": ("mcpServers",)}
 PROJECT = {"mcp": ".kilocode/mcp.json"}  # repo-level files, relative to the project root
 DELIVERY = "bridge"
 GATEWAY = "manual"
+PROJECT_NOTE = None
+COMMANDS = ()  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = None  # prints its version cheaply (doctor)
 EXTENSION = "kilocode.kilo-code"
 
 
 files, detect, plan = vscode_extension.adapter_functions(EXTENSION, "mcp_settings.json", TITLE, {
     "http": "streamable-http", "sse": "sse"})
+
+
+run_env = common.no_run_env

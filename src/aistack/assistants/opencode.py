@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.headers import is_bearer, token_value
 from aistack.assistants.common import auth_headers, gateway_base, on_path, run_hint, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -14,6 +16,9 @@ SERVERS = {"config": ("mcp",)}  # where each file keeps its MCP servers
 PROJECT = {"config": "opencode.json"}  # repo-level files, relative to the project root
 DELIVERY = "env"
 GATEWAY = "file"
+PROJECT_NOTE = None
+COMMANDS = ("opencode",)  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = "opencode"  # prints its version cheaply (doctor)
 PROVIDERS = ("anthropic", "openai", "google")
 
 
@@ -28,7 +33,7 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return env.exists(_dir(env)) or on_path(env, "opencode")
+    return env.exists(_dir(env)) or on_path(env, *COMMANDS)
 
 
 def server_entry(server, profile: Profile, ctx: Context) -> dict:
@@ -61,14 +66,17 @@ def plan(profile: Profile, ctx: Context) -> Plan:
                 base += "/v1"  # OpenCode posts to <baseURL>/messages; Claude Code's base has no /v1
             p.add("config", (*options, "baseURL"), base)
             headers = dict(gw.headers)
-            if gw.token_header.lower() == "authorization":
+            if is_bearer(gw.token_header):
                 p.add("config", (*options, "apiKey"), token)
                 # The Anthropic provider sends apiKey as x-api-key only (opencode 1.18): say Bearer too.
                 if provider == "anthropic":
-                    headers["Authorization"] = f"Bearer {token}"
+                    headers["Authorization"] = token_value("Authorization", token)
             else:
                 headers[gw.token_header] = token
             if headers:
                 p.add("config", (*options, "headers"), headers)
     p.manual.append(run_hint("opencode"))
     return p
+
+
+run_env = common.no_run_env

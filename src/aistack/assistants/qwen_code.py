@@ -3,6 +3,7 @@ Model traffic goes through `modelProviders.openai` with the key read from AISTAC
 
 from __future__ import annotations
 
+from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Plan
 from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path, run_hint
 from aistack.engine.document import Item
@@ -15,6 +16,9 @@ SERVERS = {"settings": ("mcpServers",)}
 PROJECT = {"settings": ".qwen/settings.json"}  # repo-level files, relative to the project root
 DELIVERY = "env"
 GATEWAY = "file"
+PROJECT_NOTE = None
+COMMANDS = ("qwen",)  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = "qwen"  # prints its version cheaply (doctor)
 PROVIDER_ID = "aistack"
 
 
@@ -23,7 +27,7 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return env.exists(env.under_home(".qwen")) or on_path(env, "qwen")
+    return env.exists(env.under_home(".qwen")) or on_path(env, *COMMANDS)
 
 
 def _entry(server, profile, ctx):
@@ -47,3 +51,6 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         p.add("settings", ("security", "auth", "selectedType"), "openai")
     p.manual.append(run_hint("qwen"))
     return p
+
+
+run_env = common.no_run_env

@@ -1,37 +1,39 @@
-"""Every supported assistant, by its CLI name. Adding one: a module, a line here, a test fixture."""
+"""Every supported assistant, by its `aistack setup` name. Adding one: a module, a line here, a test fixture."""
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
+from aistack.assistants import (amp, antigravity, claude_code, claude_desktop, cline, codex, continue_dev, copilot_cli,
+                                cursor, devin, gemini_cli, goose, junie, kilo_code, opencode, qwen_code, roo_code,
+                                vscode, windsurf, zed)
+from aistack.assistants.base import Adapter
+from aistack.assistants.common import command_stem
+from aistack.profile import Profile
 
-ADAPTERS: dict[str, str] = {
-    "claude-code": "aistack.assistants.claude_code",
-    "codex": "aistack.assistants.codex",
-    "gemini-cli": "aistack.assistants.gemini_cli",
-    "opencode": "aistack.assistants.opencode",
-    "windsurf": "aistack.assistants.windsurf",
-    "cursor": "aistack.assistants.cursor",
-    "vscode": "aistack.assistants.vscode",
-    "zed": "aistack.assistants.zed",
-    "claude-desktop": "aistack.assistants.claude_desktop",
-    "copilot-cli": "aistack.assistants.copilot_cli",
-    "qwen-code": "aistack.assistants.qwen_code",
-    "goose": "aistack.assistants.goose",
-    "continue": "aistack.assistants.continue_dev",
-    "cline": "aistack.assistants.cline",
-    "roo-code": "aistack.assistants.roo_code",
-    "kilo-code": "aistack.assistants.kilo_code",
-    "amp": "aistack.assistants.amp",
-    "junie": "aistack.assistants.junie",
-    "antigravity": "aistack.assistants.antigravity",
-    "devin": "aistack.assistants.devin",
-}
+# In the order `setup --list` shows them. The annotation makes the type checker hold each module to Adapter.
+_MODULES: tuple[Adapter, ...] = (
+    claude_code, codex, gemini_cli, opencode, windsurf, cursor, vscode, zed, claude_desktop, copilot_cli, qwen_code,
+    goose, continue_dev, cline, roo_code, kilo_code, amp, junie, antigravity, devin,
+)
+ADAPTERS: dict[str, Adapter] = {adapter.NAME: adapter for adapter in _MODULES}
 
 
 def names() -> list[str]:
     return list(ADAPTERS)
 
 
-def get(name: str) -> ModuleType:
-    return importlib.import_module(ADAPTERS[name])
+def get(name: str) -> Adapter:
+    return ADAPTERS[name]
+
+
+def for_command(command: str) -> Adapter | None:
+    """The assistant a command line starts (`/usr/bin/gemini`, `copilot.cmd`, ...), for `aistack run`."""
+    name = command_stem(command)
+    return next((a for a in _MODULES if name in a.COMMANDS), None)
+
+
+def run_env(profile: Profile | None, token: str, command: str) -> dict[str, str]:
+    """What `aistack run COMMAND` adds to the environment: AISTACK_TOKEN, and the gateway's route for an
+    assistant that takes it from its environment."""
+    adapter = for_command(command)
+    routed = adapter.run_env(profile, token) if adapter is not None and profile is not None else {}
+    return {"AISTACK_TOKEN": token, **routed}

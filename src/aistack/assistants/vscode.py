@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Plan
 from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path
 from aistack.paths import Env
@@ -13,6 +14,9 @@ SERVERS = {"mcp": ("servers",)}
 PROJECT = {"mcp": ".vscode/mcp.json"}  # repo-level files, relative to the project root
 DELIVERY = "env"
 GATEWAY = "manual"
+PROJECT_NOTE = None
+COMMANDS = ("code",)  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = None  # prints its version cheaply (doctor)
 TYPES = {"http": "http", "sse": "sse"}
 
 
@@ -25,7 +29,7 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return env.exists(user_dir(env)) or on_path(env, "code")
+    return env.exists(user_dir(env)) or on_path(env, *COMMANDS)
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
@@ -38,3 +42,6 @@ def plan(profile: Profile, ctx: Context) -> Plan:
             f"Manage Models > Add Models > OpenAI Compatible, endpoint {gateway_base(profile, 'openai')}, with a key "
             "your platform team issues for VS Code (your login token expires within the hour).")
     return p
+
+
+run_env = common.no_run_env

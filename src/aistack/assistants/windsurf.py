@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Plan
 from aistack.assistants.common import add_servers, mcp_entry
 from aistack.paths import Env
@@ -13,6 +14,10 @@ TITLE = "Windsurf"
 SERVERS = {"mcp": ("mcpServers",)}
 DELIVERY = "env"
 GATEWAY = "none"
+PROJECT: dict[str, str] = {}  # no repo-level file
+PROJECT_NOTE = None
+COMMANDS = ()  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = None  # prints its version cheaply (doctor)
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -31,3 +36,6 @@ def plan(profile: Profile, ctx: Context, product: str = "Windsurf") -> Plan:
         p.manual.append(f"{product} cannot send model traffic through a custom gateway; its models stay on "
                         f"{product}'s own service.")
     return p
+
+
+run_env = common.no_run_env

@@ -14,6 +14,9 @@ SERVERS = {"settings": ("context_servers",)}
 PROJECT = {"settings": ".zed/settings.json"}  # repo-level files, relative to the project root
 DELIVERY = "bridge"
 GATEWAY = "file"
+PROJECT_NOTE = None
+COMMANDS = ("zed", "zeditor")  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = None  # prints its version cheaply (doctor)
 
 
 def _dir(env: Env):
@@ -27,7 +30,7 @@ def files(env: Env) -> dict[str, ConfigFile]:
 
 
 def detect(env: Env) -> bool:
-    return env.exists(_dir(env)) or on_path(env, "zed", "zeditor")
+    return env.exists(_dir(env)) or on_path(env, *COMMANDS)
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
@@ -40,3 +43,10 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         p.manual.append("Zed reads its model key from ANTHROPIC_API_KEY / OPENAI_API_KEY: start it with "
                         "`aistack run zed` so both hold a fresh token (Zed cannot send the gateway's extra headers).")
     return p
+
+
+def run_env(profile: Profile, token: str) -> dict[str, str]:
+    """What `aistack run zed` adds: the model keys Zed reads from its environment."""
+    if profile.gateway is None:
+        return {}
+    return {"ANTHROPIC_API_KEY": token, "OPENAI_API_KEY": token}

@@ -13,6 +13,8 @@ import os
 import sys
 import time
 
+from aistack.headers import build_headers
+
 APP = "aistack"
 REFRESH_MARGIN = 60.0  # seconds: a token expiring sooner is refreshed first
 REMEMBERED = "org.json"
@@ -57,21 +59,6 @@ def session_name(issuer: str, client_id: str) -> str:
             from hashlib import sha256
     digest = sha256(f"{issuer.rstrip('/')}\n{client_id}".encode()).hexdigest()[:24]
     return f"session-{digest}.json"
-
-
-def token_value(token_header: str, token: str) -> str:
-    return f"Bearer {token}" if token_header.lower() == "authorization" else token
-
-
-def build_headers(token_header: str, token: str | None, static: dict[str, str]) -> dict[str, str]:
-    """The auth header first, then the static headers; a static header never overrides the auth one."""
-    out: dict[str, str] = {}
-    if token is not None:
-        out[token_header] = token_value(token_header, token)
-    for name, value in static.items():
-        if name.lower() != token_header.lower() or token is None:
-            out[name] = value
-    return out
 
 
 def headers_for(profile: dict, token: str | None, server: str | None) -> dict[str, str] | None:

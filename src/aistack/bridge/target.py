@@ -8,7 +8,8 @@ import sys
 from dataclasses import dataclass, field
 
 from aistack.errors import AistackError, ExitCode, LoginNeeded, UsageError
-from aistack.profile import Gateway, Profile
+from aistack.headers import token_value
+from aistack.profile import Profile
 
 TOKEN_TIMEOUT = 120  # seconds; `aistack token` may refresh at the IdP, never prompts
 
@@ -26,7 +27,7 @@ class Target:
     def token_value(self, token: str) -> str:
         """The header value, exactly as the gateway's: `Bearer <t>` for Authorization, else the bare token."""
         assert self.token_header is not None
-        return Gateway(url=self.url, token_header=self.token_header).token_value(token)
+        return token_value(self.token_header, token)
 
 
 def target_for(profile: Profile, name: str) -> Target:

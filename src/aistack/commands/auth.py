@@ -125,8 +125,8 @@ def register(app: typer.Typer) -> None:
         import subprocess
         import sys
 
+        from aistack.assistants.registry import run_env
         from aistack.errors import AistackError
-        from aistack.gateway_env import run_env
 
         profile, env = _profile(org, required=not os.environ.get("AISTACK_TOKEN"))
         token = _token(org, (profile, env)) if profile is not None else os.environ["AISTACK_TOKEN"]

@@ -27,22 +27,22 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
     ) -> None:
         """Wire assistants to the company's MCP servers and AI gateway, keeping every byte of your config."""
-        from aistack import setup as engine
+        from aistack import configure
         from aistack.paths import Env
         from aistack.profile import resolve
 
         env = Env.current()
         if list_:
-            _print_listing(engine.listing(env), as_json)
+            _print_listing(configure.listing(env), as_json)
             return
         root = _project_root(project)
-        names = engine.select(list(assistants or []), all_, env, root)
+        names = configure.select(list(assistants or []), all_, env, root)
         profile = resolve(org, env)
         if not names:
             sys.stderr.write("No supported assistant detected on this machine; name one or use --all "
                              "(`aistack setup --list` shows them).\n")
             raise typer.Exit(1)
-        results = engine.run(names, profile, env, remove=remove, force=force, dry_run=dry_run, project=root)
+        results = configure.run(names, profile, env, remove=remove, force=force, dry_run=dry_run, project=root)
         if as_json:
             payload = {"schema": 1, "org": profile.org_name, "dry_run": dry_run, "remove": remove,
                        "assistants": [r.to_json() for r in results]}

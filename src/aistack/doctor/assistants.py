@@ -9,16 +9,6 @@ from pathlib import Path
 
 from aistack.doctor.model import FAIL, OK, SKIP, Result, State, one_line
 
-# The assistant's own CLI, where it prints its version cheaply (no network, no TUI).
-VERSION_COMMANDS = {
-    "claude-code": "claude",
-    "codex": "codex",
-    "gemini-cli": "gemini",
-    "opencode": "opencode",
-    "qwen-code": "qwen",
-    "copilot-cli": "copilot",
-    "goose": "goose",
-}
 VERSION_TIMEOUT = 10.0  # seconds at most; Node CLIs take a second or two to start
 _VERSION = re.compile(r"\d+\.\d+(?:\.\d+)?(?:[-+.][0-9A-Za-z.]+)?")
 
@@ -33,7 +23,7 @@ def _managed_files(name: str, state: State) -> list[str]:
     """The files where aistack recorded entries for this assistant and this org."""
     from aistack.assistants import registry
     from aistack.engine import ownership
-    from aistack.setup import owner_of
+    from aistack.configure import owner_of
 
     owner = owner_of(name, state.profile)
     found = []
@@ -45,7 +35,9 @@ def _managed_files(name: str, state: State) -> list[str]:
 
 
 def version(name: str, env_path: str | None, timeout: float = VERSION_TIMEOUT) -> str | None:
-    command = VERSION_COMMANDS.get(name)
+    from aistack.assistants import registry
+
+    command = registry.get(name).VERSION_COMMAND
     exe = shutil.which(command, path=env_path) if command else None
     if exe is None:
         return None
@@ -66,7 +58,7 @@ def _quiet_env() -> dict[str, str]:
 
 def _drifted(name: str, state: State) -> dict[str, list[str]]:
     """Per file, the aistack entries whose value is not what setup would write: `key` (changed) or missing."""
-    from aistack import setup
+    from aistack import configure
     from aistack.assistants import registry
     from aistack.assistants.base import Context
     from aistack.engine import text
@@ -75,7 +67,7 @@ def _drifted(name: str, state: State) -> dict[str, list[str]]:
     from aistack.engine.files import read_bytes
 
     adapter = registry.get(name)
-    plan = adapter.plan(state.profile, Context(env=state.env, aistack=setup.aistack_command(state.env)))
+    plan = adapter.plan(state.profile, Context(env=state.env, aistack=configure.aistack_command(state.env)))
     found: dict[str, list[str]] = {}
     for key, cfg in adapter.files(state.env).items():
         try:
@@ -94,7 +86,7 @@ def _drifted(name: str, state: State) -> dict[str, list[str]]:
 
 def check_assistant(name: str, state: State) -> Result:
     """Drift: a dry run of `aistack setup NAME` must change nothing and meet no conflict."""
-    from aistack import setup
+    from aistack import configure
     from aistack.assistants import registry
 
     title = registry.get(name).TITLE
@@ -105,7 +97,7 @@ def check_assistant(name: str, state: State) -> Result:
     if not managed:
         return Result(rid, title, SKIP, f"{label}: detected, not set up by aistack for {state.profile.org_name}",
                       f"Run `aistack setup {name}` to wire it to the org.")
-    [outcome] = setup.run([name], state.profile, state.env, dry_run=True)
+    [outcome] = configure.run([name], state.profile, state.env, dry_run=True)
     problems = []
     drifted = _drifted(name, state) if any(f.status != "unchanged" for f in outcome.files) else {}
     for f in outcome.files:

@@ -72,13 +72,10 @@ class Document(Protocol):
         """The document's text."""
 
 
-FORMATS = ("json", "jsonc", "toml", "yaml")
-
-
 def parse(fmt: str, text: str) -> Document:
     """Parse text (no BOM) of a format; raises ParseError with a 1-based line and column."""
     if fmt in ("json", "jsonc"):
-        from aistack.engine.jsonc import JsoncDocument
+        from aistack.engine.jsoncdoc import JsoncDocument
 
         return JsoncDocument(text, strict=fmt == "json")
     if fmt == "toml":

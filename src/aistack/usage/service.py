@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from aistack.errors import AistackError
-from aistack.profile import USAGE_BACKENDS, Gateway, Profile
+from aistack.headers import token_value
+from aistack.profile import USAGE_BACKENDS, Profile
 from aistack.usage import cache
 from aistack.usage.backend import Context, unverified_claims
 from aistack.usage.http import Http, HttpConfig
@@ -26,7 +27,7 @@ class Source:
     profile_source: str
 
     def header(self, token: str) -> dict[str, str]:
-        return {self.token_header: Gateway(url=self.base_url, token_header=self.token_header).token_value(token)}
+        return {self.token_header: token_value(self.token_header, token)}
 
 
 @dataclass

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from aistack.assistants import registry
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import Adapter, ConfigFile, Context, Plan
 from aistack.engine.apply import Change, FileOutcome, apply_file
 from aistack.errors import UsageError
 from aistack.paths import Env
@@ -37,9 +36,7 @@ class AssistantResult:
 
 def aistack_command(env: Env) -> str:
     """How assistants should start aistack: the absolute path of this installation when it is on PATH."""
-    if not env.is_local:
-        return "aistack"
-    found = shutil.which("aistack", path=env.environ.get("PATH"))
+    found = env.which("aistack") if env.is_local else None
     return str(FsPath(found).absolute()) if found else "aistack"
 
 
@@ -49,14 +46,14 @@ def select(names: list[str], all_: bool, env: Env, project: FsPath | None = None
     if unknown:
         raise UsageError(f"unknown assistant {unknown[0]!r}.", hint="Supported: " + ", ".join(known) + ".")
     if project:
-        without = [n for n in names if not getattr(registry.get(n), "PROJECT", None)]
+        without = [n for n in names if not registry.get(n).PROJECT]
         if without:
             raise UsageError(f"{without[0]} reads no project-level file.",
                              hint="Leave it out of --project, or set it up for your user without --project.")
     if names:
         return list(dict.fromkeys(names))
     if project:
-        return [n for n in known if getattr(registry.get(n), "PROJECT", None)]
+        return [n for n in known if registry.get(n).PROJECT]
     if all_:
         return known
     return [n for n in known if registry.get(n).detect(env)]
@@ -66,7 +63,7 @@ def owner_of(name: str, profile: Profile) -> str:
     return f"{name}@{profile.org_name}"
 
 
-def _targets(adapter, env: Env, project: FsPath | None) -> dict[str, ConfigFile]:
+def _targets(adapter: Adapter, env: Env, project: FsPath | None) -> dict[str, ConfigFile]:
     user = adapter.files(env)
     if project is None:
         return user
@@ -84,8 +81,7 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
         plan: Plan = adapter.plan(profile, ctx)
         result = AssistantResult(name, adapter.TITLE, skipped=plan.skipped, manual=plan.manual)
         if project:
-            note = getattr(adapter, "PROJECT_NOTE", None)
-            result.manual = [note] if note else []
+            result.manual = [adapter.PROJECT_NOTE] if adapter.PROJECT_NOTE else []
         for key, cfg in _targets(adapter, env, project).items():
             scope = adapter.SERVERS.get(key) if project else None
             changes = [Change(e.path, e.value) for e in plan.edits

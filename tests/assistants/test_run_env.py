@@ -1,6 +1,6 @@
 from dataclasses import replace
 
-from aistack.gateway_env import run_env
+from aistack.assistants.registry import run_env
 from aistack.profile import load
 from conftest import EXAMPLE_ORG
 

@@ -1,20 +1,16 @@
-"""The org profile: what a platform team publishes once, validated strictly, remembered locally."""
+"""The org profile's schema (version 1): its typed model and the strict validation of a raw document."""
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from aistack.errors import AistackError, UsageError
-from aistack.paths import Env
+from aistack import headers
+from aistack.errors import AistackError
 
 SCHEMA = 1
-WELL_KNOWN = "/.well-known/aistack"
-REMEMBERED = "org.json"
 SERVER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 USAGE_BACKENDS = ("litellm", "cloudflare", "openrouter", "aistack")
@@ -41,7 +37,7 @@ class Gateway:
 
     def token_value(self, token: str) -> str:
         """The header value that carries the token: `Bearer <t>` for Authorization, the bare token otherwise."""
-        return f"Bearer {token}" if self.token_header.lower() == "authorization" else token
+        return headers.token_value(self.token_header, token)
 
 
 @dataclass(frozen=True)
@@ -288,113 +284,3 @@ def validate(data: Any, source: str) -> Profile:
 
     return Profile(source=source, org_name=org_name, auth=auth, gateway=gateway, mcp_servers=servers,
                    templates=dict(templates), raw=data)
-
-
-def parse_text(text: str, source: str, fmt: str | None = None) -> Profile:
-    """Parse TOML or JSON text (by `fmt`, else by a leading brace) and validate it."""
-    import tomllib
-
-    fmt = fmt or ("json" if text.lstrip("\ufeff \t\r\n").startswith("{") else "toml")
-    try:
-        if fmt == "json":
-            data = json.loads(text)
-        else:
-            data = tomllib.loads(text)
-    except json.JSONDecodeError as e:
-        raise AistackError(f"org profile {source}: not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}.",
-                           hint="Fix the JSON syntax; nothing was written.") from None
-    except tomllib.TOMLDecodeError as e:
-        raise AistackError(f"org profile {source}: not valid TOML: {e}.",
-                           hint="Fix the TOML syntax; nothing was written.") from None
-    return validate(data, source)
-
-
-def profile_url(value: str) -> str:
-    """https://ai.example.com -> https://ai.example.com/.well-known/aistack"""
-    base = value.rstrip("/")
-    return base if base.endswith(WELL_KNOWN) else base + WELL_KNOWN
-
-
-def _fetch(value: str) -> tuple[str, str]:
-    import httpx
-
-    problem = url_problem(value)
-    if problem:
-        raise UsageError(f"--org {value}: the org URL must be {problem}.")
-    url = profile_url(value)
-    try:
-        response = httpx.get(url, timeout=15, follow_redirects=True, headers={"Accept": "application/json"})
-    except httpx.HTTPError as e:
-        raise AistackError(f"could not fetch the org profile from {url}: {e.__class__.__name__}: {e}.",
-                           hint="Check the URL and your network or proxy, then try again.") from None
-    if response.status_code != 200:
-        raise AistackError(f"could not fetch the org profile from {url}: HTTP {response.status_code}.",
-                           hint="Check the org URL with your platform team.")
-    return url, response.text
-
-
-def load(value: str) -> Profile:
-    """Load a profile from a path (TOML or JSON) or an org URL."""
-    if value.startswith(("https://", "http://")):
-        url, text = _fetch(value)
-        return parse_text(text, url, "json")
-    path = Path(value).expanduser()
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise AistackError(f"org profile {value}: no such file.",
-                           hint="Pass a profile path or your org's URL with --org.", exit_code=2) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as e:
-        raise AistackError(f"org profile {value}: cannot be read ({e.__class__.__name__}).") from None
-    fmt = {".json": "json", ".toml": "toml"}.get(path.suffix.lower())
-    return parse_text(text, str(path.resolve()), fmt)
-
-
-def remembered_path(env: Env) -> Path:
-    return Path(env.config_dir()) / REMEMBERED
-
-
-def remember(profile: Profile, env: Env) -> None:
-    from aistack.engine.files import atomic_write
-
-    target = remembered_path(env)
-    text = json.dumps({"source": profile.source, "profile": profile.raw}, indent=2) + "\n"
-    try:
-        if target.read_text(encoding="utf-8") == text:
-            return  # the same profile again: no write, no fsync
-    except (OSError, UnicodeDecodeError):
-        pass
-    atomic_write(target, text, mode=0o600)
-
-
-def load_remembered(env: Env) -> Profile | None:
-    try:
-        payload = json.loads(remembered_path(env).read_text(encoding="utf-8"))
-        return validate(payload["profile"], payload["source"])
-    except FileNotFoundError:
-        return None
-    except (ValueError, KeyError, TypeError):
-        raise AistackError(f"the remembered org profile {remembered_path(env)} is damaged.",
-                           hint="Pass --org again to replace it.") from None
-
-
-def resolve(org: str | None, env: Env, *, required: bool = True) -> Profile | None:
-    """The profile named by --org (then remembered), else the remembered one."""
-    if org:
-        profile = load(org)
-        if profile.source.startswith(("https://", "http://")) or Path(profile.source).exists():
-            remember(profile, env)
-        return profile
-    profile = load_remembered(env)
-    if profile is not None and not profile.source.startswith(("https://", "http://")):
-        # A local file may have changed since; prefer its current content while it exists.
-        if Path(profile.source).is_file():
-            profile = load(profile.source)
-    if profile is None and required:
-        raise UsageError("no org profile yet.",
-                         hint="Pass --org PATH or --org https://your-org (it is remembered for later commands).")
-    return profile
-
-
-def as_dict(profile: Profile) -> dict[str, Any]:
-    return {k: v for k, v in asdict(profile).items() if k != "raw"}
