@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import typer
 
-ORG_HELP = "Org URL or profile path (remembered for later commands)."
-
-
-def _debug() -> bool:
-    from aistack.cli import DEBUG
-
-    return bool(DEBUG["on"])
+from aistack.commands.options import ORG, ORG_HELP
+from aistack.errors import ExitCode, debug_enabled
 
 
 def _profile(org: str | None, required: bool = True):
@@ -32,7 +27,7 @@ def _token(org: str | None, loaded=None) -> str:
 
     profile, env = loaded or _profile(org)
     _refresh_remembered(profile, env)
-    return access_token(profile, env, debug=_debug())
+    return access_token(profile, env, debug=debug_enabled())
 
 
 def _refresh_remembered(profile, env) -> None:
@@ -61,7 +56,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def login(
         org_arg: str = typer.Argument(None, metavar="[ORG]", help=ORG_HELP),
-        org: str = typer.Option(None, "--org", help=ORG_HELP),
+        org: str = ORG,
         device: bool = typer.Option(False, "--device", help="Use the device flow: a code to enter in any browser."),
         browser: bool = typer.Option(False, "--browser", help="Use the browser flow with a loopback redirect."),
         insecure_storage: bool = typer.Option(False, "--insecure-storage",
@@ -83,11 +78,11 @@ def register(app: typer.Typer) -> None:
         profile, env = _profile(org_arg or org)
         flow = "device" if device else "browser" if browser else None
         run_login(profile, env, Options(flow=flow, insecure_storage=insecure_storage, redirect_port=redirect_port,
-                                        timeout=timeout, debug=_debug()))
+                                        timeout=timeout, debug=debug_enabled()))
 
     @app.command()
     def token(
-        org: str = typer.Option(None, "--org", help=ORG_HELP),
+        org: str = ORG,
         headers_json: bool = typer.Option(False, "--headers-json",
                                           help="Print a JSON object of HTTP headers (auth header + static headers)."),
         server: str = typer.Option(None, "--server", help="With --headers-json: headers for this MCP server."),
@@ -117,7 +112,7 @@ def register(app: typer.Typer) -> None:
     @app.command(context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True})
     def run(
         command: list[str] = typer.Argument(..., metavar="CMD [ARGS]...", help="The command to run."),
-        org: str = typer.Option(None, "--org", help=ORG_HELP),
+        org: str = ORG,
     ) -> None:
         """Run CMD with AISTACK_TOKEN set to a fresh access token (and the gateway's route for assistants that take
         it from the environment: gemini, copilot, zed); exits with CMD's exit code."""
@@ -144,7 +139,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def env(
-        org: str = typer.Option(None, "--org", help=ORG_HELP),
+        org: str = ORG,
         shell: str = typer.Option("sh", "--shell", help="sh (bash, zsh), fish or powershell."),
     ) -> None:
         """Print a shell line exporting AISTACK_TOKEN: eval "$(aistack env)"."""
@@ -164,7 +159,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def status(
-        org: str = typer.Option(None, "--org", help=ORG_HELP),
+        org: str = ORG,
         as_json: bool = typer.Option(False, "--json", help="Print the status as JSON."),
     ) -> None:
         """Who you are logged in as, where, until when, and where the credentials are kept."""
@@ -174,12 +169,12 @@ def register(app: typer.Typer) -> None:
         report = build(profile, env)
         typer.echo(render(report, as_json))
         if not report["logged_in"]:
-            raise typer.Exit(4)
+            raise typer.Exit(ExitCode.LOGIN_NEEDED)
 
     @app.command()
-    def logout(org: str = typer.Option(None, "--org", help=ORG_HELP)) -> None:
+    def logout(org: str = ORG) -> None:
         """Revoke the refresh token at the IdP (best effort) and delete every local credential."""
         from aistack.auth.report import logout as run_logout
 
         profile, env = _profile(org)
-        run_logout(profile, env, debug=_debug())
+        run_logout(profile, env, debug=debug_enabled())

@@ -6,12 +6,15 @@ from typing import Optional
 
 import typer
 
+from aistack.commands.options import ORG
+from aistack.errors import ExitCode
+
 
 def register(app: typer.Typer) -> None:
     @app.command("doctor")
     def doctor(
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (schema aistack.doctor/v1)."),
-        org: Optional[str] = typer.Option(None, "--org", help="Org profile path or URL (default: the remembered one)."),
+        org: Optional[str] = ORG,
         timeout: float = typer.Option(10.0, "--timeout", min=1.0,
                                       help="Seconds for each network check; all of them together get 3x that."),
     ) -> None:
@@ -35,6 +38,6 @@ def register(app: typer.Typer) -> None:
         if data["failed"]:
             sys.stderr.write(f"aistack doctor: {len(data['failed'])} check{'s' if len(data['failed']) > 1 else ''} "
                              f"failed: {', '.join(data['failed'])}\n")
-            raise typer.Exit(1)
+            raise typer.Exit(ExitCode.PROBLEM)
         warned = data["summary"]["warn"]
         sys.stderr.write(f"aistack doctor: all checks passed{f' ({warned} with a warning)' if warned else ''}.\n")

@@ -8,7 +8,8 @@ from typing import List, Optional
 
 import typer
 
-ORG_HELP = "Org profile: a path (TOML or JSON) or the org URL (https://ORG serves /.well-known/aistack). Remembered."
+from aistack.commands.options import ORG
+from aistack.errors import ExitCode
 
 
 def register(app: typer.Typer) -> None:
@@ -21,9 +22,9 @@ def register(app: typer.Typer) -> None:
         remove: bool = typer.Option(False, "--remove", help="Take out exactly what aistack added."),
         force: bool = typer.Option(False, "--force", help="Replace same-name entries that are not aistack's."),
         list_: bool = typer.Option(False, "--list", help="List every supported assistant and what it has."),
-        project: Optional[str] = typer.Option(None, "--project", metavar="[DIR]",
-                                              help="Write the repo-level files a team commits (default DIR: .)."),
-        org: Optional[str] = typer.Option(None, "--org", help=ORG_HELP),
+        project: Optional[str] = typer.Option(None, "--project", metavar="DIR",
+                                              help="Write the repo-level files a team commits in DIR (`.` for here)."),
+        org: Optional[str] = ORG,
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
     ) -> None:
         """Wire assistants to the company's MCP servers and AI gateway, keeping every byte of your config."""
@@ -41,7 +42,7 @@ def register(app: typer.Typer) -> None:
         if not names:
             sys.stderr.write("No supported assistant detected on this machine; name one or use --all "
                              "(`aistack setup --list` shows them).\n")
-            raise typer.Exit(1)
+            raise typer.Exit(ExitCode.PROBLEM)
         results = configure.run(names, profile, env, remove=remove, force=force, dry_run=dry_run, project=root)
         if as_json:
             payload = {"schema": 1, "org": profile.org_name, "dry_run": dry_run, "remove": remove,
@@ -50,7 +51,7 @@ def register(app: typer.Typer) -> None:
         else:
             _print_results(results, dry_run, remove)
         if not all(r.ok for r in results):
-            raise typer.Exit(1)
+            raise typer.Exit(ExitCode.PROBLEM)
 
 
 def _project_root(project: str | None):
