@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Literal, overload
 
 from aistack.errors import UsageError, debug_enabled
 from aistack.paths import Env
@@ -13,6 +14,10 @@ from aistack.profile import Profile, remember, remembered_path, resolve
 SHELLS = ("sh", "bash", "zsh", "fish", "powershell", "pwsh")
 
 
+@overload
+def load(org: str | None, *, required: Literal[True] = True) -> tuple[Profile, Env]: ...
+@overload
+def load(org: str | None, *, required: bool) -> tuple[Profile | None, Env]: ...
 def load(org: str | None, *, required: bool = True) -> tuple[Profile | None, Env]:
     env = Env.current()
     return resolve(org, env, required=required), env
@@ -30,7 +35,8 @@ def token(org: str | None, loaded: tuple[Profile | None, Env] | None = None) -> 
     from aistack.auth.tokens import access_token
 
     profile, env = loaded or load(org)
-    assert profile is not None  # required=True
+    if profile is None:
+        return os.environ["AISTACK_TOKEN"]  # only loaded without a profile when AISTACK_TOKEN is set
     refresh_remembered(profile, env)
     return access_token(profile, env, debug=debug_enabled())
 

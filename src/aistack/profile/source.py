@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal, overload
 
 from aistack.errors import AistackError, UsageError
 from aistack.paths import Env
@@ -101,6 +102,10 @@ def load_remembered(env: Env) -> Profile | None:
                            hint="Pass --org again to replace it.") from None
 
 
+@overload
+def resolve(org: str | None, env: Env, *, required: Literal[True] = True) -> Profile: ...
+@overload
+def resolve(org: str | None, env: Env, *, required: bool) -> Profile | None: ...
 def resolve(org: str | None, env: Env, *, required: bool = True) -> Profile | None:
     """The profile named by --org (then remembered), else the remembered one."""
     if org:
