@@ -13,6 +13,8 @@ from aistack.errors import AistackError
 
 # Never descended into, at any depth: vendored or generated trees, not the project's own sources.
 EXCLUDED_DIRS = ("node_modules", ".venv", "venv", "target", "vendor")
+EXCLUDED = re.compile(r"(?:^|/)(?:" + "|".join(re.escape(d) for d in EXCLUDED_DIRS) + r")/")
+COMMITTED_DEPS = re.compile(r"((?:[^/]+/)*?node_modules)/[^/]+/")
 
 
 def find_repo(path: Path):
@@ -39,6 +41,8 @@ def tracked_files(repo) -> list[str]:
     specs = ["."] + [f":(exclude,glob)**/{d}/**" for d in EXCLUDED_DIRS]
     try:
         out = repo.git.ls_files("-z", "--", *specs)
+        # Committed dependencies are never read, but their presence changes how a project installs.
+        out += "\0" + repo.git.ls_files("-z", "--", ":(glob)**/node_modules/*/package.json")
     except git.GitCommandError as e:
         raise AistackError(f"{root}: `git ls-files` failed: {e.stderr.strip() or e}.") from None
     return [p for p in out.split("\0") if p]
@@ -75,7 +79,9 @@ class RepoView:
 
     def __init__(self, root: Path, files: list[str]):
         self.root = Path(root)
-        self.files = files
+        self.files = [f for f in files if not EXCLUDED.search(f)]
+        # Directories of committed node_modules (e.g. "node_modules", "web/node_modules").
+        self.vendored = {m.group(1) for f in files if (m := COMMITTED_DEPS.match(f))}
         self.warnings: list[str] = []
         self._texts: dict[str, str | None] = {}  # a monorepo's root manifests are read once per package
 
@@ -97,6 +103,23 @@ class RepoView:
 
     def has(self, rel: str) -> bool:
         return rel in self.file_set
+
+    @cached_property
+    def dir_set(self) -> set[str]:
+        out: set[str] = set()
+        for f in self.files:
+            d = f.rpartition("/")[0]
+            while d and d not in out:
+                out.add(d)
+                d = d.rpartition("/")[0]
+        return out
+
+    def is_link(self, rel: str) -> bool:
+        return (self.root / rel).is_symlink()
+
+    def is_dir(self, rel: str) -> bool:
+        """A directory holding tracked files."""
+        return rel in self.dir_set
 
     def first(self, scope: str, *names: str) -> str | None:
         """The first of names tracked in the directory scope ("" is the root)."""
