@@ -51,7 +51,7 @@ def test_writes_agents_and_bridges_then_rerun_changes_nothing(cli, tmp_path):
     code, _, err = cli("init-repo", str(root))
     assert code == 0, err
     text = (root / "AGENTS.md").read_text()
-    assert "- test: `uv run pytest` (pyproject.toml [tool.pytest.ini_options])" in text
+    assert "- test: `uv run pytest` (inferred from pyproject.toml [tool.pytest.ini_options])" in text
     assert text.index("- setup: `uv sync`") < text.index("- test: `uv run pytest`") < text.index("- lint: ")
     assert "Always:" in text and "Ask first:" in text and "Never:" in text
     claude = root / "CLAUDE.md"
@@ -412,9 +412,9 @@ def test_nested_jvm_subprojects_use_the_root_wrapper(cli, tmp_path):
     code, _, err = cli("init-repo", str(root), "--nested", "--bridges", "none")
     assert code == 0, err
     app = (root / "app/AGENTS.md").read_text()
-    assert "- test: `../gradlew test` (app/build.gradle.kts (root gradlew))" in app
+    assert "- test: `../gradlew test` (inferred from app/build.gradle.kts (root gradlew))" in app
     svc = (root / "svc/AGENTS.md").read_text()
-    assert "- test: `../mvnw test` (svc/pom.xml (root mvnw))" in svc
+    assert "- test: `../mvnw test` (inferred from svc/pom.xml (root mvnw))" in svc
 
 
 def test_blocks_the_team_removed_or_added_are_respected(cli, tmp_path):

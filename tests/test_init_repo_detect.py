@@ -23,7 +23,7 @@ EXPECTED = {
            ("typecheck", "uv run mypy", "pyproject.toml", "inferred")},
     "poetry": {("install", "poetry install", "poetry.lock", "inferred"),
                ("test", "poetry run pytest", "pyproject.toml", "inferred"),
-               ("test", "tox -e py", "tox.ini", "inferred"), ("lint", "tox -e lint", "tox.ini", "read")},
+               ("test", "tox -e py", "tox.ini", "read"), ("lint", "tox -e lint", "tox.ini", "read")},
     "go-make": {("build", "make build", "Makefile", "read"), ("test", "make test", "Makefile", "read"),
                 ("lint", "make lint", "Makefile", "read"), ("build", "go build ./...", "go.mod", "inferred"),
                 ("test", "go test ./...", "go.mod", "inferred"),

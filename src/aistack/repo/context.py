@@ -37,6 +37,9 @@ COLLAPSE = re.compile(r"^(.*?(?:^|/)(?:__fixtures__|fixtures?|__tests__|tests?|t
 # An example or a slice rather than the whole: a file or path argument, one subproject or workspace, a debugger.
 SPECIFIC = re.compile(r"\s(?:\S*/\S*|\S+\.(?:py|ts|js|rs|go|java)|[\w-]*:[\w:-]+|--projects?|-pl|-p|--package|-w"
                       r"|--workspace=\S+|--filter\S*|--select\w*|-k|-m|--pdb|-x)(?:[\s=]|$)")
+# A slice, not what CI checks as a whole: single test files or ids, one subproject or workspace, a debugger.
+NARROW = re.compile(r"\s(?:\S+\.(?:py|ts|js|rs|go|java)\b|\S*::\S+|--projects?|-pl|-p|--package|-w|--filter\S*|-k|--pdb)"
+                    r"(?:[\s=]|$)")
 MIN_SHARE = 0.05
 CHECKS = ("test", "lint", "format", "typecheck", "gate")
 
@@ -64,7 +67,7 @@ def order(c: Command) -> tuple:
     """Within a kind: contributor docs, then task runners, manifests, CI; the canonical name first; short first.
     Never the position in a file, so reordering a Makefile or a workflow changes nothing."""
     canonical = _task_name(c.run) in CANONICAL.get(c.kind, ()) or len(c.run.split()) == 1
-    specific = bool(SPECIFIC.search(c.run))
+    specific = bool(SPECIFIC.search(c.run.replace("./...", "")))  # `go test ./...` is the whole module
     return specific, c.rank, not canonical, len(c.run.split()), len(c.run), c.run
 
 
@@ -72,7 +75,8 @@ def _first_of_each(commands: list[Command], defaults: dict[str, str] | None = No
     """Each command once (`make` and `make all` are one when `all` is the default goal), the best-ranked."""
     seen: dict[tuple[str, str], Command] = {}
     for c in commands:
-        run = f"{c.run} {defaults[c.run]}" if defaults and c.run in defaults else c.run
+        default = defaults.get(c.run.split()[0]) if defaults and len(c.run.split()) == 1 else None
+        run = f"{c.run} {default}" if default and "/" not in default and "." not in default else c.run
         key = (shape(run), c.cwd)
         if run != c.run and not c.note:
             c = replace(c, note=f"runs `{run}`")
@@ -83,10 +87,11 @@ def _first_of_each(commands: list[Command], defaults: dict[str, str] | None = No
 
 
 def pick(found: Findings, caps: dict[str, int]) -> tuple[list, list]:
-    """(read, inferred) as (kind, [command]) pairs in KINDS order. A kind the project's own tasks or docs do not
-    cover takes CI's command for it; only a kind nothing read covers gets an inferred command."""
+    """(commands, inferred) as (kind, [command]) pairs in KINDS order: commands holds every kind, the inferred ones
+    included (each says so); inferred repeats those alone. A kind the project's own tasks or docs do not cover
+    takes CI's command for it; only a kind nothing read covers gets an inferred command."""
     read = _first_of_each([c for c in found.commands if c.origin == READ and c.kind in KINDS])
-    ci = [c for c in found.ci if c.kind in CHECKS and not c.cwd and "&&" not in c.run and not SPECIFIC.search(c.run)]
+    ci = [c for c in found.ci if c.kind in CHECKS and not c.cwd and "&&" not in c.run and not NARROW.search(c.run)]
     inferred = [c for c in found.commands if c.origin == INFERRED and c.kind in KINDS]
     read_out, inferred_out = [], []
     listed: set[str] = set()
@@ -102,6 +107,7 @@ def pick(found: Findings, caps: dict[str, int]) -> tuple[list, list]:
             continue
         guesses = sorted((c for c in inferred if c.kind == kind and shape(c.run) not in listed), key=order)
         if guesses:
+            read_out.append((kind, guesses[:cap]))
             inferred_out.append((kind, guesses[:cap]))
             listed |= {shape(c.run) for c in guesses[:cap]}
     return read_out, inferred_out
@@ -113,13 +119,13 @@ def ci_lines(found: Findings, per_job: int, total: int, files: int = 3) -> list[
     seen: set[tuple[str, str]] = set()
     per: Counter = Counter()
     per_file: Counter = Counter()
-    checks = [c for c in found.ci if c.kind in CHECKS]
+    checks = [c for c in found.ci if c.kind in (*CHECKS, "build")]
     for c in checks + [c for c in found.ci if c not in checks]:
         key = (shape(c.run), c.cwd)
         full = per_file[c.source.file] >= per_job + 2 or (
             c.source.file not in per_file and len(per_file) >= files)  # the main workflow first, a few others
-        if key in seen or per[c.source] >= per_job or full or (c.kind not in CHECKS and not per[c.source]):
-            continue  # a job adds its setup and build lines only after a check line of its own
+        if key in seen or per[c.source] >= per_job or full or (c.kind not in (*CHECKS, "build") and not per[c.source]):
+            continue  # a job adds its setup lines only after a check or build line of its own
         seen.add(key)
         per[c.source] += 1
         per_file[c.source.file] += 1

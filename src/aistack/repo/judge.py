@@ -14,6 +14,7 @@ _DANGER = [
     ("releases", r"\bgh\s+release\b|\bgoreleaser\b|\bsemantic-release\b|\brelease-it\b|\brelease-please\b"
                  r"|\bchangeset\s+(?:version|publish)\b|\bstandard-version\b|\bcargo[\s-]release\b|\brelease:"
                  r"|(?:^|[\s;&|(])np(?:$|\s)|\bbump(?:2)?version\b|\bcz\s+bump\b|\b(?:npm|yarn|pnpm)\s+version\b"),
+    ("releases", r"(?:^|\s)\S*/(?:release|publish|deploy|upload)[\w.-]*(?:\s|$)"),
     ("tags", r"\bgit\s+(?:-C\s+\S+\s+)?tag\b(?!\s+(?:-l|--list|--contains|--points-at)\b)"),
     ("deploys", r"\bdeploy\b|\bgh-pages\b|\bkubectl\s+(?:apply|delete|rollout|scale|patch)\b"
                 r"|\bterraform\s+(?:apply|destroy)\b|\bpulumi\s+(?:up|destroy)\b|\bhelm\s+(?:install|upgrade)\b"
@@ -35,7 +36,8 @@ WATCH = re.compile(
     r"|\brunserver\b|--reload\b|\b(?:next|nuxt|astro|remix|vite|vitepress|docusaurus|storybook)\s+(?:dev|start)\b"
     r"|(?:^|[\s;&|])vite\s*$|\bhttp\.server\b|\bdocker[\s-]compose\s+up\b(?!.*\s-d\b)|\bflask\s+run\b"
     r"|\bjupyter\s+(?:lab|notebook)\b|\bmkdocs\s+serve\b|\bsphinx-autobuild\b"
-    r"|\b(?:ba|z)?sh\s+(?:-i\b|--init-file\b|--rcfile\b)|--open\b|\bread\s+-[a-z]*p\b|--pdb\b|--trace\b")
+    r"|\b(?:ba|z)?sh\s+(?:-i\b|--init-file\b|--rcfile\b)|--open\b|\bread\s+-[a-z]*p\b|--pdb\b|--trace\b"
+    r"|(?:^|[\s;&|])(?:man|less|more|vim?|nano|emacs|top|htop)\s")
 SYSTEM_INSTALL = re.compile(
     r"\$[({]?(?:DESTDIR|PREFIX|prefix|BINDIR|bindir|INSTALL_DIR)\b|(?:^|\s)/usr/(?:local/)?(?:bin|lib|share)\b"
     r"|(?:^|\s)/opt/|\bcargo\s+install\b|\bgo\s+install\b|\bpipx\s+install\b|\buv\s+tool\s+install\b"

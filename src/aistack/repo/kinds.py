@@ -131,6 +131,11 @@ def task_refs(parts: list[str]) -> list[tuple[str, str]]:
     return []
 
 
+def references(parts: list[str]) -> list[tuple[str, str]]:
+    """task_refs of the command as written (`pdm run lint` names a script), else of what it wraps."""
+    return task_refs(parts) or task_refs(unwrap(parts))
+
+
 def _jvm(parts: list[str], table) -> str | None:
     found = None
     for goal in (p.lower() for p in parts[1:] if not p.startswith("-")):
@@ -180,6 +185,8 @@ def tool_kind(parts: list[str]) -> str | None:
     if tool == "hatch":
         if sub == "fmt":
             return "lint" if "--check" in parts else "format"
+        if sub == "check" and "--fix" in parts:
+            return "format"
         return {"test": "test", "build": "build", "check": "gate"}.get(sub)
     if tool in ("tox", "nox") and len(parts) == 1:
         return "gate"
@@ -210,7 +217,7 @@ def command_kind(line: str, lookup: Lookup) -> str | None:
         parts = judge.command_words(part)
         if not parts:
             continue
-        refs = task_refs(unwrap(parts))
+        refs = references(parts)
         if refs:
             for runner, name in refs:
                 kind = lookup(runner, name) if runner in LOOKED_UP else None

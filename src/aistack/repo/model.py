@@ -92,8 +92,8 @@ class Findings:
 
 _KIND_WORDS = [
     ("typecheck", re.compile(r"(^|[:_-])(typecheck|type-check|types|tsc|mypy|pyright|check-types)($|[:_-])")),
-    ("format", re.compile(r"(^|[:_-])(fmt|format|prettier|black|style)($|[:_-])")),
-    ("lint", re.compile(r"(^|[:_-])(lint|linting|clippy|vet|eslint|ruff|flake8|pylint|check|spell|codespell"
+    ("format", re.compile(r"(^|[:_-])(fmt|format|prettier|black|style|codestyle)($|[:_-])")),
+    ("lint", re.compile(r"(^|[:_-])(lint|linting|clippy|vet|eslint|ruff|flake8|pylint|check|validate|spell|codespell"
                         r"|shellcheck)($|[:_-])")),
     ("test", re.compile(r"(^|[:_-])(test|tests|unit|e2e|pytest|spec|coverage|cov|py3\d*|py)($|[:_-])")),
     ("build", re.compile(r"(^|[:_-])(build|compile|dist|bundle|package)($|[:_-])")),
@@ -119,6 +119,8 @@ def classify(name: str) -> str | None:
     lowered = name.lower()
     if is_upkeep(lowered):
         return None
+    if re.search(r"(^|[:_-])fix($|[:_-])", lowered) and not re.search(r"(^|[:_-])check($|[:_-])", lowered):
+        return "format"  # lint:fix rewrites the code
     for kind, pattern in _KIND_WORDS:
         if pattern.search(lowered):
             if DOCS.search(lowered) and kind not in ("dev", "test"):

@@ -113,6 +113,13 @@ def resolve(text: str, matrix: dict | None, env: dict) -> str | None:
     return None if failed else re.sub(r"[ \t]+", " ", out).strip()
 
 
+def _uses_dynamic_env(script: str, *scopes: dict) -> bool:
+    """The script reads a `$VAR` whose value CI computes (`${{ steps.x.outputs.y }}`): not runnable elsewhere."""
+    dynamic = {str(k) for scope in scopes for k, v in (scope.get("env") or {}).items()
+               if isinstance(scope.get("env"), dict) and "${{" in str(v)}
+    return any(re.search(rf"\$\{{?{re.escape(name)}\b", script) for name in dynamic)
+
+
 def _literal_env(*tables) -> dict:
     env: dict = {}
     for table in tables:
@@ -142,7 +149,20 @@ def script_command(script: str) -> tuple[str, str] | None:
     return (cwd, command) if len(command) <= MAX_LENGTH else None
 
 
-def _job_commands(rel: str, data: dict, job: str, conf: dict, found: Findings) -> list[Command]:
+KNOWN = {"node", "python", "python3", "bash", "sh", "make", "just", "cargo", "go", "npm", "pnpm", "yarn", "bun",
+         "npx", "uv", "uvx", "poetry", "pdm", "hatch", "pipx", "pip", "tox", "nox", "pre-commit", "mvn", "gradle",
+         "dotnet", "ruby", "bundle", "deno", "java", "docker"}
+
+
+def _runnable_here(view: RepoView, command: str, earlier: list[Command]) -> bool:
+    """A known tool, a script in the repository, or a tool an earlier kept step of the job installs."""
+    words = judge.command_words(command)
+    first = words[0] if words else ""
+    return first in KNOWN or view.has(first.removeprefix("./")) or any(
+        c.kind == "install" and re.search(rf"(?<![\w-]){re.escape(first)}(?![\w-])", c.run) for c in earlier)
+
+
+def _job_commands(view: RepoView, rel: str, data: dict, job: str, conf: dict, found: Findings) -> list[Command]:
     if not isinstance(conf, dict) or "uses" in conf or "environment" in conf:
         return []  # a reusable workflow or a deployment
     if NOT_A_CHECK.search(job) or NOT_A_CHECK.search(str(conf.get("name", ""))):
@@ -162,11 +182,11 @@ def _job_commands(rel: str, data: dict, job: str, conf: dict, found: Findings) -
     foreign: list[str] = []
     for step in steps:
         uses = str(step.get("uses", ""))
-        if uses.startswith("actions/checkout") and dig(step, "with", "repository"):
-            path = str(dig(step, "with", "path") or "")
+        if uses.startswith("actions/checkout") and (dig(step, "with", "repository") or dig(step, "with", "path")):
+            path = str(dig(step, "with", "path") or "").strip("/").removeprefix("./")
             if not path:
                 break  # the workspace now holds another repository
-            foreign.append(path.strip("/").removeprefix("./"))
+            foreign.append(path)  # another repository, or another version of this one
         if "run" not in step or pull_request_only_skips(str(step.get("if", ""))) or SECRETS.search(
                 str(step.get("env", ""))):
             continue
@@ -180,7 +200,7 @@ def _job_commands(rel: str, data: dict, job: str, conf: dict, found: Findings) -
             "working-directory") or ""
         workdir = resolve(str(workdir), matrix, step_env)
         script = resolve(str(step["run"]), matrix, step_env)
-        if workdir is None or script is None:
+        if workdir is None or script is None or _uses_dynamic_env(script, data, conf, step):
             continue
         parsed = script_command(script)
         if parsed is None:
@@ -192,6 +212,8 @@ def _job_commands(rel: str, data: dict, job: str, conf: dict, found: Findings) -
         by_name = classify(re.sub(r"\W+", "-", str(step.get("name", "")).lower()).strip("-"))
         if kind == "release":
             continue
+        if kind is None and not _runnable_here(view, parsed[1], out):
+            continue  # a tool CI installed in a step left out, or one of the runner's own
         kind = kind or by_name or "other"  # a step's name says less than its command: ranked after
         out.append(Command(kind if kind in KINDS else "other", parsed[1], Source(rel, f"job {job}"), READ,
                            cwd=cwd, rank=3 if kinds.command_kind(parsed[1], found.lookup) else 5))
@@ -219,7 +241,7 @@ def github(view: RepoView, found: Findings, out: Findings) -> None:
             continue
         jobs = data.get("jobs")
         for job in sorted(jobs, key=str) if isinstance(jobs, dict) else ():
-            out.ci += _job_commands(rel, data, str(job), jobs[job], found)
+            out.ci += _job_commands(view, rel, data, str(job), jobs[job], found)
 
 
 def gitlab(view: RepoView, found: Findings, out: Findings) -> None:

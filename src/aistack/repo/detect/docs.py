@@ -185,14 +185,17 @@ def accept(raw: str, headings: list[str], context: str, rel: str, view: RepoView
         parts = kinds.unwrap(judge.command_words(part))
         if not parts:
             return None
-        refs = kinds.task_refs(parts)
+        # `pdm run X` and `hatch run X` name a script when one is called X, else they wrap a tool
+        refs = [(r, n) for r, n in kinds.references(judge.command_words(part))
+                if r not in ("pdm", "hatch") or n in found.targets.get(r, {})]
         if refs and not all(_known(r, n, found) for r, n in refs):
             return None
         if not refs and not _tool_available(judge.command_words(part), view, scope, found):
             return None
     kind = kinds.command_kind(command, found.lookup)
     heading = headings[-1] if headings else ""
-    if kind is None:  # what the text around it says, for setup and build steps only
+    named = any(n for part in judge.chain(command) for _, n in kinds.references(judge.command_words(part)))
+    if kind is None and not named:  # what the text around it says, for setup and build steps only
         kind = next((k for pattern, k in HEADING_KINDS if k in ("install", "build") and (
             pattern.search(heading) or pattern.search(context))), None)
     if kind in (None, "release", "other"):

@@ -8,13 +8,15 @@ import re
 
 from aistack.repo.detect.taskgraph import Graph, Task
 from aistack.repo.index import RepoView, dig, join
-from aistack.repo.model import INFERRED, Command, Findings, Source
+from aistack.repo.kinds import combine
+from aistack.repo.model import INFERRED, READ, Command, Findings, Source
 
 NOX_SESSION = re.compile(r"^@nox\.session(?:\((?P<args>[^)]*)\))?\s*\n(?:@.*\n)*def\s+(?P<name>\w+)\s*\(", re.M)
 NOX_NAME = re.compile(r"""\bname\s*=\s*["']([^"']+)["']""")
 NOX_CALL = re.compile(r"""session\.(run|run_always|run_install|install)\(\s*((?:(?:"[^"]*"|'[^']*')\s*,?\s*)+)""")
 LITERAL = re.compile(r""""([^"]*)"|'([^']*)'""")
 PLAIN_PY = re.compile(r"(?:py\d+|pypy\d*)\Z")
+VARIANT = re.compile(r"(?:py\d+|pypy\d*)-")  # py310-freeze: the test suite in one more setting
 
 
 def _tox_ini(text: str, rel: str, view: RepoView) -> tuple[list[str], dict[str, list[str]]] | None:
@@ -73,12 +75,14 @@ def tox(view: RepoView, scope: str, out: Findings) -> None:
         return
     listed, envs = parsed
     tasks = {env: Task(env, f"tox -e {env}", _factor_lines(env, lines), Source(rel, f"env {env}"),
-                       hidden=bool(PLAIN_PY.match(env)))
+                       hidden=bool(PLAIN_PY.match(env) or VARIANT.match(env)))
              for env, lines in envs.items()}
-    Graph("tox", tasks).add_to(out)
-    if any(PLAIN_PY.match(e) for e in envs):
-        out.commands.append(Command("test", "tox -e py", Source(rel, "envlist"), INFERRED,
-                                    "the tests on the current Python"))
+    graph = Graph("tox", tasks)
+    graph.add_to(out)
+    out.targets["tox"][""] = combine([k for e in listed if e in tasks and (k := graph.verdict(e).kind)])
+    if any(PLAIN_PY.match(e) for e in envs):  # `py` is tox's factor for the Python running it
+        out.commands.append(Command("test", "tox -e py", Source(rel, "envlist"), READ, rank=1))
+        out.targets["tox"]["py"] = "test"
 
 
 def _nox_bodies(text: str) -> dict[str, tuple[str, str]]:
@@ -88,7 +92,7 @@ def _nox_bodies(text: str) -> dict[str, tuple[str, str]]:
     for i, m in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(text)
         body = text[m.end():end]
-        stop = re.search(r"^\S", body, re.M)
+        stop = re.compile(r"^\S", re.M).search(body, body.find("\n") + 1)  # the def line itself continues
         named = NOX_NAME.search(m.group("args") or "")
         out[named.group(1) if named else m.group("name")] = (m.group("name"), body[:stop.start()] if stop else body)
     return out
@@ -103,8 +107,8 @@ def nox(view: RepoView, scope: str, out: Findings) -> None:
     for name, (_function, body) in _nox_bodies(text).items():
         lines = []
         for call in NOX_CALL.finditer(body):
-            words = [a or b for a, b in LITERAL.findall(call.group(2))]
-            lines.append(("pip install " if call.group(1) == "install" else "") + " ".join(words))
+            if call.group(1) != "install":  # installs into the session's own virtualenv: not what it does
+                lines.append(" ".join(a or b for a, b in LITERAL.findall(call.group(2))))
         tasks[name] = Task(name, f"nox -s {name}", lines, Source(rel, f"session {name}"))
     Graph("nox", tasks).add_to(out)
     defaults = re.search(r"^nox\.options\.sessions\s*=\s*\[([^\]]*)\]", text, re.M)

@@ -53,7 +53,7 @@ class Graph:
         out = [d for d in task.deps if d in self.tasks]
         for line in task.body:
             for part in judge.chain(line):
-                for runner, name in kinds.task_refs(kinds.unwrap(judge.command_words(part))):
+                for runner, name in kinds.references(judge.command_words(part)):
                     if runner in self.aliases and name in self.tasks:
                         out.append(name)
         return list(dict.fromkeys(out))
@@ -111,10 +111,10 @@ class Graph:
         if kind == "install" and any(map(judge.is_system_install, lines)) and not SETUP_NAME.search(name.lower()):
             return Verdict(None, note="installs the built program")
         by_name = bool(named) or name.lower() in GATE_NAMES
-        if kind and any(map(judge.is_watch, lines)):
+        if any(map(judge.is_watch, lines)):
             if kind == "gate":
                 return Verdict("gate", note="part of it keeps running (a watcher or server)", base="gate")
-            return Verdict("dev", note="keeps running (a watcher or server)", base=kind, by_name=by_name)
+            return Verdict("dev", note="keeps running (a watcher or server)", base=kind, by_name=by_name or not kind)
         return Verdict(kind, by_name=by_name)
 
     def add_to(self, out: Findings, default: str | None = None) -> None:
