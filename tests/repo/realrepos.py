@@ -53,6 +53,17 @@ def render(name: str, *, nested: bool = False):
     return plan_repo(view(name), Renderer(), nested=nested, bridges=())
 
 
+def generated(name: str) -> tuple[str, str]:
+    """(the AGENTS.md init-repo leaves, the text it generated): a team's own file gets the compact block."""
+    from aistack.repo.plan import plan_repo
+    from aistack.repo.render import Renderer
+
+    plan = plan_repo(view(name), Renderer(), adopt=True, bridges=())
+    change = plan.changes[0]
+    text = change.new if change.new is not None else change.old
+    return text, text[len(change.old):] if change.old and change.new else ("" if change.old else text)
+
+
 # --- checks of a generated AGENTS.md, independent of aistack.repo.judge ---------------------------------------
 
 NEVER_RUN = re.compile(r"^Never run these release tasks")

@@ -42,12 +42,35 @@ def ensure_clean(root: Path, own: set[str] = frozenset()) -> None:
                                 "and --commit commits only those).")
 
 
+def _may_ignore(root: Path, paths: list[str]) -> bool:
+    """Whether any ignore rule could apply, read from files: saves a git process per repository in --each."""
+    dirs = {""} | {p.rpartition("/")[0] for p in paths}
+    for d in list(dirs):
+        while d:
+            d = d.rpartition("/")[0]
+            dirs.add(d)
+    if any((root / d / ".gitignore").is_file() for d in dirs):
+        return True
+    exclude = root / ".git" / "info" / "exclude"
+    try:
+        if any(line.strip() and not line.startswith("#") for line in exclude.read_text().splitlines()):
+            return True
+    except OSError:
+        pass
+    import os
+
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    if (xdg / "git" / "ignore").is_file():
+        return True
+    return _repo(root).config_reader().get_value("core", "excludesfile", "") != ""
+
+
 def ignored(root: Path, paths: list[str]) -> dict[str, str]:
     """The paths .gitignore (or .git/info/exclude, core.excludesFile) hides: {path: "file:line `pattern`"}.
     Tracked files are never reported: git tracks them whatever the ignore rules say."""
     import git
 
-    if not paths:
+    if not paths or not _may_ignore(root, paths):
         return {}
     repo = _repo(root)
     try:

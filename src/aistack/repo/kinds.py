@@ -181,6 +181,8 @@ def tool_kind(parts: list[str]) -> str | None:
             return "lint"
         return "build" if sub == "build" else None
     if tool in ("npm", "pnpm", "yarn", "bun"):
+        if tool == "yarn" and (not sub or sub.startswith("-")):  # `yarn --immutable` installs
+            return "install"
         return {"ci": "install", "install": "install", "i": "install", "test": "test"}.get(sub)
     if tool == "hatch":
         if sub == "fmt":

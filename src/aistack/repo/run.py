@@ -96,6 +96,8 @@ def run(path: Path, options: Options, renderer: Renderer) -> Result:
         tracked = [p for p in result.written if p not in hidden]
         if tracked:
             result.commit = commit(view.root, tracked)
+        else:
+            plan.warnings.append("--commit: nothing was committed; every file written is ignored by git.")
     if skipped:  # packages with a hand-written AGENTS.md under --nested
         result.reason += "; skipped " + ", ".join(c.path for c in skipped)
     return result

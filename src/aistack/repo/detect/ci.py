@@ -233,7 +233,7 @@ def pull_request_only_skips(condition: str) -> bool:
 
 
 def github(view: RepoView, found: Findings, out: Findings) -> None:
-    workflows = sorted((f for f in view.files if f.startswith(".github/workflows/") and f.count("/") == 2
+    workflows = sorted((f for f in view.under(".github/workflows/") if f.count("/") == 2
                         and f.endswith((".yml", ".yaml"))), key=lambda f: (not MAIN.match(f.rpartition("/")[2]), f))
     for rel in workflows:
         data = view.yaml(rel)

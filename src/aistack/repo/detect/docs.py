@@ -32,9 +32,9 @@ CUE = re.compile(r"(?:\brun|\brunning|\bexecute|\btype|\buse|\busing|\bwith|\bin
 
 def candidates(view: RepoView, scope: str) -> list[str]:
     if scope:
-        return [f for f in view.files if f.rpartition("/")[0] == scope and DOC_NAME.search(f)]
-    found = [f for f in view.files if f.count("/") <= 4 and (DOC_NAME.search(f) or DOC_DIR.search(f))
-             and (f.count("/") == 0 or f.startswith((".github/", "docs/", "doc/")))
+        return [f for f in view.by_dir.get(scope, []) if DOC_NAME.search(f)]
+    near = view.by_dir.get("", []) + view.under(".github/") + view.under("docs/") + view.under("doc/")
+    found = [f for f in near if f.count("/") <= 4 and (DOC_NAME.search(f) or DOC_DIR.search(f))
              and not re.search(r"(?:^|/)releas", f, re.I)]
     return sorted(found, key=lambda f: (not DOC_NAME.search(f), f.count("/"), f))[:MAX_FILES]
 

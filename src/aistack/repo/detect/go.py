@@ -23,8 +23,9 @@ def _uses(text: str) -> list[str]:
 
 
 def _used_in_ci(view: RepoView) -> bool:
-    return any("golangci" in (view.text(f) or "") for f in view.files
-               if f.startswith(".github/workflows/") or f in (".gitlab-ci.yml", "Makefile", "Taskfile.yml"))
+    candidates = view.under(".github/workflows/") + [f for f in (".gitlab-ci.yml", "Makefile", "Taskfile.yml")
+                                                     if view.has(f)]
+    return any("golangci" in (view.text(f) or "") for f in candidates)
 
 
 def detect(view: RepoView, scope: str) -> Findings:

@@ -41,7 +41,7 @@ def detect(view: RepoView, scope: str, found: Findings) -> Findings:
             out.links.append(Fact(rel, what, Source(rel, "")))
     for directory, what in DIRS:
         prefix = join(scope, directory)
-        count = sum(1 for f in view.files if f.startswith(prefix))
+        count = len(view.under(prefix))
         if count:
             out.links.append(Fact(prefix, f"{what} ({count} file{'s' if count > 1 else ''})", Source(prefix, "")))
     return out

@@ -72,10 +72,8 @@ def declared(view: RepoView, scope: str, pyproject: dict) -> Declared:
     hatch = view.first(scope, "hatch.toml")
     if hatch:
         out.deps |= hatch_deps((view.toml(hatch) or {}).get("envs"))
-    for rel in view.files:
-        name = rel.rpartition("/")[2]
-        directory = rel.rpartition("/")[0]
-        if name.endswith(".txt") and "requirements" in rel and directory in (scope, join(scope, "requirements")):
+    for rel in view.by_dir.get(scope, []) + view.by_dir.get(join(scope, "requirements"), []):
+        if rel.endswith(".txt") and "requirements" in rel:
             text = view.text(rel) or ""
             out.deps |= _names([line for line in text.splitlines() if not line.startswith(("-", "#"))])
     for directory in dict.fromkeys((scope, "")):
@@ -92,6 +90,5 @@ def declared(view: RepoView, scope: str, pyproject: dict) -> Declared:
         for hook in repo.get("hooks") or []:
             if isinstance(hook, dict) and isinstance(hook.get("id"), str):
                 out.hooks.add(hook["id"].split("-")[0])
-    out.ci = "\n".join(view.text(f) or "" for f in view.files
-                       if f.startswith(".github/workflows/") and f.endswith((".yml", ".yaml")))
+    out.ci = "\n".join(view.text(f) or "" for f in view.under(".github/workflows/") if f.endswith((".yml", ".yaml")))
     return out
