@@ -111,3 +111,11 @@ def test_nested_files_only_where_a_package_has_something_to_say(name):
         assert "this repository" not in text and "the repository's" not in text
         for command in realrepos.offered(text):
             assert realrepos.destructive(command) is None and realrepos.fragment(command) is None, command
+
+
+def test_the_readme_shows_what_init_repo_writes_for_requests():
+    readme = (realrepos.CORPUS.parents[2] / "README.md").read_text()
+    shown = readme.split("This is the AGENTS.md it writes for [psf/requests]", 1)[1]
+    shown = shown.split("```markdown\n", 1)[1].split("\n```\n", 1)[0] + "\n"
+    assert shown == generated("requests")[0]
+    assert realrepos.SOURCES["requests"][1].startswith("1f6589e")

@@ -71,15 +71,21 @@ def order(c: Command) -> tuple:
     return specific, c.rank, not canonical, len(c.run.split()), len(c.run), c.run
 
 
+def _spelled_out(c: Command, defaults: dict[str, str] | None) -> tuple[str, Command]:
+    """`make` alone runs the default goal: (`make all`, the command noting it)."""
+    default = defaults.get(c.run.split()[0]) if defaults and len(c.run.split()) == 1 else None
+    if not default or "/" in default or "." in default:
+        return c.run, c
+    run = f"{c.run} {default}"
+    return run, c if c.note else replace(c, note=f"runs `{run}`")
+
+
 def _first_of_each(commands: list[Command], defaults: dict[str, str] | None = None) -> list[Command]:
     """Each command once (`make` and `make all` are one when `all` is the default goal), the best-ranked."""
     seen: dict[tuple[str, str], Command] = {}
     for c in commands:
-        default = defaults.get(c.run.split()[0]) if defaults and len(c.run.split()) == 1 else None
-        run = f"{c.run} {default}" if default and "/" not in default and "." not in default else c.run
+        run, c = _spelled_out(c, defaults)
         key = (shape(run), c.cwd)
-        if run != c.run and not c.note:
-            c = replace(c, note=f"runs `{run}`")
         other = seen.get(key)
         if other is None or order(c) < order(other):
             seen[key] = c if other is None or c.note or not other.note else replace(c, note=other.note)
@@ -130,7 +136,7 @@ def ci_lines(found: Findings, per_job: int, total: int, files: int = 3) -> list[
         per[c.source] += 1
         per_file[c.source.file] += 1
         out.append(c)
-    return sorted(out[:total], key=lambda c: found.ci.index(c))
+    return [_spelled_out(c, found.defaults)[1] for c in sorted(out[:total], key=found.ci.index)]
 
 
 @dataclass
