@@ -407,14 +407,17 @@ def test_json_result_carries_provenance_and_file_status(cli, tmp_path):
 
 def test_nested_jvm_subprojects_use_the_root_wrapper(cli, tmp_path):
     files = {**ECOSYSTEMS["gradle"], "svc/pom.xml": "<project/>", "pom.xml": "<project><modules><module>svc</module>"
-             "</modules></project>", "mvnw": "#!/bin/sh\n"}
+             "</modules></project>", "mvnw": "#!/bin/sh\n", "app/Makefile": "lint:\n\t../gradlew :app:lint\n"}
     root = make_repo(tmp_path / "r", files)
     code, _, err = cli("init-repo", str(root), "--nested", "--bridges", "none")
     assert code == 0, err
     app = (root / "app/AGENTS.md").read_text()
+    assert "- lint: `make lint` (app/Makefile target lint)" in app
     assert "- test: `../gradlew test` (inferred from app/build.gradle.kts (root gradlew))" in app
-    svc = (root / "svc/AGENTS.md").read_text()
-    assert "- test: `../mvnw test` (inferred from svc/pom.xml (root mvnw))" in svc
+    # lib and svc have nothing the root AGENTS.md does not already say: no file for them
+    assert not (root / "lib/AGENTS.md").exists() and not (root / "svc/AGENTS.md").exists()
+    top = (root / "AGENTS.md").read_text()
+    assert "| `app` | app | jvm | [AGENTS.md](app/AGENTS.md) |" in top and "| `svc` | svc | jvm |  |" in top
 
 
 def test_blocks_the_team_removed_or_added_are_respected(cli, tmp_path):

@@ -3,7 +3,7 @@
 import pytest
 
 from aistack.repo import judge, kinds
-from aistack.repo.detect.taskgraph import Graph, Task
+from aistack.repo.detect.taskgraph import Graph
 from aistack.repo.detect.tasks import parse_just, parse_make
 from aistack.repo.model import Findings, Source
 

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from aistack.repo.detect import detect
-from aistack.repo.kinds import canonical, shape
+from aistack.repo.kinds import shape
 from aistack.repo.index import RepoView
 from aistack.repo.model import INFERRED, KINDS, READ, Command, Findings, Package
 
@@ -64,7 +64,8 @@ def _task_name(run: str) -> str:
 
 
 def order(c: Command) -> tuple:
-    """Within a kind: contributor docs, then task runners, manifests, CI; the canonical name first; short first.
+    """Within a kind: an example or a slice last; contributor docs, then task runners, manifests, CI; the canonical
+    name first; short first.
     Never the position in a file, so reordering a Makefile or a workflow changes nothing."""
     canonical = _task_name(c.run) in CANONICAL.get(c.kind, ()) or len(c.run.split()) == 1
     specific = bool(SPECIFIC.search(c.run.replace("./...", "")))  # `go test ./...` is the whole module
@@ -182,11 +183,15 @@ class Scope:
     findings: Findings
     package: Package | None = None
     packages: list[Package] = field(default_factory=list)
+    echoes: set[str] = field(default_factory=set)  # the root's inferred commands, as a package would spell them
 
     @property
     def has_content(self) -> bool:
+        """Something of its own: a read command, a fact, a release task, a link, or an inferred command the root
+        does not already infer (every Gradle subproject's `../gradlew test` says nothing new)."""
         f = self.findings
-        return bool(f.commands or f.facts or f.release or f.links)
+        own = [c for c in f.commands if c.origin == READ or re.sub(r"^(?:\.\./)+", "./", c.run) not in self.echoes]
+        return bool(own or f.facts or f.release or f.links)
 
 
 def root_scope(view: RepoView) -> Scope:
@@ -205,7 +210,7 @@ def package_scope(view: RepoView, package: Package, root: Findings) -> Scope:
     own.links = [x for x in found.links if x.label.startswith(prefix)]
     root_facts = {(f.label, f.value) for f in root.facts}
     own.facts = [f for f in found.facts if (f.label, f.value) not in root_facts]
-    return Scope(own, package, [])
+    return Scope(own, package, [], {c.run for c in root.commands if c.origin == INFERRED})
 
 
 def variables(view: RepoView, scope: Scope, *, org: str | None, nested: bool, level: int = 0,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aistack.errors import AistackError
 from aistack.repo import markers
-from aistack.repo.context import LEVELS, Scope, package_scope, root_scope, variables
+from aistack.repo.context import COLLAPSE, LEVELS, Scope, package_scope, root_scope, variables
 from aistack.repo.index import RepoView, join
 from aistack.repo.model import Findings
 from aistack.repo.render import Renderer
@@ -193,8 +193,9 @@ def plan_repo(view: RepoView, renderer: Renderer, *, org: str | None = None, ado
               nested: bool = False, bridges: tuple[str, ...] = ("claude", "gemini")) -> Plan:
     notes: list[str] = []
     root = root_scope(view)
-    packages = [package_scope(view, p, root.findings) for p in root.packages] if nested else []
-    # A package with nothing of its own to say gets no AGENTS.md (the root one covers it).
+    # Fixtures, examples and playgrounds get no AGENTS.md, nor does a package with nothing of its own to say.
+    members = [p for p in root.packages if not COLLAPSE.match(p.path + "/")] if nested else []
+    packages = [package_scope(view, p, root.findings) for p in members]
     packages = [s for s in packages if s.has_content or view.has(join(s.package.path, "AGENTS.md"))]
     with_file = {s.package.path for s in packages}
     changes: list[Change] = []

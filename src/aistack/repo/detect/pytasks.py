@@ -7,7 +7,7 @@ import configparser
 import re
 
 from aistack.repo.detect.taskgraph import Graph, Task
-from aistack.repo.index import RepoView, dig, join
+from aistack.repo.index import RepoView, dig
 from aistack.repo.kinds import combine
 from aistack.repo.model import INFERRED, READ, Command, Findings, Source
 
