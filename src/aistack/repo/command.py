@@ -57,7 +57,10 @@ def _result_dict(r) -> dict:
         out.update({
             "root": str(r.plan.root),
             "commands": [c.as_dict() for c in f.commands],
+            "ci": [c.as_dict() for c in f.ci],
+            "release": [c.as_dict() for c in f.release],
             "facts": [x.as_dict() for x in f.facts],
+            "links": [{"path": x.label, "what": x.value} for x in f.links],
             "packages": [{"path": p.path, "name": p.name, "ecosystem": p.ecosystem} for p in f.packages],
             "changes": [{"path": c.path, "status": c.status, "reason": c.reason,
                          "blocks": [b[0] for b in c.blocks]} for c in r.plan.changes],
@@ -67,7 +70,10 @@ def _result_dict(r) -> dict:
 
 
 def _commands_table(plan) -> str:
-    rows = [(c.kind, c.run, str(c.source)) for c in plan.findings.commands]
+    f = plan.findings
+    rows = [(c.kind, c.run, f"{c.source}{' (inferred)' if c.origin == 'inferred' else ''}") for c in f.commands]
+    rows += [("ci", c.run, str(c.source)) for c in f.ci]
+    rows += [("release", c.run, f"{c.source} (never run)") for c in f.release]
     if not rows:
         return "no commands found\n"
     w1 = max(len(r[0]) for r in rows)
