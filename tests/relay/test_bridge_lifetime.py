@@ -20,8 +20,8 @@ def test_a_rejected_token_is_replaced_by_a_fresh_one(tmp_path):
     """Access tokens expire while a GUI assistant keeps the bridge running for days: on a 401 the
     bridge asks `get_token` again and retries. `get_token` here is a list of tokens standing in for
     `aistack token` over time; the server is real and revokes the first token mid-session."""
-    from aistack.bridge.remote import TokenAuth, connect
-    from aistack.bridge.target import Target
+    from aistack.relay.remote import TokenAuth, connect
+    from aistack.relay.target import Target
 
     first, second = "at-first-" + "1" * 30, "at-second-" + "2" * 30
     handed_out = [second]

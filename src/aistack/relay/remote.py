@@ -16,7 +16,7 @@ from mcp.shared.exceptions import MCPError
 
 from aistack import __version__
 from aistack.auth.accessor import token_from_env
-from aistack.bridge.target import Target
+from aistack.relay.target import Target
 from aistack.errors import AistackError, ExitCode
 
 CONNECT_TIMEOUT = 30.0  # seconds for the remote's initialize: a GUI assistant waits on us meanwhile

@@ -21,8 +21,8 @@ from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
-from aistack.bridge.remote import TokenAuth, connect, explain, say
-from aistack.bridge.target import Target
+from aistack.relay.remote import TokenAuth, connect, explain, say
+from aistack.relay.target import Target
 from aistack.errors import AistackError, render
 
 FAILED_EXIT_GRACE = 1.0  # seconds to let the assistant read the failed initialize before we exit

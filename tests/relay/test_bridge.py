@@ -182,7 +182,7 @@ def test_claude_code_connects_through_the_bridge(tmp_path, fake_home):
 
 
 def test_the_token_goes_in_the_gateways_token_header():
-    from aistack.bridge.target import target_for
+    from aistack.relay.target import target_for
     from aistack.profile import parse_text
 
     text = ('schema = 1\n[org]\nname = "T"\n[gateway]\nurl = "https://ai.example.com"\ntoken_header = "X-Api-Token"\n'
