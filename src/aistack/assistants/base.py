@@ -42,11 +42,28 @@ class Plan:
         self.edits.append(Edit(file, path, value))
 
 
+# The relay's URL scheme (aistack.relay.routes serves it): model traffic per gateway provider, MCP per org server.
+RELAY_GATEWAY = "/gw/"
+RELAY_MCP = "/mcp/"
+RELAY_PROVIDERS = ("anthropic", "openai", "google")
+
+
 @dataclass(frozen=True)
 class Context:
     env: Env
     aistack: str = "aistack"  # how assistants should run aistack (absolute when known)
     token_var: str = "AISTACK_TOKEN"
+    relay: str | None = None  # the user's relay (`http://127.0.0.1:PORT`); None where a file is shared (--project)
+
+    def relay_gateway(self, provider: str) -> str:
+        """The relay's URL standing for the gateway's `provider` base URL (it adds the token and static headers)."""
+        assert self.relay is not None and provider in RELAY_PROVIDERS
+        return f"{self.relay}{RELAY_GATEWAY}{provider}"
+
+    def relay_mcp(self, name: str) -> str:
+        """The relay's URL standing for the org's MCP server `name`."""
+        assert self.relay is not None
+        return f"{self.relay}{RELAY_MCP}{name}"
 
 
 class Adapter(Protocol):
