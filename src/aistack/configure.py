@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from aistack.assistants import registry
-from aistack.assistants.base import Adapter, ConfigFile, Context, Plan
+from aistack.assistants.base import Adapter, ConfigFile, Plan
 from aistack.engine.apply import Change, FileOutcome, apply_file
 from aistack.errors import UsageError
 from aistack.paths import Env
 from aistack.profile import Profile
+from aistack.relay import local as relay_local
 
 
 @dataclass
@@ -20,6 +21,7 @@ class AssistantResult:
     files: list[FileOutcome] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     manual: list[str] = field(default_factory=list)
+    relay: bool = False  # what aistack wrote names the user's relay, so its service must run
 
     @property
     def ok(self) -> bool:
@@ -32,12 +34,6 @@ class AssistantResult:
     def to_json(self) -> dict:
         return {"assistant": self.name, "ok": self.ok, "changed": self.changed,
                 "files": [f.to_json() for f in self.files], "skipped": self.skipped, "manual": self.manual}
-
-
-def aistack_command(env: Env) -> str:
-    """How assistants should start aistack: the absolute path of this installation when it is on PATH."""
-    found = env.which("aistack") if env.is_local else None
-    return str(FsPath(found).absolute()) if found else "aistack"
 
 
 def select(names: list[str], all_: bool, env: Env, project: FsPath | None = None) -> list[str]:
@@ -74,12 +70,13 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
         dry_run: bool = False, project: FsPath | None = None) -> list[AssistantResult]:
     """Apply each assistant's plan. With `project`, only MCP servers go into the repo-level files, and the
     command is the bare `aistack` (a committed file must not hold one person's paths)."""
-    ctx = Context(env=env, aistack="aistack" if project else aistack_command(env))
+    ctx = relay_local.context(env, project)
     results = []
     for name in names:
         adapter = registry.get(name)
         plan: Plan = adapter.plan(profile, ctx)
-        result = AssistantResult(name, adapter.TITLE, skipped=plan.skipped, manual=plan.manual)
+        result = AssistantResult(name, adapter.TITLE, skipped=plan.skipped, manual=plan.manual,
+                                 relay=names_relay(plan, ctx.relay))
         if project:
             result.manual = [adapter.PROJECT_NOTE] if adapter.PROJECT_NOTE else []
         for key, cfg in _targets(adapter, env, project).items():
@@ -90,6 +87,42 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
                                            remove=remove, force=force, dry_run=dry_run))
         results.append(result)
     return results
+
+def names_relay(plan: Plan, relay: str | None) -> bool:
+    """Whether any value the plan writes points at the relay (`http://127.0.0.1:PORT/...`)."""
+    def mentions(value: object) -> bool:
+        if isinstance(value, str):
+            return value.startswith(f"{relay}/")
+        if isinstance(value, dict):
+            return any(mentions(v) for v in value.values())
+        if isinstance(value, list):
+            return any(mentions(v) for v in value)
+        return False
+
+    return relay is not None and any(mentions(edit.value) for edit in plan.edits)
+
+
+def relay_service(results: list[AssistantResult], env: Env, *, remove: bool = False, dry_run: bool = False):
+    """The relay's background service after a setup: installed while any assistant set up here names the relay
+    (recorded per assistant), removed once none does. None when nothing was or is to be installed."""
+    from aistack.relay import service
+
+    state = relay_local.load_state(env)
+    users = set(state.get("users", []))
+    for result in results:
+        if remove or not result.relay:
+            users.discard(result.name)
+        elif result.ok:
+            users.add(result.name)
+    if not dry_run and sorted(users) != state.get("users", []):
+        relay_local.save_state(env, {**relay_local.load_state(env), "users": sorted(users)})
+    if users and env.var(relay_local.SERVICE_VAR) in ("off", "0", "no"):
+        return None  # the user starts the relay themselves (`aistack relay start`, `aistack run`)
+    if users:
+        return service.install(env, relay_local.port(env), dry_run=dry_run)
+    outcome = service.remove(env, dry_run=dry_run)
+    return outcome if outcome.files else None
+
 
 def _servers_in(cfg, servers_path) -> tuple[list[str], str | None]:
     from aistack.engine import text
@@ -119,7 +152,7 @@ def listing(env: Env) -> list[dict]:
     for name in registry.names():
         adapter = registry.get(name)
         row = {"assistant": name, "title": adapter.TITLE, "detected": bool(adapter.detect(env)),
-               "delivery": adapter.DELIVERY, "gateway": adapter.GATEWAY, "files": [], "servers": [],
+               "delivery": adapter.DELIVERY.to_json(), "gateway": adapter.GATEWAY, "files": [], "servers": [],
                "managed": []}
         for key, cfg in adapter.files(env).items():
             local = env.is_local

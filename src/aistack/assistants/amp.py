@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan
 from aistack.assistants.common import add_servers, mcp_entry, on_path
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -12,7 +12,8 @@ NAME = "amp"
 TITLE = "Amp"
 SERVERS = {"settings": ("amp.mcpServers",)}
 PROJECT = {"settings": ".amp/settings.json"}  # repo-level files, relative to the project root
-DELIVERY = "bridge"
+DELIVERY = Delivery("none", "bridge",
+                    "MCP through `aistack mcp-bridge`")
 GATEWAY = "none"
 PROJECT_NOTE = None
 COMMANDS = ("amp",)  # its executables: detection, `aistack run` routing
@@ -35,7 +36,7 @@ def detect(env: Env) -> bool:
 
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
-    add_servers(p, profile, ctx, "settings", SERVERS["settings"], lambda s: mcp_entry(s, profile, ctx, ref=None))
+    add_servers(p, profile, ctx, "settings", SERVERS["settings"], lambda s: mcp_entry(s, profile, ctx))
     if profile.gateway:
         p.manual.append("Amp has no setting for a custom model gateway; its models stay on Amp's own service.")
     return p

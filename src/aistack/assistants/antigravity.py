@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan
 from aistack.assistants.common import add_servers, mcp_entry
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -13,7 +13,8 @@ NAME = "antigravity"
 TITLE = "Antigravity"
 SERVERS = {"mcp": ("mcpServers",)}
 PROJECT = {"mcp": ".agents/mcp_config.json"}  # repo-level files, relative to the project root
-DELIVERY = "bridge"
+DELIVERY = Delivery("none", "bridge",
+                    "MCP through `aistack mcp-bridge`")
 GATEWAY = "none"
 PROJECT_NOTE = None
 COMMANDS = ()  # its executables: detection, `aistack run` routing
@@ -34,7 +35,7 @@ def detect(env: Env) -> bool:
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
     add_servers(p, profile, ctx, "mcp", SERVERS["mcp"],
-                lambda s: mcp_entry(s, profile, ctx, ref=None, url_key="serverUrl", gui=True))
+                lambda s: mcp_entry(s, profile, ctx, url_key="serverUrl", gui=True))
     return p
 
 

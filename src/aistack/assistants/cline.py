@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from aistack.assistants import common, vscode_extension
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan
 from aistack.paths import Env
 from aistack.profile import Profile
 
 NAME = "cline"
 TITLE = "Cline"
 SERVERS = {"mcp": ("mcpServers",)}
-DELIVERY = "bridge"
+DELIVERY = Delivery("manual", "bridge",
+                    "MCP through `aistack mcp-bridge`; models: an OpenAI-compatible base URL at the relay with any "
+                    "key, set by hand")
 GATEWAY = "manual"
 PROJECT: dict[str, str] = {}  # no repo-level file
 PROJECT_NOTE = None

@@ -4,8 +4,8 @@ cannot reach the environment reliably, so servers needing the token go through `
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import gateway_base, mcp_entry, on_path
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan
+from aistack.assistants.common import RELAY_KEY_NOTE, mcp_entry, on_path, relay_or_gateway
 from aistack.engine.document import Item
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -13,7 +13,8 @@ from aistack.profile import Profile
 NAME = "continue"
 TITLE = "Continue"
 SERVERS = {"config": ("mcpServers",)}
-DELIVERY = "bridge"
+DELIVERY = Delivery("manual", "bridge",
+                    "MCP through `aistack mcp-bridge`; models: an apiBase at the relay with any key, set by hand")
 GATEWAY = "manual"
 PROJECT: dict[str, str] = {}  # no repo-level file
 PROJECT_NOTE = None
@@ -33,13 +34,14 @@ def detect(env: Env) -> bool:
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
     for server in profile.mcp_servers:
-        entry = mcp_entry(server, profile, ctx, ref=None, types=TYPES, gui=True,
+        entry = mcp_entry(server, profile, ctx, types=TYPES, gui=True,
                           header_key=("requestOptions", "headers"))
         p.add("config", ("mcpServers", Item("name", server.name)), {"name": server.name, **entry})
     if profile.gateway:
-        p.manual.append(
-            f"Continue: add a model with `provider: openai` and `apiBase: {gateway_base(profile, 'openai')}`; its "
-            "key cannot come from a command, so use a key your platform team issues for Continue.")
+        key = RELAY_KEY_NOTE if ctx.relay else (
+            "; its key cannot come from a command, so use a key your platform team issues for Continue")
+        p.manual.append(f"Continue: add a model with `provider: openai` and `apiBase: "
+                        f"{relay_or_gateway(profile, ctx, 'openai')}`{key}.")
     return p
 
 

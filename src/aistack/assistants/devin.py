@@ -1,10 +1,10 @@
 """Devin Desktop, the Windsurf rebrand: ~/.config/devin/mcp_config.json once Devin has moved there, else the
-Windsurf location it still reads. Same schema as Windsurf (`serverUrl`, `${env:}`)."""
+Windsurf location it still reads. Same schema as Windsurf (`serverUrl`; token-protected servers at the relay)."""
 
 from __future__ import annotations
 
 from aistack.assistants import common, windsurf
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -12,7 +12,8 @@ NAME = "devin"
 TITLE = "Devin Desktop"
 SERVERS = {"mcp": ("mcpServers",)}
 PROJECT = {"mcp": ".devin/mcp_config.json"}  # repo-level files, relative to the project root
-DELIVERY = "env"
+DELIVERY = Delivery("none", "relay",
+                    "MCP serverUrl at the relay; SSE servers through the bridge")
 GATEWAY = "none"
 PROJECT_NOTE = None
 COMMANDS = ()  # its executables: detection, `aistack run` routing

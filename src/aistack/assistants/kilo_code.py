@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from aistack.assistants import common, vscode_extension
+from aistack.assistants.base import Delivery
 
 NAME = "kilo-code"
 TITLE = "Kilo Code"
 SERVERS = {"mcp": ("mcpServers",)}
 PROJECT = {"mcp": ".kilocode/mcp.json"}  # repo-level files, relative to the project root
-DELIVERY = "bridge"
+DELIVERY = Delivery("manual", "bridge",
+                    "MCP through `aistack mcp-bridge`; models: an OpenAI-compatible base URL at the relay with any "
+                    "key, set by hand")
 GATEWAY = "manual"
 PROJECT_NOTE = None
 COMMANDS = ()  # its executables: detection, `aistack run` routing

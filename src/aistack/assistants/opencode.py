@@ -1,12 +1,17 @@
 """OpenCode: ~/.config/opencode/opencode.json or .jsonc (`mcp`, command as an array; providers' `baseURL`).
-`{env:AISTACK_TOKEN}` is interpolated from its environment (`aistack run opencode`)."""
+
+OpenCode reads `{env:}` and `{file:}` once, so no token goes in its files: a plugin aistack writes
+(`plugin/aistack.js`, loaded by OpenCode from its config directory) runs `aistack token --headers-json` before every
+model request (its `chat.headers` hook, whose headers win over the provider's key), and token-protected MCP servers
+are at the relay, with OpenCode's own OAuth turned off for them (on a 401 it would start an OAuth flow)."""
 
 from __future__ import annotations
 
+import json
+
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.headers import is_bearer, token_value
-from aistack.assistants.common import auth_headers, gateway_base, on_path, run_hint, stdio_command
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, Plan
+from aistack.assistants.common import bridge_command, gateway_base, on_path, stdio_command, through_relay
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -14,12 +19,15 @@ NAME = "opencode"
 TITLE = "OpenCode"
 SERVERS = {"config": ("mcp",)}  # where each file keeps its MCP servers
 PROJECT = {"config": "opencode.json"}  # repo-level files, relative to the project root
-DELIVERY = "env"
+DELIVERY = Delivery("plugin", "relay",
+                    "the plugin aistack writes runs `aistack token --headers-json` before every model request "
+                    "(chat.headers); MCP url at the relay, OAuth off; SSE servers through the bridge")
 GATEWAY = "file"
 PROJECT_NOTE = None
 COMMANDS = ("opencode",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "opencode"  # prints its version cheaply (doctor)
 PROVIDERS = ("anthropic", "openai", "google")
+TEXT = "text"  # the plugin file's one value (engine textdoc)
 
 
 def _dir(env: Env):
@@ -29,7 +37,8 @@ def _dir(env: Env):
 def files(env: Env) -> dict[str, ConfigFile]:
     jsonc = _dir(env).joinpath("opencode.jsonc")
     path = jsonc if env.exists(jsonc) else _dir(env).joinpath("opencode.json")
-    return {"config": ConfigFile("config", path, "jsonc")}
+    return {"config": ConfigFile("config", path, "jsonc"),
+            "plugin": ConfigFile("plugin", _dir(env).joinpath("plugin", "aistack.js"), "text")}
 
 
 def detect(env: Env) -> bool:
@@ -37,17 +46,55 @@ def detect(env: Env) -> bool:
 
 
 def server_entry(server, profile: Profile, ctx: Context) -> dict:
-    if server.kind == "stdio":
-        command, args = stdio_command(server, ctx)
+    if server.kind == "stdio" or (server.auth == "token" and not through_relay(server, ctx)):
+        command, args = stdio_command(server, ctx) if server.kind == "stdio" else bridge_command(server, ctx)
         entry = {"type": "local", "command": [command, *args], "enabled": True}
-        if server.env:
+        if server.env and server.kind == "stdio":
             entry["environment"] = dict(server.env)
         return entry
+    if through_relay(server, ctx):
+        return {"type": "remote", "url": ctx.relay_mcp(server.name), "enabled": True, "oauth": False}
     entry = {"type": "remote", "url": server.url, "enabled": True}
-    headers = auth_headers(profile, server, f"{{env:{ctx.token_var}}}")
-    if headers:
-        entry["headers"] = headers
+    if server.headers:
+        entry["headers"] = dict(server.headers)
     return entry
+
+
+PLUGIN = """// Written by `aistack setup`; `aistack setup --remove` deletes it. Before every model request OpenCode asks
+// this plugin for headers (`chat.headers`); it runs `aistack token --headers-json`, so each request carries a
+// token that is valid now, and a session outlives any one token. No token is kept in a file.
+import { execFile } from "node:child_process"
+
+const AISTACK = __AISTACK__
+const PROVIDERS = __PROVIDERS__
+
+function freshHeaders() {
+  return new Promise((resolve, reject) => {
+    execFile(AISTACK, ["token", "--headers-json"], { timeout: 120000, windowsHide: true }, (error, stdout, stderr) => {
+      if (error) reject(new Error(String(stderr || error.message).trim()))
+      else resolve(JSON.parse(stdout))
+    })
+  })
+}
+
+export const AistackToken = async () => ({
+  "chat.headers": async (input, output) => {
+    const provider = input?.model?.providerID ?? input?.provider?.info?.id ?? input?.provider?.id
+    if (!PROVIDERS.includes(provider)) return
+    const headers = await freshHeaders()
+    for (const [name, value] of Object.entries(headers)) output.headers[name.toLowerCase()] = value
+    // The Anthropic provider sends its key as x-api-key: that one must be fresh too.
+    const bearer = headers.Authorization ?? headers.authorization
+    if (provider === "anthropic" && typeof bearer === "string" && bearer.startsWith("Bearer ")) {
+      output.headers["x-api-key"] = bearer.slice(7)
+    }
+  },
+})
+"""
+
+
+def plugin_source(ctx: Context, providers: list[str]) -> str:
+    return PLUGIN.replace("__AISTACK__", json.dumps(ctx.aistack)).replace("__PROVIDERS__", json.dumps(providers))
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
@@ -56,26 +103,17 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         p.add("config", ("mcp", server.name), server_entry(server, profile, ctx))
     gw = profile.gateway
     if gw:
-        token = f"{{env:{ctx.token_var}}}"
-        for provider in PROVIDERS:
-            if provider == "google" and provider not in gw.providers:
-                continue  # Google's API shape differs from the gateway root: only with an explicit route
+        routed = [name for name in PROVIDERS if name != "google" or name in gw.providers]
+        for provider in routed:  # Google's API shape differs from the gateway root: only with an explicit route
             options = ("provider", provider, "options")
             base = gateway_base(profile, provider)
             if provider == "anthropic":
                 base += "/v1"  # OpenCode posts to <baseURL>/messages; Claude Code's base has no /v1
             p.add("config", (*options, "baseURL"), base)
-            headers = dict(gw.headers)
-            if is_bearer(gw.token_header):
-                p.add("config", (*options, "apiKey"), token)
-                # The Anthropic provider sends apiKey as x-api-key only (opencode 1.18): say Bearer too.
-                if provider == "anthropic":
-                    headers["Authorization"] = token_value("Authorization", token)
-            else:
-                headers[gw.token_header] = token
-            if headers:
-                p.add("config", (*options, "headers"), headers)
-    p.manual.append(run_hint("opencode"))
+            p.add("config", (*options, "apiKey"), PLACEHOLDER_KEY)  # the plugin's headers replace it
+            if gw.headers:
+                p.add("config", (*options, "headers"), dict(gw.headers))
+        p.add("plugin", (TEXT,), plugin_source(ctx, routed))
     return p
 
 

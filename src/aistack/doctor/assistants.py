@@ -58,16 +58,15 @@ def _quiet_env() -> dict[str, str]:
 
 def _drifted(name: str, state: State) -> dict[str, list[str]]:
     """Per file, the aistack entries whose value is not what setup would write: `key` (changed) or missing."""
-    from aistack import configure
     from aistack.assistants import registry
-    from aistack.assistants.base import Context
     from aistack.engine import text
+    from aistack.relay import local
     from aistack.engine.apply import show_path
     from aistack.engine.document import MISSING, parse
     from aistack.engine.files import read_bytes
 
     adapter = registry.get(name)
-    plan = adapter.plan(state.profile, Context(env=state.env, aistack=configure.aistack_command(state.env)))
+    plan = adapter.plan(state.profile, local.context(state.env))
     found: dict[str, list[str]] = {}
     for key, cfg in adapter.files(state.env).items():
         try:

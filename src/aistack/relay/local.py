@@ -14,16 +14,32 @@ import sys
 import time
 from pathlib import Path
 
+from aistack.assistants.base import Context
 from aistack.errors import AistackError
 from aistack.paths import Env
 
 PORT_VAR = "AISTACK_RELAY_PORT"
+SERVICE_VAR = "AISTACK_RELAY_SERVICE"  # "off": `aistack setup` installs no background service
 HOST = "127.0.0.1"
 HEALTH_PATH = "/aistack/relay"  # answered by the relay itself, with who it serves
 SERVICE = "aistack-relay"
 STATE = "relay.json"
 PORT_BASE, PORT_SPAN = 24000, 8000  # below every OS's ephemeral range (Linux 32768+, macOS/Windows 49152+)
 START_WAIT = 15.0  # seconds for a started relay to answer
+
+
+def aistack_command(env: Env) -> str:
+    """How assistants should start aistack: the absolute path of this installation when it is on PATH."""
+    found = env.which("aistack") if env.is_local else None
+    return str(Path(found).absolute()) if found else "aistack"
+
+
+def context(env: Env, project: Path | None = None) -> Context:
+    """What adapters may know of this machine. A project's files are shared: the bare `aistack`, and no relay
+    (its port is one user's), so token-protected servers go through the stdio bridge there."""
+    if project is not None:
+        return Context(env=env, aistack="aistack")
+    return Context(env=env, aistack=aistack_command(env), relay=base_url(port(env)))
 
 
 def default_port(env: Env) -> int:
