@@ -24,10 +24,12 @@ def sequential() -> list[Check]:
 
 def concurrent(state: State) -> list[tuple[str, str, Check]]:
     """(id, title, check) for every independent check this profile calls for."""
-    from aistack.doctor import assistants, network
+    from aistack.doctor import assistants, network, relay
 
     checks: list[tuple[str, str, Check]] = [("clock", "clock skew", network.check_clock),
                                             ("gateway", "gateway", network.check_gateway)]
+    if relay.in_use(state):
+        checks.append(("relay", "relay", relay.check_relay))
     for server in state.profile.mcp_servers:
         checks.append((f"mcp:{server.name}", f"MCP server {server.name}",
                        lambda s, server=server: network.check_server(server, s)))

@@ -269,18 +269,16 @@ def listening_socket(port: int) -> socket.socket:
     return sock
 
 
-def serve(env: Env, port: int, sockets: list[socket.socket] | None = None, idle_exit: float | None = None) -> int:
-    """Serve until SIGTERM/SIGINT, on `sockets` (socket activation) or a socket of its own on `port`; with
-    `idle_exit`, also once no request has come for that many seconds (the manager starts it again on demand)."""
+def build(env: Env, port: int, tokens: TokenCache | None = None, log: Callable[[str], None] = say) -> tuple:
+    """(uvicorn server, relay app): the app behind uvicorn's HTTP/1.1 protocol, which asks once per accepted
+    connection who is on the other end (the answer is kept until the connection closes)."""
     import uvicorn
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
-    relay = Relay(env, port)
+    relay = Relay(env, port, tokens, log)
     verdicts = relay.verdicts
 
     class Guarded(H11Protocol):
-        """uvicorn's HTTP/1.1 protocol, asking once per connection who is on the other end."""
-
         def connection_made(self, transport: Any) -> None:  # type: ignore[override]
             client, local = transport.get_extra_info("peername"), transport.get_extra_info("sockname")
             self._aistack_peer = (client[0], client[1]) if client else None
@@ -298,11 +296,17 @@ def serve(env: Env, port: int, sockets: list[socket.socket] | None = None, idle_
             verdicts.pop(self._aistack_peer, None)  # type: ignore[arg-type]
             super().connection_lost(exc)
 
-    listeners = sockets or [listening_socket(port)]
     config = uvicorn.Config(relay, http=Guarded, ws="none", lifespan="on", log_level="warning", access_log=False,
                             server_header=False, date_header=False, timeout_graceful_shutdown=5)
+    return uvicorn.Server(config), relay
+
+
+def serve(env: Env, port: int, sockets: list[socket.socket] | None = None, idle_exit: float | None = None) -> int:
+    """Serve until SIGTERM/SIGINT, on `sockets` (socket activation) or a socket of its own on `port`; with
+    `idle_exit`, also once no request has come for that many seconds (the manager starts it again on demand)."""
+    listeners = sockets or [listening_socket(port)]
+    server, relay = build(env, port)
     say(f"serving {_user()} on http://{HOST}:{port} (pid {os.getpid()}, aistack {__version__})")
-    server = uvicorn.Server(config)
     if idle_exit:
         import threading
 

@@ -53,6 +53,24 @@ def linux_owner(client: Address, server: Address, tables: tuple[str, ...] = ("/p
     return None
 
 
+def linux_listener_owner(port: int, host: str = "127.0.0.1",
+                         tables: tuple[str, ...] = ("/proc/net/tcp", "/proc/net/tcp6")) -> int | None:
+    """The uid owning the socket listening on host:port (another user's, when the port was taken first)."""
+    wanted = {_proc_hex(host, port), _proc_hex(_v4_mapped(host), port), _proc_hex("0.0.0.0", port),
+              _proc_hex("::", port)}
+    for table in tables:
+        try:
+            with open(table, encoding="ascii") as fh:
+                next(fh, None)
+                for line in fh:
+                    fields = line.split()
+                    if len(fields) > 7 and fields[3] == "0A" and fields[1] in wanted:
+                        return int(fields[7])
+        except OSError:
+            continue
+    return None
+
+
 def lsof_lines_hold(output: str, client: Address, server: Address) -> bool:
     """Whether `lsof -F n` output lists the client's end (local = client, remote = server)."""
     def spell(address: Address) -> str:

@@ -11,7 +11,6 @@ transport names its POST URL inside the stream, which a forwarder would have to 
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +19,6 @@ from aistack.errors import AistackError
 from aistack.headers import DEFAULT_TOKEN_HEADER
 from aistack.paths import Env
 from aistack.profile import Profile
-
-RECHECK = 1.0  # seconds between looks at whether the profile changed
 
 
 @dataclass(frozen=True)
@@ -84,7 +81,6 @@ class ProfileWatch:
     def __init__(self, env: Env):
         self.env = env
         self._stamp: tuple | None = None
-        self._checked = 0.0
         self.routes = Routes(None)
         self.error: str | None = None
 
@@ -101,11 +97,7 @@ class ProfileWatch:
         return tuple(stamps)
 
     def current(self) -> Routes:
-        now = time.monotonic()
-        if now - self._checked < RECHECK and self._stamp is not None:
-            return self.routes
-        self._checked = now
-        stamp = self._files()
+        stamp = self._files()  # two stat calls a request: a changed profile applies to the next request
         if stamp != self._stamp:
             from aistack.profile import resolve
 

@@ -78,7 +78,7 @@ def _tell_manager(steps: list[list[str]], run: Runner, outcome: Outcome, ignore_
     return True
 
 
-def install(env: Env, port: int, *, dry_run: bool = False, run: Runner = run_quietly,
+def install(env: Env, port: int, *, dry_run: bool = False, run: Runner | None = None,
             python: str | None = None) -> Outcome:
     """Write the service files for a relay on `port` and have the manager listen (or start it)."""
     from aistack.engine.files import atomic_write
@@ -103,7 +103,8 @@ def install(env: Env, port: int, *, dry_run: bool = False, run: Runner = run_qui
     if state.get("port") != port:
         save_state(env, {**state, "port": port})
     if changed or not state.get("service_active"):
-        active = _tell_manager(_manager_steps(env, files, True), run, outcome, ignore_first=env.platform == "darwin")
+        active = _tell_manager(_manager_steps(env, files, True), run or run_quietly, outcome,
+                               ignore_first=env.platform == "darwin")
         save_state(env, {**load_state(env), "service_active": active})
         if not active:
             outcome.notes.append("the service manager could not be told, so nothing listens until the relay is "
@@ -112,7 +113,7 @@ def install(env: Env, port: int, *, dry_run: bool = False, run: Runner = run_qui
     return outcome
 
 
-def remove(env: Env, *, dry_run: bool = False, run: Runner = run_quietly) -> Outcome:
+def remove(env: Env, *, dry_run: bool = False, run: Runner | None = None) -> Outcome:
     """Stop the service and delete its files (and only its files)."""
     outcome = Outcome()
     files = rendered(env, 1)  # the paths do not depend on the port
@@ -120,7 +121,7 @@ def remove(env: Env, *, dry_run: bool = False, run: Runner = run_quietly) -> Out
     if not present:
         return outcome
     if not dry_run:
-        _tell_manager(_manager_steps(env, files, False), run, outcome, ignore_first=True)
+        _tell_manager(_manager_steps(env, files, False), run or run_quietly, outcome, ignore_first=True)
     for unit in present:
         outcome.files.append((str(unit.path), "removed"))
         if not dry_run:

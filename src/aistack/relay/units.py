@@ -20,6 +20,7 @@ from aistack.relay.local import HOST, SERVICE
 LAUNCHD_LABEL = "com.aistack.relay"
 SOCKET_NAME = "Listeners"  # the launchd socket's name, asked for by `serve --socket-activated`
 HEADER = "Written by `aistack setup`; `aistack setup --remove` deletes it."
+XML_HEADER = "Written by aistack setup, which deletes it again when run with its remove option."  # no "--" in XML
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def launchd_units(env: Env, port: int, command: list[str], log: PurePath) -> lis
         "EnvironmentVariables": {"PYTHONUNBUFFERED": "1"},
     }
     text = plistlib.dumps(plist, sort_keys=False).decode()
-    text = text.replace("<plist", f"<!-- {HEADER} -->\n<plist", 1)
+    text = text.replace("<plist", f"<!-- {XML_HEADER} -->\n<plist", 1)
     return [Unit(env.under_home("Library", "LaunchAgents", f"{LAUNCHD_LABEL}.plist"), text)]
 
 
@@ -112,7 +113,7 @@ def windows_quote(arg: str) -> str:
 def windows_units(env: Env, command: list[str], user: str) -> list[Unit]:
     program, *args = windowless(command)
     text = f"""<?xml version="1.0" encoding="UTF-16"?>
-<!-- {HEADER} -->
+<!-- {XML_HEADER} -->
 <Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
   <RegistrationInfo>
     <Description>aistack relay: fresh tokens for your assistants' gateway and MCP traffic</Description>
