@@ -8,8 +8,8 @@ read from it for five minutes after, as Claude Code's requests expect. LiteLLM's
 answers into the Anthropic Messages API (streamed or not), OpenAI chat completions and responses.
 
 A user message containing `CALL <name>` makes it call a tool (once per such message): the first offered tool
-whose name contains <name>, with no arguments; once the tool's result is in the conversation it answers with
-its text and that result. So one turn of `CALL handbook` is model request, MCP tool call, model request, and a
+whose name contains <name>, with no arguments (through `tool_search` and `tool_call` when the client offers its
+MCP tools only that way); once the tool's result is in the conversation it answers with its text and that result. So one turn of `CALL handbook` is model request, MCP tool call, model request, and a
 test can see in the answer that the token-protected MCP server served the call.
 """
 
@@ -92,31 +92,48 @@ def _text(content: Any) -> str:
     return ""
 
 
-def tool_step(messages: list, tools: list | None) -> tuple[str | None, str | None]:
-    """(tool to call, None) when the last user message asks for a tool not called since; (None, result text) once
-    its result is in; (None, None) for a plain answer."""
+def _names(tools: list | None) -> list[str]:
+    return [(tool.get("function") or {}).get("name") or tool.get("name") or "" for tool in tools or []]
+
+
+def tool_step(messages: list, tools: list | None) -> tuple[tuple[str, dict] | None, str | None]:
+    """((tool, arguments), None) when the last user message asks for a tool not called since; (None, result
+    text) once its result is in; (None, None) for a plain answer. A client that hides its MCP tools behind a
+    search tool (Qwen Code's `tool_search` + `tool_call`) gets the search first, then the call by the found name."""
     last_user = max((i for i, m in enumerate(messages) if isinstance(m, dict) and m.get("role") == "user"
                      and CALL.search(_text(m.get("content")))), default=None)
     if last_user is None:
         return None, None
-    results = [m for m in messages[last_user + 1:] if isinstance(m, dict) and m.get("role") == "tool"]
-    if results:
-        return None, _text(results[-1].get("content"))
+    results = [_text(m.get("content")) for m in messages[last_user + 1:]
+               if isinstance(m, dict) and m.get("role") == "tool"]
     wanted = CALL.search(_text(messages[last_user].get("content"))).group(1).lower()
-    for tool in tools or []:
-        name = (tool.get("function") or {}).get("name") or tool.get("name") or ""
-        if wanted in name.lower():
-            return name, None
-    return None, f"(no tool named like {wanted!r} was offered)"
+    offered = _names(tools)
+    direct = next((name for name in offered if wanted in name.lower()), None)
+    if direct is not None or "tool_search" not in offered:
+        if results:
+            return None, results[-1]
+        if direct is None:
+            return None, f"(no tool named like {wanted!r} was offered)"
+        return (direct, {}), None
+    if not results:
+        return ("tool_search", {"query": f"+{wanted}"}), None
+    if len(results) == 1:
+        found = re.search(r'"name"\s*:\s*"([^"]*' + re.escape(wanted) + r'[^"]*)"', results[0], re.IGNORECASE)
+        if found is None:
+            return None, f"(tool_search found nothing like {wanted!r})"
+        return ("tool_call", {"name": found.group(1), "arguments": {}}), None
+    return None, results[-1]
 
 
 class SandboxLLM(CustomLLM):
     def _response(self, model: str, messages: list, model_response: ModelResponse, optional_params: dict):
         tool, result = tool_step(messages, optional_params.get("tools"))
         if tool is not None:
+            name, arguments = tool
             model_response.choices[0].message.content = None  # type: ignore[union-attr]
             model_response.choices[0].message.tool_calls = [ChatCompletionMessageToolCall(  # type: ignore[union-attr]
-                id=f"call_{int(time.time() * 1000)}", type="function", function=Function(name=tool, arguments="{}"))]
+                id=f"call_{int(time.time() * 1000)}", type="function",
+                function=Function(name=name, arguments=json.dumps(arguments)))]
             model_response.choices[0].finish_reason = "tool_calls"
         else:
             model_response.choices[0].message.content = _answer(result)  # type: ignore[union-attr]
@@ -130,9 +147,11 @@ class SandboxLLM(CustomLLM):
         usage = _counts(messages, optional_params)
         tool, result = tool_step(messages, optional_params.get("tools"))
         if tool is not None:
+            name, arguments = tool
             yield GenericStreamingChunk(text="", is_finished=True, finish_reason="tool_calls", usage=usage, index=0,
                                         tool_use={"id": f"call_{int(time.time() * 1000)}", "type": "function",
-                                                  "function": {"name": tool, "arguments": "{}"}, "index": 0})
+                                                  "function": {"name": name, "arguments": json.dumps(arguments)},
+                                                  "index": 0})
             return
         words = _answer(result).split(" ")
         for i, word in enumerate(words):
