@@ -14,7 +14,6 @@ import time
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
-
 from tokens import InvalidToken, Verifier
 from usage_store import Store
 
@@ -38,8 +37,9 @@ def messages_of(body: dict) -> list[dict]:
                 texts.append(part["text"])
             elif "functionCall" in part:
                 call = part["functionCall"]
+                arguments = json.dumps(call.get("args") or {})
                 calls.append({"id": call.get("id") or f"call_{len(out)}_{len(calls)}", "type": "function",
-                              "function": {"name": call.get("name", ""), "arguments": json.dumps(call.get("args") or {})}})
+                              "function": {"name": call.get("name", ""), "arguments": arguments}})
             elif "functionResponse" in part:
                 answer = part["functionResponse"]
                 out.append({"role": "tool", "tool_call_id": answer.get("id") or answer.get("name", ""),

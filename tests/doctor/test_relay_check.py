@@ -11,7 +11,6 @@ import sys
 import time
 
 import pytest
-
 from relay_support import free_port, running_relay
 
 

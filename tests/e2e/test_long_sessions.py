@@ -27,14 +27,13 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
-
 import peers
+import pytest
 from peers.sessions import Acp, CodexAppServer, OpencodeServe, StreamJson, Turn
 from relay_support import free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sandbox"))
-from sandbox_peer import running_org  # noqa: E402
+from sandbox_peer import running_org
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(900)]
 
@@ -155,7 +154,7 @@ def editor_session(world: dict, name: str, times: tuple[float, ...]) -> list[Tur
                 turn.text = " ".join(getattr(c, "text", "") for c in result.content)
                 if result.is_error:
                     turn.error = turn.text
-            except Exception as e:  # noqa: BLE001 - recorded; the test says what it expected
+            except Exception as e:
                 turn.error = f"{type(e).__name__}: {e}"
             turns.append(turn)
 
@@ -198,7 +197,7 @@ def long_sessions(world):
                 results[name] = turns
             finally:
                 session.stop()
-        except Exception as e:  # noqa: BLE001 - reported by the test of that assistant
+        except Exception as e:
             results[name] = e
 
     threads = [threading.Thread(target=drive, args=(name,), daemon=True) for name in (*CLIS, *EDITORS)]

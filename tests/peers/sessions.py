@@ -175,7 +175,8 @@ class CodexAppServer(_Lines):
         deadline = time.monotonic() + 120
         self._wait_for(self._call("initialize", {"clientInfo": {"name": "aistack-tests", "version": "1"}}), deadline)
         self.send({"method": "initialized"})
-        started = self._wait_for(self._call("thread/start", {"approvalPolicy": "on-request", "cwd": str(cwd)}), deadline)
+        thread = self._call("thread/start", {"approvalPolicy": "on-request", "cwd": str(cwd)})
+        started = self._wait_for(thread, deadline)
         self.thread = started["result"]["thread"]["id"]
 
     def _call(self, method: str, params: dict) -> int:

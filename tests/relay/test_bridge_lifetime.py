@@ -7,11 +7,10 @@ import sys
 
 import anyio
 import pytest
+from bridge_support import TIMEOUT, TOKEN, bridge_params, remote_entry, write_profile
 from mcp.client.session import ClientSession
 from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import MCPError
-
-from bridge_support import TIMEOUT, TOKEN, bridge_params, remote_entry, write_profile
 from mcp_remote import RemoteServer, fingerprint
 
 

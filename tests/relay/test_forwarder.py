@@ -15,13 +15,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 import upstream as test_upstream
+from peers import mcp_server as test_mcp
+
 from aistack.auth.accessor import TokenCache
 from aistack.errors import LoginNeeded
 from aistack.paths import Env
 from aistack.profile import load, remember
-from peers import mcp_server as test_mcp
 
 
 class Tokens:
@@ -73,7 +73,7 @@ auth = "token"
 
 @pytest.fixture
 def relay(world):
-    from aistack.relay import forwarder
+    from aistack.relay import server as relay_server
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -81,7 +81,7 @@ def relay(world):
     port = sock.getsockname()[1]
     tokens = Tokens()
     lines: list[str] = []
-    server, app = forwarder.build(world["env"], port, TokenCache(tokens), lines.append)
+    server, app = relay_server.build(world["env"], port, TokenCache(tokens), lines.append)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -21,7 +21,8 @@ def in_use(state: State) -> bool:
 def check_relay(state: State) -> Result:
     from aistack.relay import local, peer, service
 
-    env = state.env
+    env, profile = state.env, state.profile
+    assert profile is not None  # checked after the profile check succeeded
     users = local.load_state(env).get("users") or []
     port = local.port(env)
     url = local.base_url(port)
@@ -44,10 +45,10 @@ def check_relay(state: State) -> Result:
         return Result("relay", TITLE, FAIL, f"nothing answers on {url} ({', '.join(users) or 'no assistant'} "
                       "will fail to reach the gateway and MCP servers)",
                       "Run `aistack relay start` (the installed service starts it on demand).")
-    want = {s.name for s in state.profile.mcp_servers if s.kind == "http" and s.auth != "oauth"}
+    want = {s.name for s in profile.mcp_servers if s.kind == "http" and s.auth != "oauth"}
     served = set((found.get("routes") or {}).get("mcp") or [])
     who = f"{url} answers (pid {found.get('pid')}, serving {found.get('user')}) for {', '.join(users) or 'nobody'}"
-    if found.get("org") != state.profile.org_name or served != want:
+    if found.get("org") != profile.org_name or served != want:
         return Result("relay", TITLE, WARN, f"{who}, but for another org profile ({found.get('org')}: "
                       f"{', '.join(sorted(served)) or 'no MCP servers'})",
                       "The relay serves the remembered profile: `aistack setup --org ...` remembers this one.")

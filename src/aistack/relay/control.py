@@ -16,7 +16,7 @@ ACTIVATED_IDLE_EXIT = 900.0  # seconds: a socket-activated relay leaves nothing 
 
 
 def serve(port: int | None, socket_activated: bool, idle_exit: float | None) -> int:
-    from aistack.relay import forwarder, service
+    from aistack.relay import server, service
 
     env = Env.current()
     sockets = None
@@ -27,7 +27,7 @@ def serve(port: int | None, socket_activated: bool, idle_exit: float | None) -> 
                              hint="Run `aistack relay serve` without it, or start the installed service.")
         port = port or sockets[0].getsockname()[1]
         idle_exit = idle_exit or ACTIVATED_IDLE_EXIT
-    return forwarder.serve(env, port or local.port(env), sockets, idle_exit)
+    return server.serve(env, port or local.port(env), sockets, idle_exit)
 
 
 def start(port: int | None) -> str:

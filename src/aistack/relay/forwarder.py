@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
 import time
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from aistack.errors import AistackError, LoginNeeded
 from aistack.headers import build_headers
 from aistack.paths import Env
 from aistack.relay import guard, peer, replies
-from aistack.relay.local import HEALTH_PATH, HOST, SERVICE
+from aistack.relay.local import HEALTH_PATH, SERVICE
 from aistack.relay.routes import NoRoute, ProfileWatch, Upstream
 
 MAX_BODY = 64 * 1024 * 1024  # a request with images is a few MB; anything past this is refused
@@ -118,14 +117,15 @@ class Relay:
         routes = self.watch.current()
         profile = routes.profile
         info = {"service": SERVICE, "version": __version__, "pid": os.getpid(), "port": self.port,
-                "user": _user(), "org": profile.org_name if profile else None, "routes": routes.describe(),
+                "user": user_name(), "org": profile.org_name if profile else None, "routes": routes.describe(),
                 "profile_error": self.watch.error, "token_fetches": self.tokens.fetches}
         import json
 
         return 200, {"content-type": "application/json"}, json.dumps(info).encode()
 
     async def _body(self, receive: Callable) -> bytes | None:
-        chunks, size = [], 0
+        chunks: list[bytes] = []
+        size = 0
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
@@ -242,81 +242,10 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _user() -> str:
+def user_name() -> str:
     try:
         import getpass
 
         return getpass.getuser()
     except (OSError, KeyError, ImportError):
         return str(os.getuid()) if hasattr(os, "getuid") else "?"
-
-
-def listening_socket(port: int) -> socket.socket:
-    """127.0.0.1:port, owned by this process alone (no other user may bind it beside us)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    if os.name == "nt":
-        sock.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_EXCLUSIVEADDRUSE", -5), 1)
-    else:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((HOST, port))
-    except OSError as e:
-        sock.close()
-        raise AistackError(f"the relay cannot listen on {HOST}:{port}: {e.strerror}.",
-                           hint="Another program (or another relay) uses that port; set AISTACK_RELAY_PORT to a free "
-                                "port and run `aistack setup` again.") from None
-    sock.listen(128)
-    return sock
-
-
-def build(env: Env, port: int, tokens: TokenCache | None = None, log: Callable[[str], None] = say) -> tuple:
-    """(uvicorn server, relay app): the app behind uvicorn's HTTP/1.1 protocol, which asks once per accepted
-    connection who is on the other end (the answer is kept until the connection closes)."""
-    import uvicorn
-    from uvicorn.protocols.http.h11_impl import H11Protocol
-
-    relay = Relay(env, port, tokens, log)
-    verdicts = relay.verdicts
-
-    class Guarded(H11Protocol):
-        def connection_made(self, transport: Any) -> None:  # type: ignore[override]
-            client, local = transport.get_extra_info("peername"), transport.get_extra_info("sockname")
-            self._aistack_peer = (client[0], client[1]) if client else None
-            if self._aistack_peer is not None and local:
-                loop = asyncio.get_running_loop()
-                if sys.platform.startswith("linux"):  # a table read: cheaper than a thread hop
-                    verdict = loop.create_future()
-                    verdict.set_result(peer.same_user(self._aistack_peer, (local[0], local[1])))
-                else:
-                    verdict = loop.run_in_executor(None, peer.same_user, self._aistack_peer, (local[0], local[1]))
-                verdicts[self._aistack_peer] = verdict
-            super().connection_made(transport)
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            verdicts.pop(self._aistack_peer, None)  # type: ignore[arg-type]
-            super().connection_lost(exc)
-
-    config = uvicorn.Config(relay, http=Guarded, ws="none", lifespan="on", log_level="warning", access_log=False,
-                            server_header=False, date_header=False, timeout_graceful_shutdown=5)
-    return uvicorn.Server(config), relay
-
-
-def serve(env: Env, port: int, sockets: list[socket.socket] | None = None, idle_exit: float | None = None) -> int:
-    """Serve until SIGTERM/SIGINT, on `sockets` (socket activation) or a socket of its own on `port`; with
-    `idle_exit`, also once no request has come for that many seconds (the manager starts it again on demand)."""
-    listeners = sockets or [listening_socket(port)]
-    server, relay = build(env, port)
-    say(f"serving {_user()} on http://{HOST}:{port} (pid {os.getpid()}, aistack {__version__})")
-    if idle_exit:
-        import threading
-
-        def watch() -> None:
-            while not server.should_exit:
-                time.sleep(min(idle_exit, 5.0))
-                if relay.active == 0 and time.monotonic() - relay.last_request > idle_exit:
-                    say(f"idle for {idle_exit:g} s: exiting (the service manager starts it again on demand)")
-                    server.should_exit = True
-
-        threading.Thread(target=watch, daemon=True, name="idle-exit").start()
-    server.run(sockets=listeners)
-    return 0

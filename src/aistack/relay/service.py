@@ -135,7 +135,8 @@ def remove(env: Env, *, dry_run: bool = False, run: Runner | None = None) -> Out
 
 def installed(env: Env, port: int, python: str | None = None) -> tuple[list[str], list[str]]:
     """(missing or different files, files present as `setup` would write them) for doctor."""
-    bad, good = [], []
+    bad: list[str] = []
+    good: list[str] = []
     for unit in rendered(env, port, python):
         path = Path(unit.path)
         try:
@@ -146,22 +147,21 @@ def installed(env: Env, port: int, python: str | None = None) -> tuple[list[str]
     return bad, good
 
 
-def activated_sockets(platform: str = sys.platform, environ: dict[str, str] | None = None) -> list[socket.socket]:
+def activated_sockets(platform: str = sys.platform) -> list[socket.socket]:
     """The listening sockets the service manager passed at start (systemd LISTEN_FDS, launchd's `Sockets`)."""
-    environ = os.environ if environ is None else environ
     if platform == "darwin":  # pragma: no cover - macOS only
         import ctypes
 
         libc = ctypes.CDLL(None)
-        fds, count = ctypes.POINTER(ctypes.c_int)(), ctypes.c_size_t(0)
-        if libc.launch_activate_socket(units.SOCKET_NAME.encode(), ctypes.byref(fds), ctypes.byref(count)) != 0:
+        fds, found_count = ctypes.POINTER(ctypes.c_int)(), ctypes.c_size_t(0)
+        if libc.launch_activate_socket(units.SOCKET_NAME.encode(), ctypes.byref(fds), ctypes.byref(found_count)) != 0:
             return []
-        found = [socket.socket(fileno=fds[i]) for i in range(count.value)]
+        found = [socket.socket(fileno=fds[i]) for i in range(found_count.value)]
         libc.free(fds)
         return found
-    if environ.get("LISTEN_PID") != str(os.getpid()):
+    if os.environ.get("LISTEN_PID") != str(os.getpid()):
         return []
-    count = int(environ.get("LISTEN_FDS", "0") or 0)
+    count = int(os.environ.get("LISTEN_FDS", "0") or 0)
     for var in ("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"):
         os.environ.pop(var, None)  # not for the children (`aistack token`)
     return [socket.socket(fileno=3 + i) for i in range(count)]

@@ -69,7 +69,8 @@ Restart=on-failure
 RestartSec=2
 Environment=PYTHONUNBUFFERED=1
 """
-    return [Unit(directory.joinpath(f"{SERVICE}.socket"), socket), Unit(directory.joinpath(f"{SERVICE}.service"), service)]
+    return [Unit(directory.joinpath(f"{SERVICE}.socket"), socket),
+            Unit(directory.joinpath(f"{SERVICE}.service"), service)]
 
 
 def launchd_units(env: Env, port: int, command: list[str], log: PurePath) -> list[Unit]:
