@@ -17,7 +17,7 @@ import socket
 import struct
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 Address = tuple[str, int]
 
@@ -34,41 +34,36 @@ def _v4_mapped(ip: str) -> str:
     return f"::ffff:{ip}" if ":" not in ip else ip
 
 
-def linux_owner(client: Address, server: Address, tables: tuple[str, ...] = ("/proc/net/tcp", "/proc/net/tcp6")
-                ) -> int | None:
+TABLES = ("/proc/net/tcp", "/proc/net/tcp6")
+
+
+def _rows(tables: tuple[str, ...]) -> Iterator[tuple[str, str, str, int]]:
+    """(local, remote, state, uid) for every socket in the kernel's tables."""
+    for table in tables:
+        try:
+            with open(table, encoding="ascii") as fh:
+                next(fh, None)
+                for line in fh:
+                    fields = line.split()
+                    if len(fields) > 7:
+                        yield fields[1], fields[2], fields[3], int(fields[7])
+        except OSError:
+            continue
+
+
+def linux_owner(client: Address, server: Address, tables: tuple[str, ...] = TABLES) -> int | None:
     """The uid owning the client's end of the connection client -> server, from the kernel's socket tables."""
     wanted = {(_proc_hex(*client), _proc_hex(*server))}
     if ":" not in client[0]:  # an IPv4 connection to a dual-stack socket shows as v4-mapped in tcp6
         wanted.add((_proc_hex(_v4_mapped(client[0]), client[1]), _proc_hex(_v4_mapped(server[0]), server[1])))
-    for table in tables:
-        try:
-            with open(table, encoding="ascii") as fh:
-                next(fh, None)
-                for line in fh:
-                    fields = line.split()
-                    if len(fields) > 7 and (fields[1], fields[2]) in wanted:
-                        return int(fields[7])
-        except OSError:
-            continue
-    return None
+    return next((uid for local, remote, _, uid in _rows(tables) if (local, remote) in wanted), None)
 
 
-def linux_listener_owner(port: int, host: str = "127.0.0.1",
-                         tables: tuple[str, ...] = ("/proc/net/tcp", "/proc/net/tcp6")) -> int | None:
+def linux_listener_owner(port: int, host: str = "127.0.0.1", tables: tuple[str, ...] = TABLES) -> int | None:
     """The uid owning the socket listening on host:port (another user's, when the port was taken first)."""
     wanted = {_proc_hex(host, port), _proc_hex(_v4_mapped(host), port), _proc_hex("0.0.0.0", port),
               _proc_hex("::", port)}
-    for table in tables:
-        try:
-            with open(table, encoding="ascii") as fh:
-                next(fh, None)
-                for line in fh:
-                    fields = line.split()
-                    if len(fields) > 7 and fields[3] == "0A" and fields[1] in wanted:
-                        return int(fields[7])
-        except OSError:
-            continue
-    return None
+    return next((uid for local, _, state, uid in _rows(tables) if state == "0A" and local in wanted), None)
 
 
 def lsof_lines_hold(output: str, client: Address, server: Address) -> bool:
