@@ -35,9 +35,13 @@ def child_env(org: str | None, command: str) -> dict[str, str]:
         child.update({TOKEN_VAR: fresh, RUN_MARK: fingerprint(fresh)})
     routes = run_env(profile, ctx, command)
     adapter = for_command(command)
-    if routes and adapter is not None and adapter.DELIVERY.relay and any(
-            ctx.relay and ctx.relay in value for value in routes.values()):
-        local.start(env)  # on demand: the relay this assistant's route names
+    if adapter is not None and adapter.DELIVERY.relay:  # on demand: the relay its files or its route name
+        try:
+            local.start(env)
+        except AistackError as e:
+            if any(ctx.relay and value.startswith(ctx.relay) for value in routes.values()):
+                raise  # its model traffic cannot go anywhere else
+            sys.stderr.write(f"warning: {e.message} Its MCP servers at the relay will not answer.\n")
     child.update(routes)
     return child
 
