@@ -114,8 +114,10 @@ def relay_service(results: list[AssistantResult], env: Env, *, remove: bool = Fa
             users.discard(result.name)
         elif result.ok:
             users.add(result.name)
-    if not dry_run and sorted(users) != state.get("users", []):
-        relay_local.save_state(env, {**relay_local.load_state(env), "users": sorted(users)})
+    if not dry_run and (sorted(users) != state.get("users", []) or (users and "port" not in state)):
+        # The port is recorded with the first user: every later command agrees on it, AISTACK_RELAY_PORT or not.
+        relay_local.save_state(env, {**relay_local.load_state(env), "users": sorted(users),
+                                     "port": relay_local.port(env)})
     if users and env.var(relay_local.SERVICE_VAR) in ("off", "0", "no"):
         return None  # the user starts the relay themselves (`aistack relay start`, `aistack run`)
     if users:

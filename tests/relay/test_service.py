@@ -204,7 +204,8 @@ def test_macos_and_windows_manager_calls(tmp_path):
     mac = Env(home=tmp_path, environ={}, platform="darwin")
     run = Recorder(fail=("bootout",))  # not loaded yet: bootout fails, which is fine
     outcome = service.install(mac, 24501, run=run, python="/usr/bin/python3")
-    assert not outcome.notes and run.calls[1][:2] == ["launchctl", "bootstrap"]
+    assert outcome.notes == ["the relay answers on 127.0.0.1:24501; it starts on the first connection"]
+    assert run.calls[1][:2] == ["launchctl", "bootstrap"]
     assert run.calls[1][3].endswith("Library/LaunchAgents/com.aistack.relay.plist")
     win = Env(home=tmp_path, environ={"LOCALAPPDATA": str(tmp_path / "local")}, platform="win32")
     run = Recorder()

@@ -106,7 +106,10 @@ def install(env: Env, port: int, *, dry_run: bool = False, run: Runner | None = 
         active = _tell_manager(_manager_steps(env, files, True), run or run_quietly, outcome,
                                ignore_first=env.platform == "darwin")
         save_state(env, {**load_state(env), "service_active": active})
-        if not active:
+        if active:
+            when = "at each logon (started now too)" if env.windows else "on the first connection"
+            outcome.notes.append(f"the relay answers on 127.0.0.1:{port}; it starts {when}")
+        else:
             outcome.notes.append("the service manager could not be told, so nothing listens until the relay is "
                                  "started: `aistack run` starts it for an assistant that needs it, or run "
                                  "`aistack relay start` (after each login, for apps started from the desktop).")
