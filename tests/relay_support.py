@@ -1,5 +1,5 @@
 """A real `aistack relay serve` for a test: on a free port, in the test's environment (its HOME, aistack dirs and
-login), stopped at teardown. `AISTACK_RELAY_PORT` is set in the test process too, so `aistack setup` writes
+login), stopped at teardown. `AISTACK_RELAY_PORT` is set in the test process meanwhile, so `aistack setup` writes
 the same port into the assistants' files."""
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ def running_relay(log: Path, port: int | None = None, **env: str):
     from aistack.relay import local
 
     port = port or free_port()
-    os.environ["AISTACK_RELAY_PORT"] = str(port)  # undone by the autouse fake_home fixture
+    before = os.environ.get("AISTACK_RELAY_PORT")
+    os.environ["AISTACK_RELAY_PORT"] = str(port)
     with open(log, "ab") as out:
         proc = subprocess.Popen([sys.executable, "-m", "aistack", "relay", "serve", "--port", str(port)],
                                 env=subprocess_env(AISTACK_RELAY_PORT=str(port), **env), stdout=out, stderr=out,
@@ -40,6 +41,10 @@ def running_relay(log: Path, port: int | None = None, **env: str):
             time.sleep(0.1)
         yield local.base_url(port)
     finally:
+        if before is None:
+            os.environ.pop("AISTACK_RELAY_PORT", None)
+        else:
+            os.environ["AISTACK_RELAY_PORT"] = before
         proc.terminate()
         try:
             proc.wait(10)

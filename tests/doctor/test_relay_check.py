@@ -64,7 +64,7 @@ def test_an_edited_service_file_fails(cli, tmp_path, monkeypatch):
     assert ["systemctl", "--user", "disable", "--now", "aistack-relay.socket", "aistack-relay.service"] in calls
 
 
-def test_a_port_taken_by_another_user_fails(cli, tmp_path):
+def test_a_port_taken_by_another_user_fails(cli, tmp_path, monkeypatch):
     if os.getuid() != 0 or not shutil.which("setpriv"):
         pytest.skip("needs root and setpriv to listen as another user")
     port = free_port()
@@ -73,7 +73,7 @@ def test_a_port_taken_by_another_user_fails(cli, tmp_path):
                                  "time.sleep(60)"])
     try:
         time.sleep(0.5)
-        os.environ["AISTACK_RELAY_PORT"] = str(port)
+        monkeypatch.setenv("AISTACK_RELAY_PORT", str(port))
         assert cli("setup", "windsurf", "--org", str(write_org(tmp_path / "org.toml")))[0] == 0
         found = relay_check(cli)
         assert found["status"] == "fail" and "taken by another user (uid 65534)" in found["detail"]
