@@ -8,7 +8,7 @@ from typing import Literal, overload
 
 from aistack import wire
 from aistack.errors import AistackError, UsageError
-from aistack.paths import Env
+from aistack.paths import Env, private_dir
 from aistack.profile.schema import Profile, validate
 from aistack.profile.values import is_remote, template_problem, url_problem, without_userinfo
 
@@ -118,6 +118,7 @@ def remember(profile: Profile, env: Env) -> None:
             return  # the same profile again: no write, no fsync
     except (OSError, UnicodeDecodeError):
         pass
+    private_dir(target.parent)  # aistack's config dir: 0700 whatever the umask
     atomic_write(target, text, mode=0o600)
 
 
