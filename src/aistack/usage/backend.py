@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import base64
-import json
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Callable, Iterator, Protocol, TypeVar
 
+from aistack import wire
 from aistack.errors import AistackError, ExitCode
 from aistack.usage.http import Http, Stopped
 from aistack.usage.model import Fetched, new_bucket
@@ -175,7 +175,7 @@ def unverified_claims(token: str) -> dict[str, Any]:
         return {}
     try:
         payload = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
-        claims = json.loads(payload)
+        claims = wire.loads(payload)
     except (ValueError, UnicodeDecodeError):
         return {}
     return claims if isinstance(claims, dict) else {}
