@@ -113,7 +113,7 @@ def test_a_remote_profile_takes_a_template_from_its_own_origin_only(cli, tmp_pat
     assert (root / "AGENTS.md").read_text().startswith("# Evil Corp template")
     foreign, _ = served(serve, lambda base: profile(templates={"agents_md": f"{other.url}/t.j2"}))
     code, _, err = cli("init-repo", str(root), "--org", foreign.url)
-    assert code == 1 and f"must be an https:// URL on the profile's own origin (http://127.0.0.1:" in err
+    assert code == 1 and "must be an https:// URL on the profile's own origin (http://127.0.0.1:" in err
     assert other.hits("/t.j2") == []
     # The template URL on the right origin redirecting elsewhere: refused, nothing fetched there.
     pages["/t.j2"] = Reply(302, "", headers={"Location": f"{other.url}/t.j2"})

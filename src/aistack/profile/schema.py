@@ -224,7 +224,8 @@ def validate(data: Any, source: str) -> Profile:
         c.no_unknown(s, {"name", "url", "transport", "auth", "headers", "command", "args", "env"}, path)
         name = c.string(s, "name", f"{path}.name", required=True)
         if not SERVER_NAME.fullmatch(name):
-            raise c.fail(f"{path}.name", "letters, digits, '-' or '_' (at most 64, starting with a letter or digit)", name)
+            raise c.fail(f"{path}.name", "letters, digits, '-' or '_' (at most 64, starting with a letter or digit)",
+                         name)
         if name.lower() in seen:
             raise AistackError(
                 f"org profile {source}: `{path}.name` {name!r} is used by another server.",

@@ -1,7 +1,8 @@
-"""HTTP for the usage backends: timeouts, retries with backoff honouring Retry-After, a bounded page pool.
+"""HTTP for the usage backends: timeouts, retries with backoff honouring Retry-After, a bounded page pool, and a
+budget per report (pages and seconds) past which the report is partial rather than endless.
 
-Every wait goes through `HttpConfig.time_scale`, so tests shrink waits by a parameter instead of
-patching the clock.
+Redirects, response deadlines and JSON decoding follow aistack.wire, like every HTTP client of aistack. Every wait
+goes through `HttpConfig.time_scale`, so tests shrink waits by a parameter instead of patching the clock.
 """
 
 from __future__ import annotations

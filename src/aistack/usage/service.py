@@ -97,9 +97,10 @@ def scrubbed(fetched: Fetched, token: str) -> Fetched:
         buckets: dict = {}
         for (day, model), counts in fetched.buckets.items():
             key = (day, wire.scrub(model, secrets))
-            buckets[key] = [x + y for x, y in zip(buckets[key], counts)] if key in buckets else counts
+            buckets[key] = [x + y for x, y in zip(buckets[key], counts, strict=True)] if key in buckets else counts
         fetched.buckets = buckets
     b = fetched.budget
     if b is not None:
-        fetched.budget = replace(b, period=b.period and wire.scrub(b.period, secrets), source=wire.scrub(b.source, secrets))
+        fetched.budget = replace(b, period=b.period and wire.scrub(b.period, secrets),
+                                 source=wire.scrub(b.source, secrets))
     return fetched
