@@ -18,10 +18,13 @@ import json
 import math
 import threading
 import time
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import quote, urlsplit
 
 from aistack.errors import AistackError
+
+if TYPE_CHECKING:
+    import httpx
 
 MAX_REDIRECTS = 5
 RESPONSE_SECONDS = 60.0  # a whole response, headers and body: far more than any page of usage needs
@@ -65,12 +68,6 @@ def shown(url: Any) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
-def has_userinfo(url: str) -> bool:
-    """True when the URL carries `user[:password]@` before its host."""
-    netloc = urlsplit(url).netloc
-    return "@" in netloc
-
-
 def client(httpx_module: Any = None, **kwargs: Any):
     """An httpx.Client whose connections honour `fetch`'s deadline on every read and write. Redirects are never
     followed by httpx itself: `fetch` follows the ones within the origin."""
@@ -80,13 +77,14 @@ def client(httpx_module: Any = None, **kwargs: Any):
                                     trust_env=kwargs.get("trust_env", True))
     pool = getattr(transport, "_pool", None)
     backend = getattr(pool, "_network_backend", None)
-    if backend is not None:  # httpcore's pool: wrap its sockets (tests/wire proves the header trickle is cut off)
+    if pool is not None and backend is not None:
+        # httpcore's pool: wrap its sockets, so a header that trickles is cut off too (tests/usage: trickle tests)
         pool._network_backend = _DeadlineBackend(backend)
     return httpx.Client(transport=transport, **kwargs)
 
 
 def fetch(http_client: Any, method: str, url: str, *, follow: bool = True, within: float = RESPONSE_SECONDS,
-          until: float | None = None, max_bytes: int = MAX_BYTES, **kwargs: Any):
+          until: float | None = None, max_bytes: int = MAX_BYTES, **kwargs: Any) -> httpx.Response:
     """Send a request and read the whole response; return it as a read httpx.Response.
 
     Redirects within the URL's origin are followed (at most MAX_REDIRECTS) when `follow`; a redirect elsewhere
@@ -116,7 +114,8 @@ def fetch(http_client: Any, method: str, url: str, *, follow: bool = True, withi
                           hint="Ask your platform team to check the server's redirects.")
 
 
-def _send(http_client: Any, request: Any, deadline: float, seconds: float, max_bytes: int, httpx: Any):
+def _send(http_client: Any, request: Any, deadline: float, seconds: float, max_bytes: int,
+          httpx: Any) -> httpx.Response:
     if deadline - time.monotonic() <= 0:
         raise TooSlow(f"{shown(request.url)}: no time was left to ask it.")
     _deadline.at = deadline
