@@ -36,7 +36,7 @@ class HttpConfig:
 
 # Why 5,000 pages and 5 minutes: 5,000 pages are 250,000 Cloudflare log rows at 50 a page (a year of an engineer
 # at ~700 requests a day) or 5 million LiteLLM day-and-model rows; fetched 4 at a time they take about 2 minutes
-# at a 100 ms round trip (bench/bench_usage.py reads 4,000 pages in under 5 s on loopback). A gateway that asks
+# at a 100 ms round trip (bench/bench_usage.py reads 4,000 pages in 5-7 s on loopback). A gateway that asks
 # for more (pages that say `has_more` forever, a claim of 10^9 pages) gets a report marked partial instead.
 
 
