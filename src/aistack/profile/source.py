@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 from typing import Literal, overload
 
+from aistack import wire
 from aistack.errors import AistackError, UsageError
-from aistack.paths import Env
-from aistack.profile.schema import Profile, url_problem, validate
+from aistack.paths import Env, private_dir
+from aistack.profile.schema import Profile, validate
+from aistack.profile.values import is_remote, template_problem, url_problem, without_userinfo
 
 WELL_KNOWN = "/.well-known/aistack"
 REMEMBERED = "org.json"
@@ -21,7 +23,7 @@ def parse_text(text: str, source: str, fmt: str | None = None) -> Profile:
     fmt = fmt or ("json" if text.lstrip("\ufeff \t\r\n").startswith("{") else "toml")
     try:
         if fmt == "json":
-            data = json.loads(text)
+            data = wire.loads(text)
         else:
             data = tomllib.loads(text)
     except json.JSONDecodeError as e:
@@ -30,6 +32,9 @@ def parse_text(text: str, source: str, fmt: str | None = None) -> Profile:
     except tomllib.TOMLDecodeError as e:
         raise AistackError(f"org profile {source}: not valid TOML: {e}.",
                            hint="Fix the TOML syntax; nothing was written.") from None
+    except (ValueError, RecursionError) as e:  # nesting too deep for the decoder
+        raise AistackError(f"org profile {source}: cannot be read ({e or 'nested too deeply'}).",
+                           hint="Fix the profile; nothing was written.") from None
     return validate(data, source)
 
 
@@ -44,10 +49,13 @@ def _fetch(value: str) -> tuple[str, str]:
 
     problem = url_problem(value)
     if problem:
-        raise UsageError(f"--org {value}: the org URL must be {problem}.")
+        raise UsageError(f"--org {without_userinfo(value)}: the org URL must be {problem}.")
     url = profile_url(value)
     try:
-        response = httpx.get(url, timeout=15, follow_redirects=True, headers={"Accept": "application/json"})
+        with wire.client(httpx, timeout=15, headers={"Accept": "application/json"}) as client:
+            response = wire.fetch(client, "GET", url, within=30)
+    except AistackError as e:
+        raise AistackError(f"could not fetch the org profile: {e.message}", hint=e.hint) from None
     except httpx.HTTPError as e:
         raise AistackError(f"could not fetch the org profile from {url}: {e.__class__.__name__}: {e}.",
                            hint="Check the URL and your network or proxy, then try again.") from None
@@ -74,6 +82,28 @@ def load(value: str) -> Profile:
     return parse_text(text, str(path.resolve()), fmt)
 
 
+def agents_template(profile: Profile) -> str | None:
+    """Where `init-repo` reads the org's AGENTS.md template: its URL, or the absolute path of a file inside the
+    profile's own directory; None for the built-in template. A symbolic link that leads out of that directory is
+    refused like a `..` (README, "Trust boundaries")."""
+    value = profile.templates.get("agents_md")
+    if not value:
+        return None
+    problem = template_problem(value, profile.source)  # validated on load; a remembered copy is checked again
+    if problem:
+        raise AistackError(f"org profile {profile.source}: `templates.agents_md` must be {problem}.",
+                           hint="Fix the org profile or ask your platform team; nothing was written.")
+    if "://" in value:
+        return value
+    base = Path(profile.source).parent.resolve()
+    path = (base / value).resolve()
+    if not path.is_relative_to(base):
+        raise AistackError(f"org profile {profile.source}: `templates.agents_md` {value!r} leads outside the"
+                           f" profile's directory {base} (through a symbolic link).",
+                           hint="Put the template itself in the profile's directory; nothing was written.")
+    return str(path)
+
+
 def remembered_path(env: Env) -> Path:
     return Path(env.config_dir()) / REMEMBERED
 
@@ -88,12 +118,13 @@ def remember(profile: Profile, env: Env) -> None:
             return  # the same profile again: no write, no fsync
     except (OSError, UnicodeDecodeError):
         pass
+    private_dir(target.parent)  # aistack's config dir: 0700 whatever the umask
     atomic_write(target, text, mode=0o600)
 
 
 def load_remembered(env: Env) -> Profile | None:
     try:
-        payload = json.loads(remembered_path(env).read_text(encoding="utf-8"))
+        payload = wire.loads(remembered_path(env).read_text(encoding="utf-8"))
         return validate(payload["profile"], payload["source"])
     except FileNotFoundError:
         return None
@@ -110,11 +141,11 @@ def resolve(org: str | None, env: Env, *, required: bool = True) -> Profile | No
     """The profile named by --org (then remembered), else the remembered one."""
     if org:
         profile = load(org)
-        if profile.source.startswith(("https://", "http://")) or Path(profile.source).exists():
+        if is_remote(profile.source) or Path(profile.source).exists():
             remember(profile, env)
         return profile
     profile = load_remembered(env)
-    if profile is not None and not profile.source.startswith(("https://", "http://")):
+    if profile is not None and not is_remote(profile.source):
         # A local file may have changed since; prefer its current content while it exists.
         if Path(profile.source).is_file():
             profile = load(profile.source)

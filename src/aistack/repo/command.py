@@ -27,9 +27,8 @@ def _renderer(org: str | None):
     from aistack.repo.render import Renderer
 
     prof = profiles.resolve(org, Env.current(), required=False)
-    template = prof.templates.get("agents_md") if prof else None
-    base = Path(prof.source).parent if prof and not prof.source.startswith(("https://", "http://")) else None
-    return Renderer(template, base), (prof.org_name if prof else None)
+    template = profiles.agents_template(prof) if prof else None  # a URL, or a file in the profile's directory
+    return Renderer(template), (prof.org_name if prof else None)
 
 
 def main(paths: list[str], *, org, check, dry_run, adopt, nested, branch, commit, allow_dirty, each, bridges,
