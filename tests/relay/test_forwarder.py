@@ -114,6 +114,15 @@ def test_adds_the_token_and_static_headers_and_drops_the_clients_credentials(rel
     assert not [k for k in answer.headers if k.lower().startswith("access-control-") or k.lower() == "set-cookie"]
 
 
+def test_a_gateway_with_its_own_token_header_gets_the_bare_token_there(relay, world):
+    text = world["profile"].read_text().replace('[gateway.providers]', 'token_header = "cf-access-token"\n'
+                                                '[gateway.providers]')
+    world["profile"].write_text(text)
+    relay["gateway"].accepted.add("tok-1")
+    seen = post(f"{relay['url']}/gw/openai/x", headers={"Authorization": "Bearer placeholder"}).json()["headers"]
+    assert seen["cf-access-token"] == "tok-1" and "authorization" not in seen
+
+
 def test_gemini_key_parameter_and_header_never_reach_the_gateway(relay):
     relay["gateway"].accepted.add("tok-1")
     answer = post(f"{relay['url']}/gw/google/v1beta/models/m:generateContent?key=placeholder&alt=sse",

@@ -130,6 +130,15 @@ def test_socket_activated_relay_exits_when_idle_and_says_so(tmp_path):
             activator.kill()
 
 
+def test_moved_aistack_directories_go_into_the_service(tmp_path):
+    env = Env(home=tmp_path, environ={"AISTACK_DATA_DIR": "/srv/my data/aistack"}, platform="linux")
+    _, service_unit = units.systemd_units(env, 24123, ["/usr/bin/python3", "-m", "aistack"])
+    assert 'Environment="AISTACK_DATA_DIR=/srv/my data/aistack"' in service_unit.text
+    mac = Env(home="/Users/u", environ={"AISTACK_CONFIG_DIR": "/cfg"}, platform="darwin")
+    [agent] = units.render(mac, 24123, ["/usr/bin/python3"])
+    assert plistlib.loads(agent.data())["EnvironmentVariables"]["AISTACK_CONFIG_DIR"] == "/cfg"
+
+
 def test_launchd_agent_listens_for_the_relay(tmp_path):
     env = Env(home="/Users/u", environ={}, platform="darwin")
     [agent] = units.render(env, 24501, ["/opt/aistack/bin/python", "-m", "aistack", "relay", "serve", "--port",

@@ -56,7 +56,7 @@ def start() -> Upstream:
             parts = urlsplit(self.path)
             headers = {k.lower(): v for k, v in self.headers.items()}
             upstream.seen.append(Seen(self.command, parts.path, parse_qs(parts.query), headers, body))
-            token = headers.get("authorization", "").removeprefix("Bearer ")
+            token = headers.get("authorization", "").removeprefix("Bearer ") or headers.get("cf-access-token", "")
             if token not in upstream.accepted:
                 self._send(401, {"error": {"message": "token rejected"}},
                            {"WWW-Authenticate": 'Bearer error="invalid_token"', "Access-Control-Allow-Origin": "*"})

@@ -23,6 +23,14 @@ HEADER = "Written by `aistack setup`; `aistack setup --remove` deletes it."
 XML_HEADER = "Written by aistack setup, which deletes it again when run with its remove option."  # no "--" in XML
 
 
+# aistack's own directories, when the user moved them: the service must find the same login and profile.
+CARRIED = ("AISTACK_CONFIG_DIR", "AISTACK_DATA_DIR", "AISTACK_CACHE_DIR")
+
+
+def carried(env: Env) -> dict[str, str]:
+    return {name: value for name in CARRIED if (value := env.var(name))}
+
+
 @dataclass(frozen=True)
 class Unit:
     path: PurePath
@@ -69,6 +77,7 @@ Restart=on-failure
 RestartSec=2
 Environment=PYTHONUNBUFFERED=1
 """
+    service += "".join(f"Environment={systemd_quote(f'{k}={v}')}\n" for k, v in carried(env).items())
     return [Unit(directory.joinpath(f"{SERVICE}.socket"), socket),
             Unit(directory.joinpath(f"{SERVICE}.service"), service)]
 
@@ -82,7 +91,7 @@ def launchd_units(env: Env, port: int, command: list[str], log: PurePath) -> lis
         "StandardOutPath": str(log),
         "StandardErrorPath": str(log),
         "ProcessType": "Background",
-        "EnvironmentVariables": {"PYTHONUNBUFFERED": "1"},
+        "EnvironmentVariables": {"PYTHONUNBUFFERED": "1", **carried(env)},
     }
     text = plistlib.dumps(plist, sort_keys=False).decode()
     text = text.replace("<plist", f"<!-- {XML_HEADER} -->\n<plist", 1)
