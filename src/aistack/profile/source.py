@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Literal, overload
 
@@ -88,7 +89,12 @@ def remember(profile: Profile, env: Env) -> None:
             return  # the same profile again: no write, no fsync
     except (OSError, UnicodeDecodeError):
         pass
-    atomic_write(target, text, mode=0o600)
+    try:
+        atomic_write(target, text, mode=0o600)
+    except (OSError, AistackError) as e:  # a read-only HOME: this run goes on, the next one needs --org again
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        sys.stderr.write(f"warning: could not remember the org profile in {target} ({reason}); "
+                         "pass --org again next time.\n")
 
 
 def load_remembered(env: Env) -> Profile | None:
@@ -103,13 +109,16 @@ def load_remembered(env: Env) -> Profile | None:
 
 
 @overload
-def resolve(org: str | None, env: Env, *, required: Literal[True] = True) -> Profile: ...
+def resolve(org: str | None, env: Env, *, required: Literal[True] = True, keep: bool = True) -> Profile: ...
 @overload
-def resolve(org: str | None, env: Env, *, required: bool) -> Profile | None: ...
-def resolve(org: str | None, env: Env, *, required: bool = True) -> Profile | None:
-    """The profile named by --org (then remembered), else the remembered one."""
+def resolve(org: str | None, env: Env, *, required: bool, keep: bool = True) -> Profile | None: ...
+def resolve(org: str | None, env: Env, *, required: bool = True, keep: bool = True) -> Profile | None:
+    """The profile named by --org (then remembered, unless `keep` is False: a dry run writes nothing), else the
+    remembered one."""
     if org:
         profile = load(org)
+        if not keep:
+            return profile
         if profile.source.startswith(("https://", "http://")) or Path(profile.source).exists():
             remember(profile, env)
         return profile
