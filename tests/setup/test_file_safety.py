@@ -50,6 +50,17 @@ def test_a_fifo_is_never_opened(fake_home):
     assert listed.returncode == 0, listed.stderr
 
 
+def test_a_fifo_for_the_remembered_profile_is_never_opened(fake_home):
+    config = Path(os.environ["AISTACK_CONFIG_DIR"])
+    config.mkdir()
+    os.mkfifo(config / "org.json")
+    result = run_aistack("setup", "cursor", timeout=60)
+    assert result.returncode == 1 and f"{config / 'org.json'} is a FIFO" in result.stderr, result.stderr
+    result = run_aistack("setup", "cursor", "--org", ORG, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert (config / "org.json").is_file(), "remembered again, as a regular file"
+
+
 @pytest.mark.parametrize("loop", ["self", "pair"])
 def test_a_symlink_loop_is_reported_not_a_traceback(cli, fake_home, loop):
     state = fake_home / ".claude.json"

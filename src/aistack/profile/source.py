@@ -80,14 +80,14 @@ def remembered_path(env: Env) -> Path:
 
 
 def remember(profile: Profile, env: Env) -> None:
-    from aistack.engine.files import atomic_write
+    from aistack.engine.files import atomic_write, read_bytes
 
     target = remembered_path(env)
     text = json.dumps({"source": profile.source, "profile": profile.raw}, indent=2) + "\n"
     try:
-        if target.read_text(encoding="utf-8") == text:
+        if read_bytes(target) == text.encode():
             return  # the same profile again: no write, no fsync
-    except (OSError, UnicodeDecodeError):
+    except AistackError:  # not a regular file, or unreadable: replaced below
         pass
     try:
         atomic_write(target, text, mode=0o600)
@@ -98,11 +98,14 @@ def remember(profile: Profile, env: Env) -> None:
 
 
 def load_remembered(env: Env) -> Profile | None:
+    from aistack.engine.files import read_bytes
+
     try:
-        payload = json.loads(remembered_path(env).read_text(encoding="utf-8"))
+        raw = read_bytes(remembered_path(env))  # never a FIFO's endless wait
+        if raw is None:
+            return None
+        payload = json.loads(raw)
         return validate(payload["profile"], payload["source"])
-    except FileNotFoundError:
-        return None
     except (ValueError, KeyError, TypeError):
         raise AistackError(f"the remembered org profile {remembered_path(env)} is damaged.",
                            hint="Pass --org again to replace it.") from None
