@@ -31,6 +31,9 @@ class Env:
     present: frozenset[str] = frozenset()
     # The commands on PATH, by name, when given (another OS, or a test); else PATH is searched on this machine.
     commands: Mapping[str, str] | None = None
+    # What aistack itself made and that holds only what it wrote (engine.made.hidden): `exists` looks past it, so
+    # detection finds the assistant itself, never aistack's own files.
+    hidden: frozenset[str] = frozenset()
 
     @classmethod
     def current(cls) -> "Env":
@@ -51,6 +54,8 @@ class Env:
         return Path(raw) if self.is_local else PurePosixPath(raw)
 
     def exists(self, path: PurePath) -> bool:
+        if self.hidden and any(str(p) in self.hidden for p in (path, *path.parents)):
+            return False
         if self.is_local:
             try:
                 return Path(path).exists()
@@ -63,7 +68,7 @@ class Env:
         """Entries of a directory matching a glob pattern, sorted."""
         if self.is_local:
             try:
-                return sorted(Path(directory).glob(pattern))
+                return sorted(p for p in Path(directory).glob(pattern) if self.exists(p))
             except OSError:
                 return []
         import fnmatch

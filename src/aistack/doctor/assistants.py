@@ -8,15 +8,19 @@ import subprocess
 from pathlib import Path
 
 from aistack.doctor.model import FAIL, OK, SKIP, Result, State, one_line
+from aistack.errors import AistackError
 
 VERSION_TIMEOUT = 10.0  # seconds at most; Node CLIs take a second or two to start
 _VERSION = re.compile(r"\d+\.\d+(?:\.\d+)?(?:[-+.][0-9A-Za-z.]+)?")
 
 
 def detected(state: State) -> list[str]:
+    """The assistants to check: found here (the assistant itself, not what aistack made for it), or set up."""
     from aistack.assistants import registry
+    from aistack.configure import detection_env
 
-    return [n for n in registry.names() if registry.get(n).detect(state.env)]
+    seen = detection_env(state.env)
+    return [n for n in registry.names() if registry.get(n).detect(seen) or _managed_files(n, state)]
 
 
 def _managed_files(name: str, state: State) -> list[str]:
@@ -28,8 +32,11 @@ def _managed_files(name: str, state: State) -> list[str]:
     owner = owner_of(name, state.profile)
     found = []
     for cfg in registry.get(name).files(state.env).values():
-        record = ownership.load(state.env, Path(cfg.path))
-        if any(o.owner == owner for o in record.entries.values()):
+        try:
+            record = ownership.load(state.env, Path(cfg.path))
+        except AistackError:  # a symlink loop: nothing of aistack's can be there
+            continue
+        if any(o.owns(owner) for o in record.entries.values()):
             found.append(str(cfg.path))
     return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Literal, overload
 
@@ -109,38 +110,49 @@ def remembered_path(env: Env) -> Path:
 
 
 def remember(profile: Profile, env: Env) -> None:
-    from aistack.engine.files import atomic_write
+    from aistack.engine.files import atomic_write, read_bytes
 
     target = remembered_path(env)
     text = json.dumps({"source": profile.source, "profile": profile.raw}, indent=2) + "\n"
     try:
-        if target.read_text(encoding="utf-8") == text:
+        if read_bytes(target) == text.encode():
             return  # the same profile again: no write, no fsync
-    except (OSError, UnicodeDecodeError):
+    except AistackError:  # not a regular file, or unreadable: replaced below
         pass
-    private_dir(target.parent)  # aistack's config dir: 0700 whatever the umask
-    atomic_write(target, text, mode=0o600)
+    try:
+        private_dir(target.parent)  # aistack's config dir: 0700 whatever the umask
+        atomic_write(target, text, mode=0o600)
+    except (OSError, AistackError) as e:  # a read-only HOME: this run goes on, the next one needs --org again
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        sys.stderr.write(f"warning: could not remember the org profile in {target} ({reason}); "
+                         "pass --org again next time.\n")
 
 
 def load_remembered(env: Env) -> Profile | None:
+    from aistack.engine.files import read_bytes
+
     try:
-        payload = wire.loads(remembered_path(env).read_text(encoding="utf-8"))
+        raw = read_bytes(remembered_path(env))  # never a FIFO's endless wait
+        if raw is None:
+            return None
+        payload = wire.loads(raw.decode("utf-8"))
         return validate(payload["profile"], payload["source"])
-    except FileNotFoundError:
-        return None
     except (ValueError, KeyError, TypeError):
         raise AistackError(f"the remembered org profile {remembered_path(env)} is damaged.",
                            hint="Pass --org again to replace it.") from None
 
 
 @overload
-def resolve(org: str | None, env: Env, *, required: Literal[True] = True) -> Profile: ...
+def resolve(org: str | None, env: Env, *, required: Literal[True] = True, keep: bool = True) -> Profile: ...
 @overload
-def resolve(org: str | None, env: Env, *, required: bool) -> Profile | None: ...
-def resolve(org: str | None, env: Env, *, required: bool = True) -> Profile | None:
-    """The profile named by --org (then remembered), else the remembered one."""
+def resolve(org: str | None, env: Env, *, required: bool, keep: bool = True) -> Profile | None: ...
+def resolve(org: str | None, env: Env, *, required: bool = True, keep: bool = True) -> Profile | None:
+    """The profile named by --org (then remembered, unless `keep` is False: a dry run writes nothing), else the
+    remembered one."""
     if org:
         profile = load(org)
+        if not keep:
+            return profile
         if is_remote(profile.source) or Path(profile.source).exists():
             remember(profile, env)
         return profile
