@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path as FsPath
 
 from aistack.assistants import registry
@@ -20,6 +20,7 @@ class AssistantResult:
     files: list[FileOutcome] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     manual: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what aistack did that the user should know (entries moved)
 
     @property
     def ok(self) -> bool:
@@ -31,7 +32,8 @@ class AssistantResult:
 
     def to_json(self) -> dict:
         return {"assistant": self.name, "ok": self.ok, "changed": self.changed,
-                "files": [f.to_json() for f in self.files], "skipped": self.skipped, "manual": self.manual}
+                "files": [f.to_json() for f in self.files], "skipped": self.skipped, "manual": self.manual,
+                "notes": self.notes}
 
 
 def aistack_command(env: Env) -> str:
@@ -67,7 +69,12 @@ def _targets(adapter: Adapter, env: Env, project: FsPath | None) -> dict[str, Co
     user = adapter.files(env)
     if project is None:
         return user
-    return {key: ConfigFile(key, project / rel, user[key].fmt) for key, rel in adapter.PROJECT.items()}
+    targets = {}
+    for key, rel in adapter.PROJECT.items():
+        candidates = (rel,) if isinstance(rel, str) else rel
+        found = next((c for c in candidates if (project / c).exists()), candidates[0])
+        targets[key] = replace(user[key], path=project / found)
+    return targets
 
 
 def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, force: bool = False,
@@ -86,8 +93,11 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
             scope = adapter.SERVERS.get(key) if project else None
             changes = [Change(e.path, e.value) for e in plan.edits
                        if e.file == key and (scope is None or e.path[:len(scope)] == scope)]
-            result.files.append(apply_file(env, FsPath(cfg.path), cfg.fmt, changes, owner_of(name, profile),
-                                           remove=remove, force=force, dry_run=dry_run))
+            outcome = apply_file(env, FsPath(cfg.path), cfg.fmt, changes, owner_of(cfg.owner or name, profile),
+                                 remove=remove, force=force, dry_run=dry_run)
+            result.files.append(outcome)
+            if cfg.former and outcome.status != "unchanged" and not remove:
+                result.notes.append(f"{cfg.path}: {cfg.former}")
         results.append(result)
     return results
 
@@ -119,12 +129,14 @@ def listing(env: Env) -> list[dict]:
     for name in registry.names():
         adapter = registry.get(name)
         row = {"assistant": name, "title": adapter.TITLE, "detected": bool(adapter.detect(env)),
-               "delivery": adapter.DELIVERY, "gateway": adapter.GATEWAY, "files": [], "servers": [],
-               "managed": []}
+               "delivery": adapter.DELIVERY, "gateway": adapter.GATEWAY,
+               "verified": [v.to_json() for v in adapter.VERIFIED], "files": [], "servers": [], "managed": []}
         for key, cfg in adapter.files(env).items():
             local = env.is_local
             info = {"key": key, "path": str(cfg.path), "format": cfg.fmt,
                     "exists": local and FsPath(cfg.path).is_file()}
+            if cfg.former:
+                info["former"] = True  # an earlier version's file: aistack only takes its own entries out
             if key in adapter.SERVERS and info["exists"]:
                 servers, error = _servers_in(cfg, adapter.SERVERS[key])
                 row["servers"] += servers
