@@ -50,7 +50,7 @@ BRIDGE = {"command": AISTACK, "args": ["mcp-bridge", "docs"]}
                                              "headers": {"Authorization": "Bearer ${AISTACK_TOKEN}"}, "tools": ["*"]}),
     ("qwen-code", ("mcpServers", "docs"), {"httpUrl": "https://mcp.example.com/docs/mcp",
                                            "headers": {"Authorization": "Bearer $AISTACK_TOKEN"}}),
-    ("cline", ("mcpServers", "docs"), BRIDGE),
+    ("cline", ("mcpServers", "docs"), {**BRIDGE, "timeout": 60}),
     ("zoo-code", ("mcpServers", "docs"), BRIDGE),
     ("kilo-code", ("mcp", "docs"), {"type": "remote", "url": "https://mcp.example.com/docs/mcp", "enabled": True,
                                     "headers": {"Authorization": "Bearer {env:AISTACK_TOKEN}"}}),

@@ -1,7 +1,7 @@
 """Cline: the VS Code extension's cline_mcp_settings.json in its global storage, and the Cline CLI's own copy in
 ~/.cline/data/settings/ (the CLI never reads the extension's: verified with cline 3.0.65). Same strict-JSON shape in
-both, `streamableHttp` / `sse` types; one invalid entry makes Cline reject the whole file. Neither interpolates the
-environment, so servers needing the token go through `aistack mcp-bridge`."""
+both, `streamableHttp` / `sse` types, `timeout` in seconds; one invalid entry makes Cline reject the whole file.
+Neither interpolates the environment, so servers needing the token go through `aistack mcp-bridge`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ VERIFIED = (Verified("client", "cline", "3.0.65"),)
 EXTENSION = "saoudrizwan.claude-dev"
 FILE = "cline_mcp_settings.json"
 TYPES = {"http": "streamableHttp", "sse": "sse"}
+# Seconds a server gets to start: the CLI's default, 3, is too short for `aistack mcp-bridge` (verified with 3.0.65).
+TIMEOUT = 60
 
 
 def _cli_file(env: Env):
@@ -57,7 +59,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     extension, cli = _extension_here(ctx.env), _cli_here(ctx.env)
     for key, here in (("mcp", extension or not cli), ("cli", cli or not extension)):
         if here:
-            vscode_extension.add_bridged_servers(p, profile, ctx, key, TYPES)
+            vscode_extension.add_bridged_servers(p, profile, ctx, key, TYPES, {"timeout": TIMEOUT})
     if profile.gateway:
         p.manual.append(vscode_extension.gateway_step(profile, TITLE))
     return p

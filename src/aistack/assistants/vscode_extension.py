@@ -14,9 +14,14 @@ def storage(env: Env, extension: str, filename: str):
     return user_dir(env).joinpath("globalStorage", extension, "settings", filename)
 
 
-def add_bridged_servers(p: Plan, profile: Profile, ctx: Context, file: str, types: dict[str, str]) -> None:
-    add_servers(p, profile, ctx, file, ("mcpServers",),
-                lambda s: mcp_entry(s, profile, ctx, ref=None, types=types, gui=True))
+def add_bridged_servers(p: Plan, profile: Profile, ctx: Context, file: str, types: dict[str, str],
+                        extra: dict | None = None) -> None:
+    """The org's servers under `mcpServers`; `extra` keys go into every entry."""
+    def build(server):
+        entry = mcp_entry(server, profile, ctx, ref=None, types=types, gui=True)
+        return {**entry, **extra} if entry is not None and extra else entry
+
+    add_servers(p, profile, ctx, file, ("mcpServers",), build)
 
 
 def gateway_step(profile: Profile, title: str) -> str:

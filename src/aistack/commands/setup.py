@@ -72,11 +72,15 @@ def _project_root(project: str | None):
 
 
 def _print_results(results, dry_run: bool, remove: bool) -> None:
+    from pathlib import Path as FsPath
+
     err = sys.stderr
     verb = {"created": "would create" if dry_run else "created", "changed": "would change" if dry_run else "changed",
             "removed": "would delete" if dry_run else "deleted", "unchanged": "no changes", "error": "error"}
     for result in results:
         for f in result.files:
+            if f.status == "unchanged" and not f.conflicts and not FsPath(f.path).exists():
+                continue  # a file this assistant could use, not there and not needed
             if dry_run and f.diff:
                 sys.stdout.write(f.diff)
             line = f"{result.name}: {f.path}: {verb[f.status]}"
