@@ -51,9 +51,10 @@ def test_cline_cli_reads_its_own_file_never_the_extensions(fake_home):
     assert set(listed(fake_home, env={"CLINE_MCP_SETTINGS_PATH": str(other)})[1]) == {"moved"}
 
 
-@pytest.mark.parametrize("bad", ['{"mcpServers": {"a": {"command": "a"}, "b": {"type": "http", "url": "u"}}}',
-                                 '{"mcpServers": {"a": {"command": "a"}, "b": {"type": "streamable-http", "url": "u"}}}',
-                                 '{\n  // a comment\n  "mcpServers": {"a": {"command": "a"}}\n}'])
+@pytest.mark.parametrize("bad", [
+    '{"mcpServers": {"a": {"command": "a"}, "b": {"type": "http", "url": "u"}}}',
+    '{"mcpServers": {"a": {"command": "a"}, "b": {"type": "streamable-http", "url": "u"}}}',  # Roo's and Zoo's type
+    '{\n  // a comment\n  "mcpServers": {"a": {"command": "a"}}\n}'])
 def test_one_bad_entry_or_a_comment_rejects_the_whole_file(fake_home, bad):
     peers.require("cline")
     write(fake_home / CLI, bad)
