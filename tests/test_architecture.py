@@ -7,13 +7,14 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "aistack"
 
-BASE = {"errors", "paths", "headers", "__version__"}
+BASE = {"errors", "paths", "headers", "wire", "__version__"}
 DOMAIN = {"auth", "configure", "repo", "usage", "bridge", "assistants", "profile", "engine"}
 ALLOWED: dict[str, set[str]] = {
     "__init__": set(),
     "errors": set(),
     "paths": set(),
     "headers": set(),
+    "wire": {"errors"},
     "engine": BASE,
     "profile": BASE | {"engine"},
     "assistants": BASE | {"profile", "engine.document"},

@@ -52,10 +52,10 @@ _doctor.register(app)
 
 
 def run(argv: list[str]) -> int:
-    try:  # typer >= 0.29 carries its own copy of click
+    try:  # typer >= 0.28 carries its own copy of click
         from typer._click import exceptions as click_errors
     except ImportError:  # pragma: no cover - older typer
-        from click import exceptions as click_errors
+        from click import exceptions as click_errors  # type: ignore[no-redef]
 
     from aistack.errors import AistackError, ExitCode, render
 

@@ -12,7 +12,7 @@ import pytest
 from aistack.assistants import registry
 from aistack.engine.document import parse
 from aistack.paths import Env
-from conftest import EXAMPLE_ORG
+from conftest import EXAMPLE_ORG, backup_of
 
 ORG = str(EXAMPLE_ORG)
 NAMES = registry.names()
@@ -68,13 +68,32 @@ def test_missing_file_idempotent_remove(cli, name, fake_home):
     assert code == 0 and "No changes." in err
     assert before == {p: p.read_bytes() for p in path.parent.rglob("*") if p.is_file()}
     assert cli("setup", name, "--remove")[0] == 0
-    if name == "continue":  # the user's file, as it was, and aistack's backup of it
+    if name == "continue":  # the user's file, as it was
         assert path.read_text() == CONTINUE_DEFAULT
         path.unlink()
-        path.with_name(path.name + ".aistack.bak").unlink()
+        path.parent.rmdir()
     assert not path.exists()
-    left = [p for p in fake_home.rglob("*") if p.is_file()]
-    assert left == [], f"{name}: every file aistack created is gone"
+    left = list(fake_home.rglob("*"))
+    assert left == [], f"{name}: every file and directory aistack created is gone"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_what_aistack_made_is_not_the_assistant(cli, name, fake_home, tmp_path, monkeypatch):
+    """Detection finds the assistant itself, never the directories and files aistack made for it."""
+    from aistack.configure import detection_env
+
+    monkeypatch.setenv("PATH", str(tmp_path / "no-commands"))
+    adapter, cfg, _ = servers_file(name)
+    assert cli("setup", name, "--org", ORG)[0] == 0
+    if name == "continue":  # aistack makes no config.yaml for it: only Continue does
+        assert not Path(cfg.path).exists() and not adapter.detect(detection_env(Env.current()))
+        return
+    assert Path(cfg.path).is_file()
+    assert not adapter.detect(detection_env(Env.current())), f"{name}: aistack's own file taken for the assistant"
+    if name in ("claude-code", "devin"):  # ~/.claude.json sits in HOME; Devin borrows Windsurf's file
+        return
+    (Path(cfg.path).parent / "its-own-state").write_text("{}")  # the assistant, run once, writes beside it
+    assert adapter.detect(detection_env(Env.current())), name
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -115,7 +134,7 @@ def test_unparsable_file_untouched(cli, name):
     code, _, err = cli("setup", name, "--org", ORG)
     assert code == 1 and f"{path}:" in err, err
     assert path.read_text() == BROKEN[cfg.fmt]
-    assert not list(path.parent.glob("*.aistack.bak"))
+    assert not backup_of(path).exists() and not list(path.parent.glob("*.aistack*"))
 
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"

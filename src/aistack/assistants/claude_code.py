@@ -8,7 +8,7 @@ from __future__ import annotations
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Plan, Verified
 from aistack.headers import is_bearer
-from aistack.assistants.common import gateway_base, on_path, stdio_command
+from aistack.assistants.common import gateway_base, helper_command, on_path, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -48,7 +48,7 @@ def server_entry(server, profile: Profile, ctx: Context) -> dict:
         return {"type": "stdio", "command": command, "args": args, "env": dict(server.env)}
     entry: dict = {"type": server.kind, "url": server.url}
     if server.auth == "token":
-        entry["headersHelper"] = f"{ctx.aistack} token --headers-json --server {server.name}"
+        entry["headersHelper"] = helper_command(ctx, "token", "--headers-json", "--server", server.name)
     elif server.headers:
         entry["headers"] = dict(server.headers)
     return entry
@@ -65,7 +65,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
             custom = "\n".join(f"{k}: {v}" for k, v in gw.headers.items())
             p.add("settings", ("env", "ANTHROPIC_CUSTOM_HEADERS"), custom)
         if is_bearer(gw.token_header):
-            p.add("settings", ("apiKeyHelper",), f"{ctx.aistack} token")
+            p.add("settings", ("apiKeyHelper",), helper_command(ctx, "token"))
         else:
             p.manual.append(f"Claude Code sends its key as Authorization/X-Api-Key only; the gateway expects "
                             f"`{gw.token_header}`: ask your platform team to accept the bearer token.")

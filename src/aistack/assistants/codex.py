@@ -7,7 +7,7 @@ from __future__ import annotations
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Plan, Verified
 from aistack.headers import is_bearer
-from aistack.assistants.common import gateway_base, on_path, run_hint, stdio_command
+from aistack.assistants.common import gateway_base, helper_command, on_path, run_hint, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -54,7 +54,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
             entry = {"url": server.url}
             if server.auth == "token":
                 # Codex runs the helper on every connection: a fresh token without `aistack run`.
-                entry["http_headers_helper"] = f"{ctx.aistack} token --headers-json --server {server.name}"
+                entry["http_headers_helper"] = helper_command(ctx, "token", "--headers-json", "--server", server.name)
             elif server.headers:
                 entry["http_headers"] = dict(server.headers)
         p.add("config", ("mcp_servers", server.name), entry)

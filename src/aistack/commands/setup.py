@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
         for note in renamed:
             sys.stderr.write(note + "\n")
         names = configure.select(requested, all_, env, root)
-        profile = resolve(org, env)
+        profile = resolve(org, env, keep=not dry_run)
         if not names:
             sys.stderr.write("No supported assistant detected on this machine; name one or use --all "
                              "(`aistack setup --list` shows them).\n")
@@ -78,6 +78,8 @@ def _print_results(results, dry_run: bool, remove: bool) -> None:
     verb = {"created": "would create" if dry_run else "created", "changed": "would change" if dry_run else "changed",
             "removed": "would delete" if dry_run else "deleted", "unchanged": "no changes", "error": "error"}
     for result in results:
+        if result.error:
+            err.write(f"{result.name}: error: {result.error}\n")
         for f in result.files:
             if f.status == "unchanged" and not f.conflicts and not FsPath(f.path).exists():
                 continue  # a file this assistant could use, not there and not needed

@@ -40,7 +40,7 @@ def concurrent(state: State) -> list[tuple[str, str, Check]]:
             checks.append(_offline(rid, title, server.url or server.name))
             continue
         checks.append((rid, title, lambda s, server=server: network.check_server(server, s)))
-    for name in assistants.checked(state):
+    for name in assistants.detected(state):
         checks.append((f"assistant:{name}", name, lambda s, name=name: assistants.check_assistant(name, s)))
     return checks
 

@@ -11,17 +11,20 @@ import threading
 from pathlib import Path
 
 from aistack.doctor.model import FAIL, OK, SKIP, Result, State, one_line
+from aistack.errors import AistackError
 
 VERSION_TIMEOUT = 10.0  # seconds at most; Node CLIs take a second or two to start
 _PROBES = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))  # version probes running at once
 _VERSION = re.compile(r"\d+\.\d+(?:\.\d+)?(?:[-+.][0-9A-Za-z.]+)?")
 
 
-def checked(state: State) -> list[str]:
-    """The assistants detected on this machine, and those aistack set up for this org even if no longer detected."""
+def detected(state: State) -> list[str]:
+    """The assistants to check: found here (the assistant itself, not what aistack made for it), or set up."""
     from aistack.assistants import registry
+    from aistack.configure import detection_env
 
-    return [n for n in registry.names() if registry.get(n).detect(state.env) or _managed_files(n, state)]
+    seen = detection_env(state.env)
+    return [n for n in registry.names() if registry.get(n).detect(seen) or _managed_files(n, state)]
 
 
 def _managed_files(name: str, state: State) -> list[str]:
@@ -33,8 +36,11 @@ def _managed_files(name: str, state: State) -> list[str]:
     owner = owner_of(name, state.profile)
     found = []
     for cfg in registry.get(name).files(state.env).values():
-        record = ownership.load(state.env, Path(cfg.path))
-        if any(o.owner == owner for o in record.entries.values()):
+        try:
+            record = ownership.load(state.env, Path(cfg.path))
+        except AistackError:  # a symlink loop: nothing of aistack's can be there
+            continue
+        if any(o.owns(owner) for o in record.entries.values()):
             found.append(str(cfg.path))
     return found
 
