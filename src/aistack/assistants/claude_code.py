@@ -6,7 +6,7 @@ Tokens reach it through its own helpers: `apiKeyHelper` for model traffic, MCP `
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
 from aistack.headers import is_bearer
 from aistack.assistants.common import gateway_base, helper_command, on_path, stdio_command
 from aistack.paths import Env
@@ -21,6 +21,8 @@ DELIVERY = "helper"
 GATEWAY = "file"
 COMMANDS = ("claude",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "claude"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "claude", "2.1.332"),
+            Verified("schema", "claude-code-settings.schema.json", "2026-12-02"))
 
 
 def _config_dir(env: Env):

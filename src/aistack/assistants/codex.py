@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
 from aistack.headers import is_bearer
 from aistack.assistants.common import gateway_base, helper_command, on_path, run_hint, stdio_command
 from aistack.paths import Env
@@ -21,6 +21,8 @@ DELIVERY = "helper"
 GATEWAY = "file"
 COMMANDS = ("codex",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "codex"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "codex", "0.171.0"),
+            Verified("schema", "codex-config.schema.json", "2026-12-02"))
 PROVIDER_ID = "aistack"
 
 
