@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path as FsPath
 
 from aistack.assistants import registry
@@ -24,6 +24,7 @@ class AssistantResult:
     manual: list[str] = field(default_factory=list)
     relay: bool = False  # what aistack wrote names the user's relay, so its service must run
     error: str | None = None  # the assistant could not be planned at all
+    notes: list[str] = field(default_factory=list)  # what aistack did that the user should know (entries moved)
 
     @property
     def ok(self) -> bool:
@@ -35,7 +36,8 @@ class AssistantResult:
 
     def to_json(self) -> dict:
         data = {"assistant": self.name, "ok": self.ok, "changed": self.changed,
-                "files": [f.to_json() for f in self.files], "skipped": self.skipped, "manual": self.manual}
+                "files": [f.to_json() for f in self.files], "skipped": self.skipped, "manual": self.manual,
+                "notes": self.notes}
         if self.error:
             data["error"] = self.error
         return data
@@ -87,7 +89,12 @@ def _targets(adapter: Adapter, env: Env, project: FsPath | None) -> dict[str, Co
     user = adapter.files(env)
     if project is None:
         return user
-    return {key: ConfigFile(key, project / rel, user[key].fmt) for key, rel in adapter.PROJECT.items()}
+    targets = {}
+    for key, rel in adapter.PROJECT.items():
+        candidates = (rel,) if isinstance(rel, str) else rel
+        found = next((c for c in candidates if (project / c).exists()), candidates[0])
+        targets[key] = replace(user[key], path=project / found)
+    return targets
 
 
 def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, force: bool = False,
@@ -118,13 +125,15 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
             changes = [Change(e.path, e.value) for e in plan.edits
                        if e.file == key and (scope is None or e.path[:len(scope)] == scope)]
             try:
-                outcome = apply_file(env, FsPath(cfg.path), cfg.fmt, changes, owner_of(name, profile),
+                outcome = apply_file(env, FsPath(cfg.path), cfg.fmt, changes, owner_of(cfg.owner or name, profile),
                                      remove=remove, force=force, dry_run=dry_run, private=project is None)
             except Exception as e:
                 if debug_enabled():
                     raise
                 outcome = FileOutcome(str(cfg.path), status="error", error=unexpected(e))
             result.files.append(outcome)
+            if cfg.former and outcome.status not in ("unchanged", "error") and not remove:
+                result.notes.append(f"{cfg.path}: {cfg.former}")
     return results
 
 
@@ -217,10 +226,12 @@ def listing(env: Env) -> list[dict]:
     for name in registry.names():
         adapter = registry.get(name)
         row = {"assistant": name, "title": adapter.TITLE, "detected": bool(adapter.detect(seen)),
-               "delivery": adapter.DELIVERY.to_json(), "gateway": adapter.GATEWAY, "files": [], "servers": [],
-               "managed": []}
+               "delivery": adapter.DELIVERY.to_json(), "gateway": adapter.GATEWAY,
+               "verified": [v.to_json() for v in adapter.VERIFIED], "files": [], "servers": [], "managed": []}
         for key, cfg in adapter.files(env).items():
             info = _file_info(env, key, cfg)
+            if cfg.former:
+                info["former"] = True  # an earlier version's file: aistack only takes its own entries out
             if key in adapter.SERVERS and info["exists"]:
                 servers, error = _servers_in(cfg, adapter.SERVERS[key])
                 row["servers"] += servers

@@ -50,10 +50,10 @@ BRIDGE = {"command": AISTACK, "args": ["mcp-bridge", "docs"]}
     ("claude-desktop", ("mcpServers", "docs"), BRIDGE),
     ("copilot-cli", ("mcpServers", "docs"), {"type": "http", "url": f"{RELAY}/mcp/docs", "tools": ["*"]}),
     ("qwen-code", ("mcpServers", "docs"), {"httpUrl": f"{RELAY}/mcp/docs"}),
-    ("cline", ("mcpServers", "docs"), BRIDGE),
-    ("roo-code", ("mcpServers", "docs"), BRIDGE),
-    ("kilo-code", ("mcpServers", "docs"), BRIDGE),
-    ("amp", ("amp.mcpServers", "docs"), BRIDGE),
+    ("cline", ("mcpServers", "docs"), {**BRIDGE, "timeout": 60}),
+    ("zoo-code", ("mcpServers", "docs"), BRIDGE),
+    ("kilo-code", ("mcp", "docs"), {"type": "remote", "url": f"{RELAY}/mcp/docs", "enabled": True, "oauth": False}),
+    ("amp", ("amp.mcpServers", "docs"), {"url": f"{RELAY}/mcp/docs"}),
     ("junie", ("mcpServers", "docs"), BRIDGE),
     ("antigravity", ("mcpServers", "docs"), BRIDGE),
     ("devin", ("mcpServers", "docs"), {"serverUrl": f"{RELAY}/mcp/docs"}),
@@ -73,8 +73,13 @@ def test_goose_extensions(org):
     assert edits[("base_url",)] == f"{RELAY}/gw/openai" and ("headers",) not in edits
 
 
+# Continue writes only into a config.yaml that exists: a macOS file system declared here, with one.
+CONTINUE_HERE = Env(home="/Users/u", environ={}, platform="darwin",
+                    present=frozenset({"/Users/u/.continue/config.yaml"}))
+
+
 def test_continue_list_entries(org):
-    edits, _ = edits_of("continue", org)
+    edits, _ = edits_of("continue", org, CONTINUE_HERE)
     assert edits[("mcpServers", Item("name", "docs"))] == {"name": "docs", **BRIDGE}
     assert edits[("mcpServers", Item("name", "tickets"))] == {"name": "tickets", "type": "sse",
                                                               "url": "https://mcp.example.com/tickets/sse"}
@@ -103,7 +108,7 @@ def test_oauth_servers_cannot_go_through_the_bridge(org):
 
 def test_manual_gateway_steps_are_printed(org):
     for name in ("cursor", "windsurf", "vscode", "cline", "continue", "claude-desktop", "devin", "amp"):
-        _, plan = edits_of(name, org)
+        _, plan = edits_of(name, org, CONTINUE_HERE)
         assert plan.manual, name
 
 

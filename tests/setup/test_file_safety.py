@@ -235,6 +235,9 @@ def test_the_first_backup_is_kept_across_remove_and_setup(cli, fake_home):
 
 
 def test_list_json_after_continue(cli, fake_home):
+    config = fake_home / ".continue" / "config.yaml"  # Continue's own, which aistack only adds to
+    config.parent.mkdir()
+    config.write_text("name: Local Config\nversion: 1.0.0\nschema: v1\n")
     assert cli("setup", "continue", "--org", ORG)[0] == 0
     code, out, err = cli("setup", "--list", "--json")
     assert code == 0, err

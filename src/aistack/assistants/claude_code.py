@@ -7,7 +7,7 @@ server and connection.
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Delivery, Plan
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
 from aistack.headers import is_bearer
 from aistack.assistants.common import gateway_base, helper_command, on_path, stdio_command
 from aistack.paths import Env
@@ -24,6 +24,8 @@ DELIVERY = Delivery("helper", "helper",
 GATEWAY = "file"
 COMMANDS = ("claude",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "claude"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "claude", "2.1.332"),
+            Verified("schema", "claude-code-settings.schema.json", "2026-12-02"))
 
 
 def _config_dir(env: Env):

@@ -6,7 +6,7 @@ so no `aistack run` is needed. Codex has no interpolation and no SSE transport."
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Delivery, Plan
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
 from aistack.headers import is_bearer
 from aistack.assistants.common import gateway_base, helper_command, on_path, stdio_command
 from aistack.paths import Env
@@ -24,6 +24,8 @@ DELIVERY = Delivery("helper", "helper",
 GATEWAY = "file"
 COMMANDS = ("codex",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "codex"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "codex", "0.171.0"),
+            Verified("schema", "codex-config.schema.json", "2026-12-02"))
 PROVIDER_ID = "aistack"
 # Verified with codex 0.169.0 (`ModelProviderAuthInfo`): run at start, again once the token is older than the
 # interval, and at once after a 401; the timeout leaves room for a refresh at the IdP.

@@ -4,7 +4,7 @@ relay stands for the gateway and the org's token-protected MCP servers: `httpUrl
 
 from __future__ import annotations
 
-from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, Plan
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path, run_hint
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -20,6 +20,8 @@ GATEWAY = "run"
 PROJECT_NOTE = None
 COMMANDS = ("gemini",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "gemini"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "gemini", "0.61.0"),
+            Verified("schema", "gemini-settings.schema.json", "2026-12-02"))
 TYPES = {"http": "http", "sse": "sse"}
 
 

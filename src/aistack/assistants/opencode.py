@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from aistack.assistants import common
-from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, Plan
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, Plan, Verified
 from aistack.assistants.common import bridge_command, gateway_base, on_path, stdio_command, through_relay
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -26,6 +26,7 @@ GATEWAY = "file"
 PROJECT_NOTE = None
 COMMANDS = ("opencode",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "opencode"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "opencode", "1.18.33"),)
 PROVIDERS = ("anthropic", "openai", "google")
 TEXT = "text"  # the plugin file's one value (engine textdoc)
 
@@ -37,8 +38,7 @@ def _dir(env: Env):
 def files(env: Env) -> dict[str, ConfigFile]:
     jsonc = _dir(env).joinpath("opencode.jsonc")
     path = jsonc if env.exists(jsonc) else _dir(env).joinpath("opencode.json")
-    return {"config": ConfigFile("config", path, "jsonc"),
-            "plugin": ConfigFile("plugin", _dir(env).joinpath("plugin", "aistack.js"), "text")}
+    return {"config": ConfigFile("config", path, "jsonc"), "plugin": plugin_file(_dir(env))}
 
 
 def detect(env: Env) -> bool:
@@ -98,6 +98,17 @@ def plugin_source(ctx: Context, providers: list[str]) -> str:
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
+    return config_plan(profile, ctx)
+
+
+def plugin_file(directory) -> ConfigFile:
+    """The plugin aistack writes into an OpenCode-style config directory (OpenCode, Kilo Code)."""
+    return ConfigFile("plugin", directory.joinpath("plugin", "aistack.js"), "text")
+
+
+def config_plan(profile: Profile, ctx: Context) -> Plan:
+    """OpenCode's config shape, for OpenCode and its forks (Kilo Code): servers under `mcp`, providers' options,
+    and the plugin (file key "plugin") that puts a fresh token on every model request."""
     p = Plan()
     for server in profile.mcp_servers:
         p.add("config", ("mcp", server.name), server_entry(server, profile, ctx))

@@ -5,7 +5,7 @@ key in the settings' own `env`) and for the org's token-protected MCP servers (`
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, Plan
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path
 from aistack.engine.document import Item
 from aistack.paths import Env
@@ -22,6 +22,8 @@ GATEWAY = "file"
 PROJECT_NOTE = None
 COMMANDS = ("qwen",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "qwen"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "qwen", "0.24.4"),
+            Verified("schema", "qwen-code-settings.schema.json", "2026-12-02"))
 PROVIDER_ID = "aistack"
 KEY_VAR = "AISTACK_RELAY_KEY"  # the placeholder key's variable: Qwen wants one; the relay drops it
 

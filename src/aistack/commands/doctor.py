@@ -17,6 +17,9 @@ def register(app: typer.Typer) -> None:
         org: Optional[str] = ORG,
         timeout: float = typer.Option(10.0, "--timeout", min=1.0,
                                       help="Seconds for each network check; all of them together get 3x that."),
+        offline: bool = typer.Option(False, "--offline",
+                                     help="Connect to nothing: the profile as last read, the cached token, and every "
+                                          "assistant's files and commands on this machine."),
     ) -> None:
         """Check the org profile, login, clock, gateway, MCP servers and assistants; exit 1 if any check fails."""
         import sys
@@ -25,7 +28,7 @@ def register(app: typer.Typer) -> None:
         from aistack.doctor import render
         from aistack.paths import Env
 
-        state, results = engine.run(Env.current(), org, timeout=timeout, overall=timeout * 3)
+        state, results = engine.run(Env.current(), org, timeout=timeout, overall=timeout * 3, offline=offline)
         data = engine.payload(state, results)
         if as_json:
             sys.stdout.write(render.as_json(data))

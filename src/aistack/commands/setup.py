@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Wire assistants to the company's MCP servers and AI gateway, keeping every byte of your config."""
         from aistack import configure
+        from aistack.assistants import registry
         from aistack.paths import Env
         from aistack.profile import resolve
 
@@ -37,7 +38,10 @@ def register(app: typer.Typer) -> None:
             _print_listing(configure.listing(env), as_json)
             return
         root = _project_root(project)
-        names = configure.select(list(assistants or []), all_, env, root)
+        requested, renamed = registry.resolve(list(assistants or []))
+        for note in renamed:
+            sys.stderr.write(note + "\n")
+        names = configure.select(requested, all_, env, root)
         profile = resolve(org, env, keep=not dry_run)
         if not names:
             sys.stderr.write("No supported assistant detected on this machine; name one or use --all "
@@ -72,6 +76,8 @@ def _project_root(project: str | None):
 
 
 def _print_results(results, dry_run: bool, remove: bool) -> None:
+    from pathlib import Path as FsPath
+
     err = sys.stderr
     verb = {"created": "would create" if dry_run else "created", "changed": "would change" if dry_run else "changed",
             "removed": "would delete" if dry_run else "deleted", "unchanged": "no changes", "error": "error"}
@@ -79,6 +85,8 @@ def _print_results(results, dry_run: bool, remove: bool) -> None:
         if result.error:
             err.write(f"{result.name}: error: {result.error}\n")
         for f in result.files:
+            if f.status == "unchanged" and not f.conflicts and not FsPath(f.path).exists():
+                continue  # a file this assistant could use, not there and not needed
             if dry_run and f.diff:
                 sys.stdout.write(f.diff)
             line = f"{result.name}: {f.path}: {verb[f.status]}"
@@ -94,6 +102,8 @@ def _print_results(results, dry_run: bool, remove: bool) -> None:
                 err.write(f"{result.name}: skipped: {note}\n")
             for step in result.manual:
                 err.write(f"{result.name}: by hand: {step}\n")
+            for note in result.notes:
+                err.write(f"{result.name}: note: {note}\n")
     if not any(r.changed for r in results) and all(r.ok for r in results):
         err.write("No changes.\n")
 
@@ -115,10 +125,16 @@ def _print_listing(rows, as_json: bool) -> None:
         mark = "detected" if row["detected"] else "not found"
         managed = set(row["managed"])
         servers = ", ".join(f"{s}*" if s in managed else s for s in row["servers"]) or "-"
+        first = row["verified"][0] if row["verified"] else None
+        how = f"{first['what']} {first['version']}" if first and first["by"] == "client" else (
+            f"{first['by']} {first['version']}" if first else "-")
         delivery = f"{row['delivery']['model']}/{row['delivery']['mcp']}"
-        sys.stdout.write(f"{row['assistant']:<14} {mark:<10} token via {delivery:<13} servers: {servers}\n")
+        sys.stdout.write(f"{row['assistant']:<14} {mark:<10} token via {delivery:<13} verified: {how:<24} "
+                         f"servers: {servers}\n")
         for f in row["files"]:
             state = "" if f["exists"] else " (absent)"
+            if f.get("former"):
+                state += " (an earlier version's file: aistack only takes its own entries out)"
             if f.get("error"):
                 state = f" (unreadable: {f['error']})"
             sys.stdout.write(f"{'':<14} {f['path']}{state}\n")

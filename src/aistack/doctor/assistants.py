@@ -1,16 +1,20 @@
-"""Each detected assistant: does it still hold what aistack wrote (drift), and which version is installed."""
+"""Each assistant detected or set up here: does it still hold what aistack wrote (drift), do the commands aistack
+wrote for it still exist, and which version is installed. Nothing here uses the network."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 from aistack.doctor.model import FAIL, OK, SKIP, Result, State, one_line
 from aistack.errors import AistackError
 
 VERSION_TIMEOUT = 10.0  # seconds at most; Node CLIs take a second or two to start
+_PROBES = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))  # version probes running at once
 _VERSION = re.compile(r"\d+\.\d+(?:\.\d+)?(?:[-+.][0-9A-Za-z.]+)?")
 
 
@@ -49,8 +53,9 @@ def version(name: str, env_path: str | None, timeout: float = VERSION_TIMEOUT) -
     if exe is None:
         return None
     try:
-        done = subprocess.run([exe, "--version"], capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                              timeout=min(timeout, VERSION_TIMEOUT), env=_quiet_env())
+        with _PROBES:  # a dozen Node CLIs starting at once on two cores would each outlive the timeout
+            done = subprocess.run([exe, "--version"], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                                  timeout=min(timeout, VERSION_TIMEOUT), env=_quiet_env())
     except (OSError, subprocess.TimeoutExpired):
         return None
     match = _VERSION.search(done.stdout or "") or _VERSION.search(done.stderr or "")
@@ -58,23 +63,19 @@ def version(name: str, env_path: str | None, timeout: float = VERSION_TIMEOUT) -
 
 
 def _quiet_env() -> dict[str, str]:
-    import os
-
     return dict(os.environ, NO_COLOR="1", CI="1", DISABLE_AUTOUPDATER="1")
 
 
-def _drifted(name: str, state: State) -> dict[str, list[str]]:
-    """Per file, the aistack entries whose value is not what setup would write: `key` (changed) or missing."""
+def _written(name: str, state: State):
+    """(file, edit, the value there now) for every entry setup would write, in files that parse."""
     from aistack.assistants import registry
     from aistack.engine import text
-    from aistack.relay import local
-    from aistack.engine.apply import show_path
-    from aistack.engine.document import MISSING, parse
+    from aistack.engine.document import parse
     from aistack.engine.files import read_bytes
+    from aistack.relay import local
 
     adapter = registry.get(name)
     plan = adapter.plan(state.profile, local.context(state.env))
-    found: dict[str, list[str]] = {}
     for key, cfg in adapter.files(state.env).items():
         try:
             data = read_bytes(Path(cfg.path))
@@ -82,12 +83,47 @@ def _drifted(name: str, state: State) -> dict[str, list[str]]:
         except Exception:  # noqa: BLE001 - the dry run reports unreadable files itself
             continue
         for edit in (e for e in plan.edits if e.file == key):
-            current = doc.get(edit.path)
-            if current is MISSING:
-                found.setdefault(str(cfg.path), []).append(f"`{show_path(edit.path)}` missing")
-            elif current != edit.value:
-                found.setdefault(str(cfg.path), []).append(f"`{show_path(edit.path)}` differs")
+            yield cfg, edit, doc.get(edit.path)
+
+
+def _drifted(name: str, state: State) -> dict[str, list[str]]:
+    """Per file, the aistack entries whose value is not what setup would write: `key` (changed) or missing."""
+    from aistack.engine.apply import show_path
+    from aistack.engine.document import MISSING
+
+    found: dict[str, list[str]] = {}
+    for cfg, edit, current in _written(name, state):
+        if current is MISSING:
+            found.setdefault(str(cfg.path), []).append(f"`{show_path(edit.path)}` missing")
+        elif current != edit.value:
+            found.setdefault(str(cfg.path), []).append(f"`{show_path(edit.path)}` differs")
     return found
+
+
+def _commands(value) -> list[str]:
+    """The executables an entry would start: `command` (a string, or OpenCode's list) or Goose's `cmd`."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key in ("command", "cmd"):
+            command = value.get(key)
+            if isinstance(command, list) and command and isinstance(command[0], str):
+                found.append(command[0])
+            elif isinstance(command, str):
+                found.append(command)
+        for item in value.values():
+            if isinstance(item, (dict, list)):
+                found += _commands(item)
+    elif isinstance(value, list):
+        for item in value:
+            found += _commands(item)
+    return found
+
+
+def _missing_commands(name: str, state: State) -> list[str]:
+    """Absolute commands in aistack's entries (its own path, GUI apps' resolved paths) that are gone, e.g. after
+    aistack was reinstalled elsewhere. Bare names are the MCP server checks' business."""
+    commands = (c for _, _, current in _written(name, state) for c in _commands(current))
+    return [c for c in dict.fromkeys(commands) if Path(c).is_absolute() and not Path(c).exists()]
 
 
 def check_assistant(name: str, state: State) -> Result:
@@ -114,6 +150,9 @@ def check_assistant(name: str, state: State) -> Result:
         if f.status != "unchanged" and not f.error and not f.conflicts:
             what = ", ".join(drifted.get(f.path, [])) or "differs from what aistack would write"
             problems.append(f"{f.path}: {what}")
+    missing = _missing_commands(name, state)
+    if missing:
+        problems.append("cannot start " + ", ".join(f"`{c}`" for c in missing) + " (not found)")
     if problems:
         edited = any("changed since aistack wrote it" in p for p in problems)
         fix = (f"Run `aistack setup {name} --force` to put aistack's entries back (your edit is replaced), or "
