@@ -2,7 +2,7 @@
 access tokens (sandbox/org.py up --token-ttl 20; its gateway and MCP server accept a token 30 s past expiry).
 
 One process per assistant, each set up by `aistack setup` and started as an engineer would (Gemini CLI and
-Copilot CLI through `aistack run`, the others directly), answers a prompt that makes it call the org's
+Copilot CLI through `aistack run`, the others directly: Claude Code, Codex, OpenCode, Qwen Code, Kilo Code), answers a prompt that makes it call the org's
 token-protected MCP server: once at the start and once more than three token lifetimes later, in the same
 process. An editor-style entry (VS Code's mcp.json, through the relay) and a stdio-only app's entry (Claude
 Desktop's, through the bridge) are driven by the MCP SDK's client in one session each, without `aistack run` and
@@ -41,8 +41,9 @@ TTL = 20  # seconds an access token lives
 LATER = 3 * TTL + 12  # the second turn: past three lifetimes, and past the first token's 30 s of leeway
 PROMPT = "CALL handbook, please"
 SERVED = "[for demo@example.com]"  # what the MCP server answers only to a valid token of the demo user
-ASSISTANTS = ("claude-code", "codex", "gemini-cli", "opencode", "qwen-code", "copilot-cli", "vscode", "claude-desktop")
-CLIS = ("claude", "codex", "gemini", "opencode", "qwen", "copilot")
+ASSISTANTS = ("claude-code", "codex", "gemini-cli", "opencode", "qwen-code", "copilot-cli", "kilo-code", "vscode",
+              "claude-desktop")
+CLIS = ("claude", "codex", "gemini", "opencode", "qwen", "copilot", "kilo")
 EDITORS = ("vscode", "claude-desktop")
 
 
@@ -121,7 +122,7 @@ def cli_session(world: dict, name: str, log: Path):
     if name == "copilot":
         return Acp(["aistack", "run", path, "--acp", "--allow-all-tools"],
                    env_for(world, name, COPILOT_OFFLINE="true", COPILOT_MODEL="gpt-5"), cwd, log)
-    return OpencodeServe([path], env_for(world, name), cwd, log, free_port(),
+    return OpencodeServe([path], env_for(world, name), cwd, log, free_port(),  # opencode, and its fork kilo
                          {"providerID": "anthropic", "modelID": "claude-sonnet-4-5"})
 
 

@@ -4,7 +4,7 @@ Each driver starts the CLI once and sends prompts into the same process (the sam
 - `StreamJson`: `claude -p` / `qwen -p` with `--input-format stream-json` (one user message a line);
 - `Acp`: `gemini --acp` / `copilot --acp` (Agent Client Protocol, JSON-RPC over stdio; permission requests granted);
 - `CodexAppServer`: `codex app-server` (JSON-RPC; approvals accepted);
-- `OpencodeServe`: `opencode serve` over its HTTP API.
+- `OpencodeServe`: `opencode serve` (and its fork's `kilo serve`) over its HTTP API.
 `turn(prompt)` returns a `Turn`: the assistant's text (with what the tools returned) and the error it reported.
 """
 
