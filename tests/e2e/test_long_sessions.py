@@ -1,13 +1,16 @@
-"""Sessions that outlive their token: every real assistant CLI, kept open, against the sandbox org with 20-second
-access tokens (sandbox/org.py up --token-ttl 20; its gateway and MCP server accept a token 30 s past expiry).
+"""Sessions that outlive their token: the real assistant CLIs that keep a session open and route models through the
+gateway here (Amp's models run only on Amp's service; cn and Cline's CLI hold no headless session), against the
+sandbox org with 20-second access tokens (sandbox/org.py up --token-ttl 20; its gateway and MCP server accept a token 30 s past expiry).
 
 One process per assistant, each set up by `aistack setup` and started as an engineer would (Gemini CLI and
-Copilot CLI through `aistack run`, the others directly: Claude Code, Codex, OpenCode, Qwen Code, Kilo Code), answers a prompt that makes it call the org's
-token-protected MCP server: once at the start and once more than three token lifetimes later, in the same
-process. An editor-style entry (VS Code's mcp.json, through the relay) and a stdio-only app's entry (Claude
-Desktop's, through the bridge) are driven by the MCP SDK's client in one session each, without `aistack run` and
-without AISTACK_TOKEN. The relay runs the way the installed systemd units run it: systemd's socket-activation
-tool listens on the socket unit's address and starts the service unit's command on the first connection.
+Copilot CLI through `aistack run`; Claude Code, Codex, OpenCode, Qwen Code and Kilo Code directly), answers a
+prompt that makes it call the org's token-protected MCP server: once at the start and once more than three token
+lifetimes later, in the same process. An editor-style entry (VS Code's mcp.json, through the relay) and a
+stdio-only app's entry (Claude Desktop's, through the bridge) are driven by the MCP SDK's client in one session
+each, without `aistack run` and without AISTACK_TOKEN. The relay runs the way the installed systemd units run it:
+systemd's socket-activation tool listens on the socket unit's address and starts the service unit's command on the
+first connection.
+
 Then the login is revoked at the IdP mid-session: the sessions say "run `aistack login`" at once, and work
 again in the same processes after `aistack login`.
 
