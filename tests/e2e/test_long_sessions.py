@@ -1,6 +1,7 @@
 """Sessions that outlive their token: the real assistant CLIs that keep a session open and route models through the
 gateway here (Amp's models run only on Amp's service; cn and Cline's CLI hold no headless session), against the
-sandbox org with 20-second access tokens (sandbox/org.py up --token-ttl 20; its gateway and MCP server accept a token 30 s past expiry).
+sandbox org with 20-second access tokens (sandbox/org.py up --token-ttl 20; its gateway and MCP server accept a
+token 30 s past expiry).
 
 One process per assistant, each set up by `aistack setup` and started as an engineer would (Gemini CLI and
 Copilot CLI through `aistack run`; Claude Code, Codex, OpenCode, Qwen Code and Kilo Code directly), answers a
