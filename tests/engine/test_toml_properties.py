@@ -8,15 +8,14 @@ import json
 import re
 import tomllib
 
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from engine_fuzz import fuzz
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from aistack.engine.document import MISSING, PathError
 from aistack.engine.tomldoc import TomlDocument
 
-# No "explain" phase: on Python 3.11 it traces every line and turns a failure into minutes.
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-                    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink])
+SETTINGS = fuzz(200)
 
 text_chars = st.characters(codec="utf-8", exclude_categories=["Cs"])
 keys = st.one_of(st.from_regex(r"[A-Za-z0-9_-]{1,6}", fullmatch=True), st.text(text_chars, max_size=6))

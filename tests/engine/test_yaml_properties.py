@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import copy
 
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from engine_fuzz import fuzz
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from aistack.engine.document import Item
 from aistack.engine.yamldoc import YamlDocument
 
-# No "explain" phase: on Python 3.11 it traces every line and turns a failure into minutes.
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-                    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink])
+SETTINGS = fuzz(100)
 
 names = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True)
 scalars = st.one_of(st.booleans(), st.integers(-1000, 1000), names, st.text(max_size=6))
