@@ -84,7 +84,7 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
             result.manual = [adapter.PROJECT_NOTE] if adapter.PROJECT_NOTE else []
         for key, cfg in _targets(adapter, env, project).items():
             scope = adapter.SERVERS.get(key) if project else None
-            changes = [Change(e.path, e.value) for e in plan.edits
+            changes = [Change(e.path, e.value, e.soft, e.aliases) for e in plan.edits
                        if e.file == key and (scope is None or e.path[:len(scope)] == scope)]
             result.files.append(apply_file(env, FsPath(cfg.path), cfg.fmt, changes, owner_of(name, profile),
                                            remove=remove, force=force, dry_run=dry_run))

@@ -72,6 +72,30 @@ class Document(Protocol):
         """The document's text."""
 
 
+def show_path(path: Path) -> str:
+    """A path as people read it: `mcpServers.docs`, `servers[name=docs]`, a dotted key quoted."""
+    parts = []
+    for k in path:
+        parts.append(f"[{k.key}={k.value}]" if isinstance(k, Item) else (k if "." not in k else f'"{k}"'))
+    return ".".join(parts) or "(top level)"
+
+
+def walk(data: Any, path: Path) -> Any:
+    """The plain value at path in plain data (dicts and lists), or MISSING."""
+    for key in path:
+        if isinstance(key, Item):
+            if not isinstance(data, list):
+                return MISSING
+            data = next((e for e in data if isinstance(e, dict) and e.get(key.key) == key.value), MISSING)
+        elif isinstance(data, dict) and key in data:
+            data = data[key]
+        else:
+            return MISSING
+        if data is MISSING:
+            return MISSING
+    return data
+
+
 def parse(fmt: str, text: str) -> Document:
     """Parse text (no BOM) of a format; raises ParseError with a 1-based line and column."""
     if fmt in ("json", "jsonc"):
