@@ -96,6 +96,17 @@ def walk(data: Any, path: Path) -> Any:
     return data
 
 
+def same_value(a: Any, b: Any) -> bool:
+    """Equal plain values, NaN equal to NaN (TOML and YAML can hold it)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True
+    return type(a) is type(b) and a == b
+
+
 def parse(fmt: str, text: str) -> Document:
     """Parse text (no BOM) of a format; raises ParseError with a 1-based line and column."""
     if fmt in ("json", "jsonc"):
