@@ -1,6 +1,7 @@
-"""Generated block-style YAML documents (Goose and Continue shapes: comments, 2- or 4-space indents, dash
-offsets, CRLF, no final newline): set a new entry then get holds, a standard loader agrees, and delete gives
-back the bytes."""
+"""Generated YAML documents (Goose and Continue shapes: comments, blank lines, 2- or 4-space indents, dash
+offsets, flow collections, `~` and empty nulls, `%YAML`/`---`/`...` markers, anchors and aliases, CRLF, no final
+newline): set a new entry then get holds, a standard loader agrees, delete gives back the bytes, and nothing is
+edited through an alias."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from aistack.engine.yamldoc import YamlDocument
 SETTINGS = fuzz(100)
 
 names = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True)
-scalars = st.one_of(st.booleans(), st.integers(-1000, 1000), names, st.text(max_size=6))
+scalars = st.one_of(st.booleans(), st.integers(-1000, 1000), names, st.text(max_size=6), st.none())
 values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, min_size=1, max_size=3),
                                                        st.dictionaries(names, inner, min_size=1, max_size=3)),
                       max_leaves=6)
@@ -43,6 +44,8 @@ class Writer:
         return self.draw(st.sampled_from(["", "", "  # note"]))
 
     def scalar(self, value) -> str:
+        if value is None:
+            return self.draw(st.sampled_from(["~", "null", "Null"]))
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, int):
@@ -73,7 +76,20 @@ class Writer:
                     out.append(" " * dash + "- " + self.scalar(v) + self.comment() + self.nl)
         return "".join(out)
 
+    def flow(self, value) -> str:
+        sep = self.draw(st.sampled_from([", ", ","]))
+        if isinstance(value, dict):
+            pad = self.draw(st.sampled_from(["", " "])) if value else ""
+            return "{" + pad + sep.join(f"{k}: {self.flow(v)}" for k, v in value.items()) + pad + "}"
+        if isinstance(value, list):
+            return "[" + sep.join(self.flow(v) for v in value) + "]"
+        return self.scalar(value)
+
     def after(self, value, col: int) -> str:
+        if value is None and self.draw(st.integers(0, 3)) == 0:
+            return self.comment() + self.nl  # a null written as nothing
+        if isinstance(value, (dict, list)) and (not value or self.draw(st.integers(0, 3)) == 0):
+            return " " + self.flow(value) + self.comment() + self.nl
         if isinstance(value, dict):
             return self.comment() + self.nl + self.block(value, col + self.step)
         if isinstance(value, list):
@@ -82,15 +98,20 @@ class Writer:
 
 
 @st.composite
-def documents(draw, with_list: bool = False):
-    value = draw(st.dictionaries(names, values, min_size=1, max_size=4))
+def documents(draw, with_list: bool = False, aliases: bool = False):
+    value = draw(st.dictionaries(names.filter(lambda n: n not in ("base", "other")),
+                                 st.one_of(values, st.builds(dict), st.builds(list)), min_size=1, max_size=4))
     if with_list:  # Continue's shape: a list of mappings with a name
         servers = draw(st.lists(st.fixed_dictionaries({"name": names}, optional={"command": names, "args": st.lists(
             names, min_size=1, max_size=2)}), min_size=1, max_size=3, unique_by=lambda e: e["name"]))
         value[draw(names)] = servers
     w = Writer(draw)
-    text = draw(st.sampled_from(["", "# config" + w.nl])) + w.block(value, 0)
-    text += draw(st.sampled_from(["", w.nl, "# end" + w.nl]))
+    start = draw(st.sampled_from(["", "# config" + w.nl, "---" + w.nl, "%YAML 1.2" + w.nl + "---" + w.nl]))
+    text = start + w.block(value, 0)
+    if aliases:  # an anchored mapping and an alias of it
+        text += "base: &b" + w.nl + "  k: v" + w.nl + "other: *b" + w.nl
+        value = {**value, "base": {"k": "v"}, "other": {"k": "v"}}
+    text += draw(st.sampled_from(["", w.nl, "# end" + w.nl] + (["..." + w.nl] if start.startswith(("-", "%")) else [])))
     if draw(st.booleans()):
         text = text.rstrip("\r\n")
     try:
@@ -139,7 +160,6 @@ def test_set_new_entry_then_delete_gives_back_the_bytes(data):
         holder = holder[k]
     holder[key] = [new] if as_list else new
     assert YAML(typ="safe").load(changed) == expected
-    assert changed.startswith(text.split("\n", 1)[0])
     again = YamlDocument(changed)
     again.delete(parent_path + (key,))
     assert again.dump() == text
@@ -168,3 +188,21 @@ def test_append_to_an_existing_list_by_name_then_delete(data):
     again = YamlDocument(changed)
     again.delete(path)
     assert again.dump() == text
+
+
+@SETTINGS
+@given(st.data())
+def test_nothing_is_edited_through_an_alias(data):
+    from aistack.engine.document import PathError
+
+    text, value = data.draw(documents(aliases=True))
+    target = data.draw(st.sampled_from(["base", "other"]))
+    doc = YamlDocument(text)
+    try:
+        doc.set((target, "docs"), {"cmd": "x"})
+    except PathError:
+        assert doc.dump() == text
+    else:
+        raise AssertionError("an edit through an anchor with aliases changes the other places too")
+    doc.set(("extensions", "docs"), {"cmd": "x"})
+    assert YAML(typ="safe").load(doc.dump())["other"] == {"k": "v"}

@@ -148,3 +148,23 @@ def test_force_over_values_no_json_record_can_hold(cli, fake_home, name, rel, te
     code, _, err = cli("setup", name, "--remove")
     assert code == 0, err
     assert path.read_bytes() == raw
+
+
+def test_goose_with_an_empty_extensions_map_before_a_blank_line(cli, fake_home):
+    """Issue case: `extensions: {}`, a blank line, another key: setup, then --remove, gives the bytes back."""
+    path = fake_home / ".config" / "goose" / "config.yaml"
+    raw = write(path, "extensions: {}\n\nGOOSE_MODEL: gpt-4o\n")
+    code, _, err = cli("setup", "goose", "--org", ORG)
+    assert code == 0, err
+    assert path.read_text().endswith("\n\nGOOSE_MODEL: gpt-4o\n")
+    code, _, err = cli("setup", "goose", "--remove")
+    assert code == 0, err
+    assert path.read_bytes() == raw
+
+
+def test_goose_extensions_through_an_alias_are_left_alone(cli, fake_home):
+    path = fake_home / ".config" / "goose" / "config.yaml"
+    raw = write(path, "defaults: &d\n  developer: {type: builtin}\nextensions: *d\n")
+    code, _, err = cli("setup", "goose", "--org", ORG)
+    assert code == 1 and "shared with other places" in err
+    assert path.read_bytes() == raw
