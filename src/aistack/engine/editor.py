@@ -62,7 +62,7 @@ class Editor:
         mine = [o for o in self.record.entries.values() if o.owner == self.owner]
         if remove:
             for owned in reversed(mine):
-                self.take_out(owned)
+                self._guarded(self.take_out, owned, owned.path)
         else:
             changes = self._expand(changes)
             blocked = self._blocked(changes)
@@ -71,11 +71,18 @@ class Editor:
                 if change.soft in blocked:
                     continue
                 wanted.add(ownership.FileRecord.key(change.path))
-                self.put(change)
+                self._guarded(self.put, change, change.path)
             for owned in reversed(mine):
                 if ownership.FileRecord.key(owned.path) not in wanted and self.record.get(owned.path) is owned:
-                    self.take_out(owned)
-        self._prune_created()
+                    self._guarded(self.take_out, owned, owned.path)
+        self._guarded(lambda _: self._prune_created(), None, ())
+
+    def _guarded(self, step, arg, path: Path) -> None:
+        """A path the document cannot edit (through an alias, inside an array of tables...) is a conflict."""
+        try:
+            step(arg)
+        except PathError as e:
+            self.conflicts.append(f"`{show_path(e.path or path)}`: {e.message}; aistack leaves it alone")
 
     # -- which changes -----------------------------------------------------------------------------------
 
@@ -118,11 +125,7 @@ class Editor:
             owned = None
         if current is MISSING:
             top = self._first_missing(path)
-            try:
-                self.doc.set(path, value)
-            except PathError as e:
-                self.conflicts.append(f"`{show_path(e.path)}`: {e.message}; aistack leaves it alone")
-                return
+            self.doc.set(path, value)
             self.record.put(Owned(path, wanted, self.owner, created=top if top != path else None, soft=change.soft))
             return
         have = value_hash(current)
