@@ -92,16 +92,11 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
     return results
 
 def _servers_in(cfg, servers_path) -> tuple[list[str], str | None]:
-    from aistack.engine import text
-    from aistack.engine.document import ParseError, parse
-    from aistack.engine.files import read_bytes
+    from aistack.engine.document import ParseError, read
     from aistack.errors import AistackError
 
     try:
-        data = read_bytes(FsPath(cfg.path))
-        if data is None:
-            return [], None
-        value = parse(cfg.fmt, text.split(data).text).get(servers_path)
+        value = read(FsPath(cfg.path), cfg.fmt)[1].get(servers_path)
     except (AistackError, ParseError) as e:
         return [], str(e)
     if isinstance(value, dict):

@@ -56,7 +56,9 @@ def cycle(data, fmt, text, value, as_items=False):
         same = name in holder and data.draw(st.booleans())
         entry = copy.deepcopy(holder[name]) if same else data.draw(server)
         key = Item("name", name) if as_items else name
-        changes.append(Change((*where, key), {"name": name, **entry} if as_items and isinstance(entry, dict) else entry))
+        if as_items and isinstance(entry, dict):
+            entry = {"name": name, **entry}
+        changes.append(Change((*where, key), entry))
     record = FileRecord("f")
     first, e1, record = run(fmt, text, changes, record)
     second, e2, record = run(fmt, first, changes, record)

@@ -64,12 +64,14 @@ def test_force_then_remove_gives_back_the_users_entry_byte_for_byte():
 
 
 def test_a_toml_entry_spread_over_several_tables_comes_back_as_it_was():
-    text = ('model = "o3"\n\n[mcp_servers.git]\ncommand = "git-mcp"  # mine\n\n[projects."/src"]\ntrust_level = "trusted"\n'
+    text = ('model = "o3"\n\n[mcp_servers.git]\ncommand = "git-mcp"  # mine\n\n'
+            '[projects."/src"]\ntrust_level = "trusted"\n'
             '\n[mcp_servers.git.env]\nGITHUB_TOKEN = "${GITHUB_TOKEN}"\n')
     changes = [Change(("mcp_servers", "git"), {"command": "uvx", "args": ["mcp-server-git"]})]
     (_, _, forced, removed), (e1, _, _, e4), _ = cycle("toml", text, changes)
     assert e1.conflicts
-    assert "GITHUB_TOKEN" not in forced and parse("toml", forced).get(("projects",)) == {"/src": {"trust_level": "trusted"}}
+    assert "GITHUB_TOKEN" not in forced
+    assert parse("toml", forced).get(("projects",)) == {"/src": {"trust_level": "trusted"}}
     assert not e4.conflicts
     assert removed == text
 
@@ -89,7 +91,8 @@ def test_force_over_values_json_cannot_hold_restores_the_text(fmt, text, path):
 
 
 def test_an_entry_equal_to_aistacks_is_the_users():
-    text = '{\n  "mcpServers": {\n    // already there\n    "docs": {\n      "url": "https://mcp.example.com/docs/mcp"\n    }\n  }\n}\n'
+    text = ('{\n  "mcpServers": {\n    // already there\n    "docs": {\n'
+            '      "url": "https://mcp.example.com/docs/mcp"\n    }\n  }\n}\n')
     after, editor, record = run("jsonc", text, [Change(("mcpServers", "docs"), DOCS)])
     assert after == text and not editor.conflicts
     assert editor.notes == ["`mcpServers.docs` is already there as aistack would write it: yours, left as it is"]

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from aistack.engine.document import MISSING, Item, ParseError, PathError, parse
-from aistack.engine.jsoncdoc import JsoncDocument
 from aistack.engine.jsonc_syntax import to_standard_json
+from aistack.engine.jsoncdoc import JsoncDocument
 
 SERVER = {"url": "https://mcp.example.com/docs/mcp", "headers": {"Authorization": "Bearer ${env:AISTACK_TOKEN}"}}
 

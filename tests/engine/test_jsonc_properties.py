@@ -11,8 +11,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from aistack.engine.document import Item
-from aistack.engine.jsoncdoc import JsoncDocument
 from aistack.engine.jsonc_syntax import parse_tree, to_standard_json
+from aistack.engine.jsoncdoc import JsoncDocument
 
 SETTINGS = fuzz(200)
 
@@ -196,7 +196,7 @@ def _same_tree(tree, fresh, node, other):
         return
     mine, theirs = node.entries, fresh.entries(other)
     assert [(e.key, e.start, e.comma) for e in mine] == [(e.key, e.start, e.comma) for e in theirs]
-    for a, b in zip(mine, theirs):
+    for a, b in zip(mine, theirs, strict=True):
         _same_tree(tree, fresh, a.node, b.node)
 
 

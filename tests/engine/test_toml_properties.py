@@ -86,7 +86,8 @@ class Writer:
         indent = self.draw(st.sampled_from(["", "", "  "]))
         out = ""
         for k, v in items.items():
-            if isinstance(v, dict) and v and all(not isinstance(x, dict) for x in v.values()) and self.draw(st.booleans()):
+            flat = isinstance(v, dict) and v and all(not isinstance(x, dict) for x in v.values())
+            if flat and self.draw(st.booleans()):
                 lines = [(self.key(k) + "." + self.key(k2), x) for k2, x in v.items()]  # dotted keys
             else:
                 lines = [(self.key(k), v)]

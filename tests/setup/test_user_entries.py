@@ -4,7 +4,6 @@ and gateway routing that gives way to the user's own choice."""
 import json
 
 import pytest
-
 from conftest import EXAMPLE_ORG
 
 ORG = str(EXAMPLE_ORG)
@@ -138,7 +137,8 @@ def test_codex_with_its_own_provider_keeps_it(cli, fake_home):
     ("cursor", ".cursor/mcp.json", '{"mcpServers": {"docs": {"command": "x", "note": "\\udc00"}}}\n'),
     ("codex", ".codex/config.toml", '[mcp_servers.git]\ncommand = "x"\nsince = 2024-05-01\nn = 0x10\n'),
     ("codex", ".codex/config.toml", 'mcp_servers.git = {command = "x", n = 0x10, f = 1e3}\n'),
-    ("goose", ".config/goose/config.yaml", '%YAML 1.2\n---\nextensions:\n  docs: {cmd: x, n: 0x10, f: 1e3, e: ~}\n...\n'),
+    ("goose", ".config/goose/config.yaml",
+     '%YAML 1.2\n---\nextensions:\n  docs: {cmd: x, n: 0x10, f: 1e3, e: ~}\n...\n'),
 ])
 def test_force_over_values_no_json_record_can_hold(cli, fake_home, name, rel, text):
     path = fake_home / rel

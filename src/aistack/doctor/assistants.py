@@ -22,8 +22,8 @@ def detected(state: State) -> list[str]:
 def _managed_files(name: str, state: State) -> list[str]:
     """The files where aistack recorded entries for this assistant and this org."""
     from aistack.assistants import registry
-    from aistack.engine import ownership
     from aistack.configure import owner_of
+    from aistack.engine import ownership
 
     owner = owner_of(name, state.profile)
     found = []
@@ -61,19 +61,15 @@ def _drifted(name: str, state: State) -> dict[str, list[str]]:
     from aistack import configure
     from aistack.assistants import registry
     from aistack.assistants.base import Context
-    from aistack.engine import text
-    from aistack.engine.apply import show_path
-    from aistack.engine.document import MISSING, parse
-    from aistack.engine.files import read_bytes
+    from aistack.engine.document import MISSING, read, show_path
 
     adapter = registry.get(name)
     plan = adapter.plan(state.profile, Context(env=state.env, aistack=configure.aistack_command(state.env)))
     found: dict[str, list[str]] = {}
     for key, cfg in adapter.files(state.env).items():
         try:
-            data = read_bytes(Path(cfg.path))
-            doc = parse(cfg.fmt, text.split(data).text if data is not None else "")
-        except Exception:  # noqa: BLE001 - the dry run reports unreadable files itself
+            doc = read(Path(cfg.path), cfg.fmt)[1]
+        except Exception:
             continue
         for edit in (e for e in plan.edits if e.file == key):
             current = doc.get(edit.path)

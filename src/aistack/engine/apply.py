@@ -11,12 +11,12 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Iterable
 
-from aistack.engine import ownership, text
-from aistack.engine.document import ParseError, parse, show_path  # noqa: F401 - show_path: the engine's word
+from aistack.engine import ownership
+from aistack.engine.document import ParseError, from_bytes
 from aistack.engine.editor import Change, Editor, is_empty
 from aistack.engine.files import atomic_write, backup_once, file_lock, read_bytes
 from aistack.errors import AistackError
@@ -94,9 +94,8 @@ def _apply_locked(env: Env, path: FsPath, fmt: str, changes: list[Change], owner
             ownership.save(env, path, record)
         return
     try:
-        framing = text.split(data) if data is not None else text.FileText(False, "\n", "")
+        framing, doc = from_bytes(data, fmt)
         before = framing.text
-        doc = parse(fmt, before)
     except ParseError as e:
         raise AistackError(f"{path}:{e.line}:{e.column}: {e.message}; aistack did not change this file "
                            "(fix it or move it aside, then run again)") from None

@@ -101,7 +101,7 @@ def same_value(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
         return True
     return type(a) is type(b) and a == b
@@ -122,3 +122,20 @@ def parse(fmt: str, text: str) -> Document:
 
         return YamlDocument(text)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def from_bytes(data: bytes | None, fmt: str):
+    """A config file's bytes (None: no file) as (its framing, its document); ParseError when they are not valid
+    text of the format."""
+    from aistack.engine import text
+
+    framing = text.split(data) if data is not None else text.FileText(False, "\n", "")
+    return framing, parse(fmt, framing.text)
+
+
+def read(path, fmt: str):
+    """Read a config file into a document: (framing, document), an empty one when the file does not exist.
+    Raises AistackError when it cannot be read, ParseError when it does not parse."""
+    from aistack.engine.files import read_bytes
+
+    return from_bytes(read_bytes(path), fmt)

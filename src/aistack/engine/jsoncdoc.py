@@ -138,7 +138,7 @@ class JsoncDocument:
                 probes += 1
                 outer = self._indent_of(node.start)
                 entries = tree.entries(node)
-                for i, entry in enumerate(entries):
+                for i in range(len(entries)):
                     lead = self._line_lead(node, i)
                     if lead is None or not lead.startswith(outer):
                         continue

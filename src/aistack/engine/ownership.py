@@ -92,7 +92,7 @@ class Owned:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "Owned":
+    def from_json(cls, data: dict) -> Owned:
         return cls(path=decode_path(data["path"]), hash=data["hash"], owner=data.get("owner", ""),
                    created=decode_path(data["created"]) if "created" in data else None,
                    previous=data.get("previous", MISSING),

@@ -21,11 +21,11 @@ import math
 import re
 from typing import Any
 
-from aistack.engine import yaml_emit as emit
 from aistack.engine.document import MISSING, Item, ParseError, Path, PathError, same_value, walk
 from aistack.engine.text import newline_of
 from aistack.engine.yaml_syntax import NullTop, _yaml, detect_indent, load, plain  # noqa: F401 - plain: the API
 from aistack.engine.yaml_tree import YEntry, YNode, build, shift
+
 
 class YamlDocument:
     def __init__(self, text: str):
@@ -128,7 +128,7 @@ class YamlDocument:
     def _find(self, node: YNode, where: Path, key) -> YEntry | None:
         if isinstance(key, Item):
             items = walk(self._data, where)
-            for entry, value in zip(node.entries, items):
+            for entry, value in zip(node.entries, items, strict=False):
                 if isinstance(value, dict) and value.get(key.key) == key.value:
                     return entry
             return None
