@@ -206,3 +206,49 @@ def test_nothing_is_edited_through_an_alias(data):
         raise AssertionError("an edit through an anchor with aliases changes the other places too")
     doc.set(("extensions", "docs"), {"cmd": "x"})
     assert YAML(typ="safe").load(doc.dump())["other"] == {"k": "v"}
+
+
+anything = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                                  st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]))),
+                        lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                st.dictionaries(st.text(max_size=5), inner, max_size=3)), max_leaves=8)
+
+
+@SETTINGS
+@given(st.dictionaries(st.text(max_size=8), anything, min_size=1, max_size=3), st.sampled_from(["", "# c\n"]))
+def test_what_aistack_writes_reads_back_as_written(value, start):
+    """A file aistack writes alone is not read back by ruamel when dumped: its writer must be right."""
+    doc = YamlDocument(start)
+    doc.set(("extensions", "docs"), value)
+    loaded = YAML(typ="rt").load(doc.dump())
+    from aistack.engine.yamldoc import plain
+
+    assert plain(loaded) == {"extensions": {"docs": value}}
+
+
+def _same_tree(node, fresh):
+    assert (node.kind, node.flow, node.start, node.end) == (fresh.kind, fresh.flow, fresh.start, fresh.end)
+    if node.entries is None or fresh.entries is None:
+        return
+    assert [(e.key, e.start, e.colon) for e in node.entries] == [(e.key, e.start, e.colon) for e in fresh.entries]
+    for a, b in zip(node.entries, fresh.entries, strict=True):
+        _same_tree(a.value, b.value)
+
+
+@SETTINGS
+@given(st.data())
+def test_many_edits_on_one_parse_match_a_fresh_parse(data):
+    from aistack.engine.yaml_syntax import load
+
+    text, value = data.draw(documents(with_list=data.draw(st.booleans())))
+    doc = YamlDocument(text)
+    for _ in range(data.draw(st.integers(1, 5))):
+        parents = [(p, v) for p, v in mappings(doc.get(()))]
+        parent_path, parent = data.draw(st.sampled_from(parents))
+        if parent and data.draw(st.booleans()):
+            doc.delete(parent_path + (data.draw(st.sampled_from(sorted(parent))),))
+        else:
+            doc.set(parent_path + (data.draw(names),), data.draw(values))
+    fresh = load(doc.dump(), tree=True)[0]
+    if doc._root is not None and fresh is not None:
+        _same_tree(doc._root, fresh)

@@ -18,6 +18,7 @@ from pathlib import Path as FsPath
 from aistack.engine import ownership
 from aistack.engine.document import ParseError, from_bytes
 from aistack.engine.editor import Change, Editor, is_empty
+from aistack.engine.text import FileText
 from aistack.engine.files import atomic_write, backup_once, file_lock, read_bytes
 from aistack.errors import AistackError
 from aistack.paths import Env
@@ -95,7 +96,10 @@ def _apply_locked(env: Env, path: FsPath, fmt: str, changes: list[Change], owner
         return
     try:
         framing, doc = from_bytes(data, fmt)
-        before = framing.text
+        # The document holds the text now: a second copy of a 50 MB file is kept only for a dry run's diff.
+        blank = not framing.text.strip()
+        before = framing.text if dry_run or blank else ""
+        framing = FileText(framing.bom, framing.newline, "")
     except ParseError as e:
         raise AistackError(f"{path}:{e.line}:{e.column}: {e.message}; aistack did not change this file "
                            "(fix it or move it aside, then run again)") from None
@@ -108,7 +112,7 @@ def _apply_locked(env: Env, path: FsPath, fmt: str, changes: list[Change], owner
 
     after = doc.dump()
     if first_write and record.entries:
-        record.origin = "absent" if data is None else ("blank:" + before if not before.strip() else None)
+        record.origin = "absent" if data is None else ("blank:" + before if blank else None)
     restore_origin = (not record.entries and record.origin is not None and is_empty(doc.get(())))
     if restore_origin and record.origin == "absent":
         outcome.diff = _diff(path, before, "", True) if dry_run else ""

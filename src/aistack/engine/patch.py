@@ -8,7 +8,6 @@ removed elsewhere do not matter) and puts the old text back; None when one canno
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import asdict, dataclass
 
 _CONTEXT = 160  # characters of context at most, on each side: a line, or less of a long one
@@ -68,6 +67,8 @@ def diff(before: str, after: str) -> list[Hunk]:
     new_lines = after[start:b_end].splitlines(keepends=True)
     spans = [(0, len(old_lines), 0, len(new_lines))]
     if len(old_lines) + len(new_lines) <= _SPLIT_LIMIT:
+        import difflib
+
         matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
         spans = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
     a_at = _offsets(old_lines, start)

@@ -34,7 +34,28 @@ def map_entry(doc, line_start: int, column: int, key: str, value: Any) -> tuple[
     else:
         first = after[len(doc._nl):]
         node = _node(value, colon + len(doc._nl) + len(first) - len(first.lstrip(" ")), colon + len(after), False)
+        node.entries = _children(doc, value, colon + len(doc._nl), column)
     return text, YEntry(key, start, colon, node)
+
+
+def _children(doc, value: Any, line_start: int, column: int) -> list[YEntry]:
+    """The entries of a block value yaml_emit wrote from line_start, for the key at `column` (its own values
+    are read from the text if an edit goes inside them)."""
+    mapping, _, offset = doc._indent
+    entries = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            text, entry = map_entry(doc, line_start, column + mapping, k, v)
+            entries.append(entry)
+            line_start += len(text) + len(doc._nl)
+    else:
+        dash = column + offset
+        content = dash - offset + doc._indent[1]
+        for v in value:
+            text, entry = seq_item(doc, line_start, dash, content, v)
+            entries.append(entry)
+            line_start += len(text) + len(doc._nl)
+    return entries
 
 
 def seq_item(doc, line_start: int, dash: int, content: int, value: Any) -> tuple[str, YEntry]:
@@ -223,8 +244,12 @@ def remove(doc, chain: list[YNode], entry: YEntry) -> None:
         _settle(chain[:-1])
         return
     del entries[i]
+    if i == 0 and entries:
+        node.start = entries[0].start
     end = doc._line_end(entry.value.end)
     if end == len(doc._text) and not doc._text.endswith("\n") and line_start:
         line_start -= 2 if doc._text[:line_start].endswith("\r\n") else 1  # it still ends without one
     doc._splice(line_start, end, "")
+    if node is doc._root and not entries:
+        doc._root = None  # only comments, blank lines and markers are left: an empty document
     _settle(chain)

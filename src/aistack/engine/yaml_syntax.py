@@ -51,6 +51,8 @@ def detect_indent(text: str) -> tuple[int, int, int]:
 def load(text: str, tree: bool = False) -> tuple[Any, Any]:
     """The document's `yaml_tree` (with tree; else None) and its plain values; invalid YAML is a ParseError with
     a 1-based line and column."""
+    if not text.strip():
+        return None, {}  # blank: nothing for ruamel to read (and its import spared)
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     yaml = _yaml()

@@ -163,7 +163,7 @@ def shift(node: YNode, at: int, delta: int) -> None:
     i = bisect_left(entries, at, key=lambda e: e.start)
     if i:
         before = entries[i - 1]
-        if before.colon >= at:
+        if before.colon > at:  # the offset after its `:`: an insertion right there goes after it
             before.colon += delta
         shift(before.value, at, delta)
     for entry in entries[i:]:
