@@ -192,12 +192,13 @@ class Tree:
     def splice(self, *edits: tuple[int, int, str]) -> None:
         """Replace text[start:end] by new for each (start, end, new), the spans apart; the caller has already
         taken out of the tree what was inside them. Insertions at one offset go in the order given."""
-        text, pieces, pos = self.text, [], 0
+        pieces, pos = [], 0
         edits = sorted(edits, key=lambda e: (e[0], e[1]))
         for start, end, new in edits:
-            pieces += (text[pos:start], new)
+            pieces += (self.text[pos:start], new)
             pos = end
-        pieces.append(text[pos:])
+        pieces.append(self.text[pos:])
+        self.text = ""  # the old text goes before the new one is built: a large file is in memory twice, not thrice
         self.text = "".join(pieces)
         for start, end, new in reversed(edits):
             delta = len(new) - (end - start)

@@ -21,7 +21,7 @@ import math
 import re
 from typing import Any
 
-from aistack.engine.document import MISSING, Item, ParseError, Path, PathError, same_value, walk
+from aistack.engine.document import MISSING, Item, ParseError, Path, PathError, same_value
 from aistack.engine.text import newline_of
 from aistack.engine.yaml_syntax import NullTop, _yaml, detect_indent, load, plain  # noqa: F401 - plain: the API
 from aistack.engine.yaml_tree import YEntry, YNode, build, shift
@@ -40,6 +40,7 @@ class YamlDocument:
             self._data, self._null_top = {}, True
         self._checked = True
         self._blank = not text.strip()
+        self._items: dict[tuple[int, str], tuple[list, dict]] = {}  # (list, key) -> value -> index
 
     # -- the Document protocol -------------------------------------------------------------------------
 
@@ -61,11 +62,11 @@ class YamlDocument:
         return self._text
 
     def get(self, path: Path) -> Any:
-        found = walk(self._data, path)
+        found = self._walk(path)
         return found if found is MISSING else copy.deepcopy(found)
 
     def has(self, path: Path) -> bool:
-        return walk(self._data, path) is not MISSING
+        return self._walk(path) is not MISSING
 
     def set(self, path: Path, value: Any) -> None:
         if not path:
@@ -92,7 +93,7 @@ class YamlDocument:
         self._assign(path, value)
 
     def delete(self, path: Path) -> None:
-        if not path or self._root is None or walk(self._data, path) is MISSING:
+        if not path or self._root is None or self._walk(path) is MISSING:
             return
         chain = [self._root]
         for depth, key in enumerate(path[:-1]):
@@ -100,9 +101,10 @@ class YamlDocument:
             chain.append(self._find(chain[-1], path[:depth], key).value)
         self._expect(chain[-1], path[-1], path[:-1])
         self._remove(chain, self._find(chain[-1], path[:-1], path[-1]))
-        parent = walk(self._data, path[:-1])
+        parent = self._walk(path[:-1])
         if isinstance(path[-1], Item):
-            parent.remove(walk(parent, path[-1:]))
+            del parent[self._item_index(parent, path[-1])]
+            self._forget(parent)
         else:
             del parent[path[-1]]
         self._checked = False
@@ -132,12 +134,40 @@ class YamlDocument:
 
     def _find(self, node: YNode, where: Path, key) -> YEntry | None:
         if isinstance(key, Item):
-            items = walk(self._data, where)
-            for entry, value in zip(node.entries, items, strict=False):
-                if isinstance(value, dict) and value.get(key.key) == key.value:
-                    return entry
-            return None
+            i = self._item_index(self._walk(where), key)
+            return None if i is None else node.entries[i]
         return next((e for e in node.entries if e.key == key), None)
+
+    def _walk(self, path: Path) -> Any:
+        """walk(), with the elements of lists found by an index (Continue keeps hundreds of servers in one)."""
+        data = self._data
+        for key in path:
+            if isinstance(key, Item):
+                i = self._item_index(data, key) if isinstance(data, list) else None
+                if i is None:
+                    return MISSING
+                data = data[i]
+            elif isinstance(data, dict) and key in data:
+                data = data[key]
+            else:
+                return MISSING
+        return data
+
+    def _item_index(self, items: list, item: Item) -> int | None:
+        """The index of the first mapping in items whose `item.key` is `item.value`."""
+        cached = self._items.get((id(items), item.key))
+        if cached is None or cached[0] is not items:
+            index: dict = {}
+            for i, element in enumerate(items):
+                value = element.get(item.key) if isinstance(element, dict) else None
+                if isinstance(value, str):
+                    index.setdefault(value, i)
+            cached = self._items[(id(items), item.key)] = (items, index)
+        return cached[1].get(item.value)
+
+    def _forget(self, items: list) -> None:
+        for key in [k for k in self._items if k[0] == id(items)]:
+            del self._items[key]
 
     # -- positions ---------------------------------------------------------------------------------------
 
@@ -220,14 +250,16 @@ class YamlDocument:
             last = depth == len(path) - 1
             inner = copy.deepcopy(value) if last else _nest(path[depth + 1:], value)
             if isinstance(key, Item):
-                current = walk(data, (key,))
-                if current is MISSING:
+                i = self._item_index(data, key)
+                if i is None:
                     data.append(_with_item_key(key, inner))
+                    self._items[(id(data), key.key)][1][key.value] = len(data) - 1
                     break
                 if last:
-                    data[data.index(current)] = _with_item_key(key, inner)
+                    data[i] = _with_item_key(key, inner)
+                    self._forget(data)
                     break
-                data = current
+                data = data[i]
             else:
                 if key not in data or last:
                     data[key] = inner
