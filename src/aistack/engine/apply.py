@@ -18,8 +18,8 @@ from pathlib import Path as FsPath
 from aistack.engine import ownership
 from aistack.engine.document import ParseError, from_bytes
 from aistack.engine.editor import Change, Editor, is_empty
-from aistack.engine.text import FileText
 from aistack.engine.files import atomic_write, backup_once, file_lock, read_bytes
+from aistack.engine.text import FileText
 from aistack.errors import AistackError
 from aistack.paths import Env
 

@@ -13,6 +13,7 @@ Guarantees every format keeps (the engine relies on them):
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any, Protocol, Union
 
@@ -94,6 +95,26 @@ def walk(data: Any, path: Path) -> Any:
         if data is MISSING:
             return MISSING
     return data
+
+
+def nest(rest: Path, value: Any) -> Any:
+    """The value to insert for a missing key when `rest` of the path is still to be created under it."""
+    if not rest:
+        return copy.deepcopy(value)
+    inner = nest(rest[1:], value)
+    key = rest[0]
+    return [with_item_key(key, inner)] if isinstance(key, Item) else {key: inner}
+
+
+def with_item_key(item: Item, value: Any) -> Any:
+    """A list element selected by `item` must carry the key it is found by; it goes first when missing."""
+    if not isinstance(value, dict):
+        raise PathError(f"an element selected by {item.key}={item.value!r} must be a mapping", (item,))
+    if item.key in value:
+        if value[item.key] != item.value:
+            raise PathError(f"the element's {item.key!r} is {value[item.key]!r}, not {item.value!r}", (item,))
+        return copy.deepcopy(value)
+    return {item.key: item.value, **copy.deepcopy(value)}
 
 
 def same_value(a: Any, b: Any) -> bool:

@@ -24,7 +24,7 @@ import json
 import math
 from typing import Any
 
-from aistack.engine.document import MISSING, Item, Key, ParseError, Path, PathError
+from aistack.engine.document import MISSING, Item, Key, ParseError, Path, PathError, nest, with_item_key
 from aistack.engine.jsonc_syntax import _TOKEN, parse_tree
 from aistack.engine.jsonc_tree import Entry, Invalid, Node, Tree
 from aistack.engine.text import newline_of
@@ -69,11 +69,11 @@ class JsoncDocument:
             _expect_container(node, key, path[:depth])
             entry = self._find(node, key)
             if entry is None:
-                self._insert(node, key, _nest(path[depth + 1:], value))
+                self._insert(node, key, nest(path[depth + 1:], value))
                 return
             if depth == len(path) - 1:
                 if isinstance(key, Item):
-                    value = _with_item_key(key, value)
+                    value = with_item_key(key, value)
                 self._replace(node, entry, value)
                 return
             node = entry.node
@@ -213,7 +213,7 @@ class JsoncDocument:
         tree = self._tree
         entries = tree.entries(container)
         if isinstance(key, Item):
-            value = _with_item_key(key, value)
+            value = with_item_key(key, value)
         nl = self.newline()
         head = self._key_text(key)
         if not entries:
@@ -295,7 +295,7 @@ class JsoncDocument:
         unit = _DEFAULT_UNIT
         if isinstance(path[0], Item):
             raise PathError("the top level is an object, not a list", path[:1])
-        member = json.dumps(_nest(path[1:], value), ensure_ascii=False, indent=unit).replace("\n", nl + unit)
+        member = json.dumps(nest(path[1:], value), ensure_ascii=False, indent=unit).replace("\n", nl + unit)
         body = "{" + nl + unit + json.dumps(path[0], ensure_ascii=False) + ": " + member + nl + "}" + nl
         # Whitespace alone is replaced; comments stay above the new object.
         prefix = "" if blank.strip() == "" else blank if blank.endswith("\n") else blank + nl
@@ -327,26 +327,8 @@ def _expect_container(node: Node, key: Key, where: Path) -> None:
         raise PathError(f"{shown} is a{'n' if node.kind[0] in 'aeiou' else ''} {node.kind}, not an {want}", where)
 
 
-def _nest(rest: Path, value: Any) -> Any:
-    """The value to insert for a missing key when `rest` of the path is still to be created under it."""
-    if not rest:
-        return value
-    inner = _nest(rest[1:], value)
-    key = rest[0]
-    if isinstance(key, Item):
-        return [_with_item_key(key, inner)]
-    return {key: inner}
 
 
-def _with_item_key(item: Item, value: Any) -> Any:
-    """A list element selected by `item` must carry the key it is found by; it goes first when missing."""
-    if not isinstance(value, dict):
-        raise PathError(f"an element selected by {item.key}={item.value!r} must be an object", (item,))
-    if item.key in value:
-        if value[item.key] != item.value:
-            raise PathError(f"the element's {item.key!r} is {value[item.key]!r}, not {item.value!r}", (item,))
-        return value
-    return {item.key: item.value, **value}
 
 
 def _check_json(value: Any) -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from aistack.engine.document import MISSING, Item, ParseError, Path, PathError, same_value, walk
+from aistack.engine.document import MISSING, Item, ParseError, Path, PathError, nest, same_value, walk
 from aistack.engine.text import newline_of
 from aistack.engine.toml_render import kv, render, render_key, table_lines
 from aistack.engine.toml_syntax import Statements, Stmt, inline_members, load, scan
@@ -234,7 +234,7 @@ class TomlDocument:
                 return
         if value is MISSING:
             return
-        member = kv(rel[:1], _nest(rel[1:], value))
+        member = kv(rel[:1], nest(rel[1:], value))
         if members:
             sep = text[members[0].value[1]:members[1].start] if len(members) > 1 else ", "
             self._set_value(stmt, members[-1].value[1], members[-1].value[1], sep + member)
@@ -294,10 +294,6 @@ def _parse_inline(text: str) -> dict:
     return load("v = " + text)["v"]
 
 
-def _nest(rest: Path, value: Any) -> Any:
-    for key in reversed(rest):
-        value = {key: value}
-    return value
 
 
 def _show(path: Path) -> str:

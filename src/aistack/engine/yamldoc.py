@@ -21,7 +21,7 @@ import math
 import re
 from typing import Any
 
-from aistack.engine.document import MISSING, Item, ParseError, Path, PathError, same_value
+from aistack.engine.document import MISSING, Item, ParseError, Path, PathError, nest, same_value, with_item_key
 from aistack.engine.text import newline_of
 from aistack.engine.yaml_syntax import NullTop, _yaml, detect_indent, load, plain  # noqa: F401 - plain: the API
 from aistack.engine.yaml_tree import YEntry, YNode, build, shift
@@ -81,13 +81,13 @@ class YamlDocument:
                 self._expect(node, key, path[:depth])
                 entry = self._find(node, path[:depth], key)
                 if entry is None:
-                    inner = _nest(path[depth + 1:], value)
-                    self._insert(chain, key, _with_item_key(key, inner) if isinstance(key, Item) else inner)
+                    inner = nest(path[depth + 1:], value)
+                    self._insert(chain, key, with_item_key(key, inner) if isinstance(key, Item) else inner)
                     break
                 if depth == len(path) - 1:
                     if entry.value.shared:
                         raise PathError(f"{_show(path)} is shared with other places (an anchor or alias)", path)
-                    self._replace(chain, entry, _with_item_key(key, value) if isinstance(key, Item) else value)
+                    self._replace(chain, entry, with_item_key(key, value) if isinstance(key, Item) else value)
                     break
                 chain.append(entry.value)
         self._assign(path, value)
@@ -240,7 +240,7 @@ class YamlDocument:
         from aistack.engine.yaml_edit import map_entry
 
         lead = self._nl if at and not text[:at].endswith("\n") else ""
-        line, entry = map_entry(self, at + len(lead), 0, path[0], _nest(path[1:], value))
+        line, entry = map_entry(self, at + len(lead), 0, path[0], nest(path[1:], value))
         self._splice(at, at, lead + line + (self._nl if at < len(text) or not lead else ""))
         self._root = YNode("map", False, entry.start, entry.value.end, [entry])
 
@@ -248,15 +248,15 @@ class YamlDocument:
         data = self._data
         for depth, key in enumerate(path):
             last = depth == len(path) - 1
-            inner = copy.deepcopy(value) if last else _nest(path[depth + 1:], value)
+            inner = copy.deepcopy(value) if last else nest(path[depth + 1:], value)
             if isinstance(key, Item):
                 i = self._item_index(data, key)
                 if i is None:
-                    data.append(_with_item_key(key, inner))
+                    data.append(with_item_key(key, inner))
                     self._items[(id(data), key.key)][1][key.value] = len(data) - 1
                     break
                 if last:
-                    data[i] = _with_item_key(key, inner)
+                    data[i] = with_item_key(key, inner)
                     self._forget(data)
                     break
                 data = data[i]
@@ -278,22 +278,8 @@ def _relocate(node: YNode, offset: int) -> None:
         _relocate(entry.value, offset)
 
 
-def _nest(rest: Path, value: Any) -> Any:
-    if not rest:
-        return copy.deepcopy(value)
-    inner = _nest(rest[1:], value)
-    key = rest[0]
-    return [_with_item_key(key, inner)] if isinstance(key, Item) else {key: inner}
 
 
-def _with_item_key(item: Item, value: Any) -> Any:
-    if not isinstance(value, dict):
-        raise PathError(f"an element selected by {item.key}={item.value!r} must be a mapping", (item,))
-    if item.key in value:
-        if value[item.key] != item.value:
-            raise PathError(f"the element's {item.key!r} is {value[item.key]!r}, not {item.value!r}", (item,))
-        return copy.deepcopy(value)
-    return {item.key: item.value, **copy.deepcopy(value)}
 
 
 def _show(path: Path) -> str:
