@@ -1,11 +1,17 @@
-"""init-repo throughput, measured in one run: files/s on a 100,000-file repository, repos/s over 500 repositories.
+"""init-repo quality over the corpus of real repositories, then throughput, measured in one run: files/s on a
+100,000-file repository, repos/s over 500 repositories.
+
+Quality: for each repository of tests/repo/corpus, the commands AGENTS.md lists, how many of them are judged
+correct (the maintainers' documented commands and the reviewed extras in tests/repo/corpus_expected.py), how
+many offered lines are release/destructive commands or shell fragments (checked apart from init-repo's judge),
+and the size of what it generates.
 
 The large repository is a pnpm monorepo of 200 packages whose 100,000 tracked files are put into the git index
 with one `git update-index --index-info` call (all sharing one blob); only the manifests exist on disk, since
 detection reads the index and never walks the tree. 10% of the tracked files sit under node_modules and vendor,
 which detection must not descend into.
 
-Run: .venv/bin/python bench/bench_init_repo.py [--files N] [--repos N]
+Run: .venv/bin/python bench/bench_init_repo.py [--files N] [--repos N] [--corpus-only]
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "tests" / "repo"))
 
 PACKAGES = 200
 
@@ -87,11 +94,42 @@ def small_repos(base: Path, count: int) -> list[Path]:
     return repos
 
 
+def corpus() -> bool:
+    """Print the quality table over the corpus; True when no release/destructive line or fragment was offered."""
+    import realrepos
+    from corpus_expected import EXPECTED, LABEL
+
+    print(f"{'repository':<22} {'listed':>6} {'correct':>7} {'release':>7} {'fragment':>8} {'bytes':>6}")
+    totals = [0, 0, 0, 0]
+    largest = ("", 0)
+    for name in realrepos.NAMES:
+        _, new = realrepos.generated(name)
+        listed = {(LABEL.get(label, label), run) for label, run in realrepos.listed_pairs(new)}
+        want = EXPECTED[name]
+        correct = len(listed & (want["must"] | want["also"]))
+        offered = realrepos.offered(new)
+        bad = sum(1 for c in offered if realrepos.destructive(c))
+        fragments = sum(1 for c in offered if realrepos.fragment(c))
+        size = len(new.encode())
+        largest = max(largest, (name, size), key=lambda x: x[1])
+        for i, n in enumerate((len(listed), correct, bad, fragments)):
+            totals[i] += n
+        print(f"{name:<22} {len(listed):>6} {correct:>7} {bad:>7} {fragments:>8} {size:>6}")
+    print(f"{'total':<22} {totals[0]:>6} {totals[1]:>7} {totals[2]:>7} {totals[3]:>8}   largest: "
+          f"{largest[0]} {largest[1]:,} bytes ({largest[1] / 1024:.1f} KiB)")
+    return totals[2] == totals[3] == 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=100_000)
     parser.add_argument("--repos", type=int, default=500)
+    parser.add_argument("--corpus-only", action="store_true", help="only the quality table over the corpus")
     args = parser.parse_args()
+
+    clean = corpus()
+    if args.corpus_only:
+        return 0 if clean else 1
 
     from aistack.repo.batch import counts, run_each
     from aistack.repo.render import Renderer
@@ -135,7 +173,7 @@ def main() -> int:
             results = run_each(paths, options, renderer)
             elapsed = time.perf_counter() - start
             print(f"{label:<30} {elapsed:6.2f} s  {len(paths) / elapsed:>10,.1f} repos/s  {counts(results)}")
-    return 0
+    return 0 if clean else 1
 
 
 if __name__ == "__main__":

@@ -1,31 +1,18 @@
 #!/usr/bin/env bash
 # The whole onboarding against the sandbox org, in a temporary HOME: login, setup, init-repo, one real
-# Claude Code request through the gateway, usage, doctor. Installs nothing; stops everything it started.
+# Claude Code request through the gateway, usage, doctor. First installs into the checkout what it needs
+# (scripts/bootstrap demo: .venv and tests/node; a second run finds them up to date); stops everything it started.
 #
-#   bash sandbox/demo.sh            (once before: pip install -e . -r sandbox/requirements.txt; npm ci --prefix tests/node)
+#   bash sandbox/demo.sh
 #   AISTACK_DEMO_KEEP=1 bash sandbox/demo.sh   keeps the temporary HOME for a look afterwards
+#   PYTHON=/path/to/python3.12 bash sandbox/demo.sh   the interpreter for .venv (default python3)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PY="${PYTHON:-}"
-if [[ -z "$PY" ]]; then
-  if [[ -x "$REPO/.venv/bin/python" ]]; then PY="$REPO/.venv/bin/python"; else PY="$(command -v python3)"; fi
-fi
-BIN="$(dirname "$PY")"
+bash "$REPO/scripts/bootstrap" demo
+PY="$REPO/.venv/bin/python"
+BIN="$REPO/.venv/bin"
 CLAUDE="$REPO/tests/node/node_modules/.bin/claude"
-
-missing=()
-[[ -x "$BIN/aistack" ]] || missing+=("aistack in $BIN: python3 -m venv .venv && .venv/bin/pip install -e .")
-"$PY" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("litellm") is None)' \
-  || missing+=("LiteLLM: $BIN/pip install -r sandbox/requirements.txt")
-[[ -x "$CLAUDE" && -d "$REPO/tests/node/node_modules/oidc-provider" ]] \
-  || missing+=("Claude Code and oidc-provider: npm ci --prefix tests/node")
-command -v node >/dev/null || missing+=("Node.js 20 or newer")
-if (( ${#missing[@]} )); then
-  echo "The demo needs (one-time install, run from $REPO):" >&2
-  printf '  - %s\n' "${missing[@]}" >&2
-  exit 2
-fi
 
 DEMO="$(mktemp -d "${TMPDIR:-/tmp}/aistack-demo.XXXXXX")"
 ORG_DIR="$DEMO/org"

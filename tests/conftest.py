@@ -54,6 +54,13 @@ def aistack_cmd() -> list[str]:
     return [sys.executable, "-m", "aistack"]
 
 
+def backup_of(path: Path) -> Path:
+    """Where aistack keeps its one backup of a user's file: its data dir, named after the file's real path."""
+    from aistack.engine.files import backup_path, resolve_target
+
+    return backup_path(resolve_target(Path(path)), Path(os.environ["AISTACK_DATA_DIR"]))
+
+
 def subprocess_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")

@@ -51,7 +51,7 @@ ECOSYSTEMS: dict[str, dict[str, str]] = {
         "packages/ui/package.json": pkg("@mono/ui", {"build": "tsup", "test": "vitest run"}),
         "packages/ui/src/button.tsx": "export {}\n",
         "packages/skip-me/package.json": pkg("skipped"),
-        "node_modules/leftpad/package.json": pkg("leftpad", {"test": "should never be read"}),
+        "apps/web/node_modules/leftpad/package.json": pkg("leftpad", {"test": "should never be read"}),
     },
     "npm": {
         "package.json": pkg("svc", {"test": "jest", "lint": "eslint .", "format": "prettier -w .",
@@ -67,14 +67,16 @@ ECOSYSTEMS: dict[str, dict[str, str]] = {
     },
     "uv": {
         "pyproject.toml": ('[project]\nname = "svc"\nrequires-python = ">=3.11"\n\n'
+                           '[dependency-groups]\ndev = ["pytest>=8", "ruff", "mypy"]\n\n'
                            "[tool.pytest.ini_options]\naddopts = \"-q\"\n\n[tool.ruff]\nline-length = 100\n\n"
-                           "[tool.ruff.format]\n\n[tool.mypy]\nstrict = true\n"),
-        "uv.lock": "version = 1\n",
+                           "[tool.ruff.format]\n\n[tool.mypy]\nstrict = true\nfiles = [\"src\"]\n"),
+        "uv.lock": 'version = 1\n\n[[package]]\nname = "pytest"\n\n[[package]]\nname = "ruff"\n',
         "src/svc/__init__.py": "",
     },
     "poetry": {
-        "pyproject.toml": ('[tool.poetry]\nname = "lib"\nversion = "0.1.0"\n\n[tool.black]\nline-length = 88\n\n'
-                           "[tool.pytest.ini_options]\n"),
+        "pyproject.toml": ('[tool.poetry]\nname = "lib"\nversion = "0.1.0"\n\n'
+                           '[tool.poetry.group.dev.dependencies]\npytest = ">=8"\nblack = "*"\n\n'
+                           "[tool.black]\nline-length = 88\n\n[tool.pytest.ini_options]\n"),
         "poetry.lock": "# poetry\n",
         "tox.ini": "[tox]\nenvlist = py311, lint\n\n[testenv:lint]\ncommands = flake8\n",
         "lib/__init__.py": "",
@@ -110,7 +112,7 @@ ECOSYSTEMS: dict[str, dict[str, str]] = {
     "polyglot": {
         "package.json": pkg("web", {"test": "vitest", "build": "vite build"}),
         "package-lock.json": "{}\n",
-        "pyproject.toml": '[project]\nname = "api"\n\n[tool.pytest.ini_options]\n',
+        "pyproject.toml": '[project]\nname = "api"\n\n[dependency-groups]\ntest = ["pytest"]\n\n[tool.pytest.ini_options]\n',
         "go.mod": "module example.com/tool\n\ngo 1.23\n",
         "justfile": "default:\n  just --list\n\ntest:\n  npm test\n  pytest\n",
         ".github/workflows/ci.yml": ("name: CI\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"

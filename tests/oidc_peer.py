@@ -14,7 +14,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 NODE_DIR = REPO / "tests" / "node"
-SCRIPT = NODE_DIR / "oidc-provider.mjs"
+SCRIPT = REPO / "sandbox" / "idp.mjs"  # the sandbox org's IdP, with the provider's own pages
 BROWSER_USER = REPO / "tests" / "peers" / "browser_user.py"
 CLIENT_ID = "aistack-cli"
 
@@ -23,6 +23,7 @@ class Provider:
     def __init__(self, **options):
         if not (NODE_DIR / "node_modules" / "oidc-provider").is_dir():
             pytest.fail("oidc-provider is not installed: run `npm ci --prefix tests/node`")
+        options = {"interactions": "pages", "testRoutes": True, "accessTokenTTL": 600, **options}
         self.proc = subprocess.Popen(["node", str(SCRIPT), json.dumps(options)], stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True, cwd=NODE_DIR)
         line = self.proc.stdout.readline()

@@ -308,3 +308,13 @@ def test_drift_when_the_user_deletes_an_aistack_entry(cli, tmp_path, fake_home, 
     assert code == 1 and drift["status"] == "fail"
     assert str(settings) in drift["detail"] and "`apiKeyHelper` missing" in drift["detail"]
     assert drift["fix"] == "Run `aistack setup claude-code`."
+
+
+def test_assistants_sharing_a_file_are_both_set_up(cli, tmp_path, fake_home):
+    """Devin Desktop reads Windsurf's file until it has its own directory: the entries are both of theirs."""
+    org = write_org(tmp_path / "org.toml", issuer=None,
+                    servers='[[mcp_servers]]\nname = "docs"\nurl = "https://docs.example.com/mcp"\n')
+    assert cli("setup", "windsurf", "devin", "--org", str(org))[0] == 0
+    _, report, _ = doctor(cli, "--org", str(org))
+    assert check(report, "assistant:windsurf")["status"] == "ok"
+    assert check(report, "assistant:devin")["status"] == "ok"

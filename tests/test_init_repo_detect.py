@@ -6,37 +6,43 @@ import pytest
 
 from gitrepo import ECOSYSTEMS, identity, make_repo
 
+# (kind, command, file, origin): "read" when the repository names the task, "inferred" when built from a manifest.
 EXPECTED = {
-    "pnpm-workspace": {("install", "pnpm install --frozen-lockfile", "pnpm-lock.yaml"),
-                       ("build", "pnpm run build", "package.json"), ("test", "pnpm test", "package.json"),
-                       ("lint", "pnpm run lint", "package.json")},
-    "npm": {("install", "npm ci", "package-lock.json"), ("test", "npm test", "package.json"),
-            ("lint", "npm run lint", "package.json"), ("format", "npm run format", "package.json"),
-            ("dev", "npm run start", "package.json")},
-    "yarn": {("install", "yarn install --frozen-lockfile", "yarn.lock"), ("test", "yarn test", "package.json"),
-             ("build", "yarn build", "package.json"), ("lint", "yarn lint:css", "package.json")},
-    "uv": {("install", "uv sync", "uv.lock"), ("test", "uv run pytest", "pyproject.toml"),
-           ("lint", "uv run ruff check .", "pyproject.toml"), ("format", "uv run ruff format .", "pyproject.toml"),
-           ("typecheck", "uv run mypy .", "pyproject.toml")},
-    "poetry": {("install", "poetry install", "poetry.lock"), ("test", "poetry run pytest", "pyproject.toml"),
-               ("format", "poetry run black .", "pyproject.toml"), ("test", "tox -e py311", "tox.ini"),
-               ("lint", "tox -e lint", "tox.ini")},
-    "go-make": {("build", "make build", "Makefile"), ("test", "make test", "Makefile"), ("lint", "make lint", "Makefile"),
-                ("build", "go build ./...", "go.mod"), ("test", "go test ./...", "go.mod"),
-                ("lint", "go vet ./...", "go.mod"), ("lint", "golangci-lint run", ".golangci.yml")},
-    "rust-workspace": {("build", "cargo build --workspace", "Cargo.toml"), ("test", "cargo test --workspace", "Cargo.toml"),
-                       ("format", "cargo fmt --all", "rustfmt.toml")},
-    "gradle": {("build", "./gradlew build", "gradlew"), ("test", "./gradlew test", "gradlew"),
-               ("lint", "./gradlew check", "gradlew")},
-    "make-only": {("build", "make build", "Makefile"), ("test", "make check", "Makefile")},
-    "polyglot": {("test", "just test", "justfile"), ("install", "npm ci", "package-lock.json"),
-                 ("test", "npm test", "package.json"), ("build", "npm run build", "package.json"),
-                 ("test", "pytest", "pyproject.toml"), ("build", "go build ./...", "go.mod"),
-                 ("test", "go test ./...", "go.mod"), ("lint", "go vet ./...", "go.mod"),
-                 ("ci", "npm ci", ".github/workflows/ci.yml"), ("ci", "npm test", ".github/workflows/ci.yml"),
-                 ("ci", "pytest -q", ".github/workflows/ci.yml")},
+    "pnpm-workspace": {("install", "pnpm install --frozen-lockfile", "pnpm-lock.yaml", "inferred"),
+                       ("build", "pnpm run build", "package.json", "read"), ("test", "pnpm test", "package.json", "read"),
+                       ("lint", "pnpm run lint", "package.json", "read")},
+    "npm": {("install", "npm ci", "package-lock.json", "inferred"), ("test", "npm test", "package.json", "read"),
+            ("lint", "npm run lint", "package.json", "read"), ("format", "npm run format", "package.json", "read"),
+            ("dev", "npm run start", "package.json", "read")},
+    "yarn": {("install", "yarn install --frozen-lockfile", "yarn.lock", "inferred"),
+             ("test", "yarn test", "package.json", "read"), ("build", "yarn build", "package.json", "read"),
+             ("lint", "yarn lint:css", "package.json", "read")},
+    "uv": {("install", "uv sync", "uv.lock", "inferred"), ("test", "uv run pytest", "pyproject.toml", "inferred"),
+           ("lint", "uv run ruff check", "pyproject.toml", "inferred"),
+           ("format", "uv run ruff format", "pyproject.toml", "inferred"),
+           ("typecheck", "uv run mypy", "pyproject.toml", "inferred")},
+    "poetry": {("install", "poetry install", "poetry.lock", "inferred"),
+               ("test", "poetry run pytest", "pyproject.toml", "inferred"),
+               ("test", "tox -e py", "tox.ini", "read"), ("lint", "tox -e lint", "tox.ini", "read")},
+    "go-make": {("build", "make build", "Makefile", "read"), ("test", "make test", "Makefile", "read"),
+                ("lint", "make lint", "Makefile", "read"), ("build", "go build ./...", "go.mod", "inferred"),
+                ("test", "go test ./...", "go.mod", "inferred"),
+                ("lint", "golangci-lint run", ".golangci.yml", "inferred")},
+    "rust-workspace": {("build", "cargo build --workspace", "Cargo.toml", "inferred"),
+                       ("test", "cargo test --workspace", "Cargo.toml", "inferred"),
+                       ("format", "cargo fmt --all", "rustfmt.toml", "inferred")},
+    "gradle": {("build", "./gradlew build", "gradlew", "inferred"), ("test", "./gradlew test", "gradlew", "inferred"),
+               ("gate", "./gradlew check", "gradlew", "inferred")},
+    "make-only": {("build", "make all", "Makefile", "read"), ("build", "make build", "Makefile", "read"),
+                  ("test", "make check", "Makefile", "read")},
+    "polyglot": {("test", "just test", "justfile", "read"), ("install", "npm ci", "package-lock.json", "inferred"),
+                 ("test", "npm test", "package.json", "read"), ("build", "npm run build", "package.json", "read"),
+                 ("build", "go build ./...", "go.mod", "inferred"), ("test", "go test ./...", "go.mod", "inferred"),
+                 ("test", "pytest", "pyproject.toml", "inferred")},
     "empty": set(),
 }
+CI = {"polyglot": {("install", "npm ci"), ("test", "npm test && pytest -q")}}
+RELEASE = {"npm": {"npm run release"}}
 PACKAGES = {
     "pnpm-workspace": {"apps/web", "packages/ui"},
     "rust-workspace": {"crates/cli", "crates/core"},
@@ -59,8 +65,10 @@ def detect_json(cli, root):
 def test_ecosystem_commands(cli, tmp_path, name):
     root = make_repo(tmp_path / name, ECOSYSTEMS[name])
     result = detect_json(cli, root)
-    found = {(c["kind"], c["run"], c["file"]) for c in result["commands"]}
+    found = {(c["kind"], c["run"], c["file"], c["origin"]) for c in result["commands"]}
     assert found == EXPECTED[name]
+    assert {(c["kind"], c["run"]) for c in result["ci"]} == CI.get(name, set())
+    assert {c["run"] for c in result["release"]} == RELEASE.get(name, set())
     assert {p["path"] for p in result["packages"]} == PACKAGES.get(name, set())
     assert result["warnings"] == []
 
@@ -68,17 +76,20 @@ def test_ecosystem_commands(cli, tmp_path, name):
 @pytest.mark.parametrize("name", sorted(ECOSYSTEMS))
 def test_every_command_traces_to_its_source(cli, tmp_path, name):
     root = make_repo(tmp_path / name, ECOSYSTEMS[name])
-    for c in detect_json(cli, root)["commands"]:
+    result = detect_json(cli, root)
+    for c in result["commands"]:
         assert (root / c["file"]).is_file(), c
         if c["key"].startswith("scripts."):
             scripts = json.loads((root / c["file"]).read_text())["scripts"]
             assert c["key"].removeprefix("scripts.") in scripts and c["run"].endswith(c["key"][8:])
         if c["key"].startswith("target "):
             target = c["key"].split()[1]
-            line = int(c["key"].rsplit("line ", 1)[1].rstrip(")"))
-            assert (root / c["file"]).read_text().splitlines()[line - 1].startswith(target)
-        if c["kind"] == "ci":
-            assert c["run"] in (root / c["file"]).read_text()
+            assert c["key"] == f"target {target}" and c["run"] == f"make {target}"  # a name, never a line number
+            assert any(line.startswith(target) for line in (root / c["file"]).read_text().splitlines())
+    for c in result["ci"]:
+        assert c["key"].startswith("job ") and "[" not in c["key"]  # a job's name, never a step index
+        text = (root / c["file"]).read_text()
+        assert all(part in text for part in c["run"].split(" && "))
 
 
 def test_excluded_directories_are_never_read(cli, tmp_path):
@@ -104,7 +115,7 @@ def test_only_tracked_files_count(cli, tmp_path):
 
 def test_malformed_package_json_warns_and_the_rest_still_works(cli, tmp_path):
     root = make_repo(tmp_path / "r", {"package.json": '{"scripts": {"test": "jest",}',
-                                      "pyproject.toml": "[tool.pytest.ini_options]\n",
+                                      "pyproject.toml": '[project]\ndependencies = ["pytest"]\n[tool.pytest.ini_options]\n',
                                       "Makefile": "lint:\n\techo\n"})
     code, out, err = cli("init-repo", str(root))
     assert code == 0
@@ -127,19 +138,22 @@ def test_unreadable_package_json_warns(cli, tmp_path):
     root = make_repo(tmp_path / "r", {"package.json": '{"scripts": {"test": "jest"}}', "go.mod": "module x\n"})
     (root / "package.json").unlink()
     (root / "package.json").mkdir()
-    code, _, err = cli("init-repo", str(root))
+    code, _, err = cli("init-repo", str(root), "--allow-dirty")
     assert code == 0 and "warning: package.json: cannot be read (IsADirectoryError)" in err
     assert "`go test ./...`" in (root / "AGENTS.md").read_text()
     shutil.rmtree(root / "package.json")
 
 
 def test_hatch_as_build_backend_is_not_an_environment_manager(cli, tmp_path):
-    root = make_repo(tmp_path / "r", {"pyproject.toml": "[tool.hatch.build]\n\n[tool.pytest.ini_options]\n"})
+    root = make_repo(tmp_path / "r", {"pyproject.toml": '[project]\ndependencies = ["pytest"]\n[tool.hatch.build]\n\n'
+                                                        "[tool.pytest.ini_options]\n"})
     runs = {c["run"] for c in detect_json(cli, root)["commands"]}
     assert runs == {"pytest"}
     (root / "pyproject.toml").write_text("[tool.hatch.envs.default.scripts]\ntest = 'pytest'\ncov = 'x'\n")
-    runs = {c["run"] for c in detect_json(cli, root)["commands"]}
-    assert runs == {"hatch run test", "hatch run cov"}
+    commands = {(c["run"], c["origin"]) for c in detect_json(cli, root)["commands"]}
+    # its env scripts, and hatch's own `test` and `fmt` (built in since hatch 1.10)
+    assert commands == {("hatch run test", "read"), ("hatch run cov", "read"), ("hatch test", "inferred"),
+                        ("hatch fmt", "inferred")}
 
 
 def test_go_work_and_uv_workspace_members(cli, tmp_path):
@@ -170,7 +184,7 @@ def test_nox_gitlab_taskfile_maven(cli, tmp_path):
     result = detect_json(cli, root)
     found = {(c["kind"], c["run"], c["file"]) for c in result["commands"]}
     assert {("test", "nox -s tests", "noxfile.py"), ("lint", "nox -s lint", "noxfile.py"),
-            ("ci", "make test", ".gitlab-ci.yml"), ("build", "task build", "Taskfile.yml"),
-            ("build", "./mvnw -B package", "mvnw"), ("test", "./mvnw -B test", "mvnw")} <= found
-    assert ("ci", "echo no", ".gitlab-ci.yml") not in found
+            ("build", "task build", "Taskfile.yml"), ("gate", "./mvnw verify", "mvnw"),
+            ("test", "./mvnw test", "mvnw")} <= found
+    assert [(c["kind"], c["run"], c["key"]) for c in result["ci"]] == [("test", "make test", "job test-job")]
     assert [p["path"] for p in result["packages"]] == ["core"]

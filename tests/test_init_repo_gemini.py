@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from conftest import backup_of
 from gitrepo import ECOSYSTEMS, identity, make_repo
 
 SETTINGS = ".gemini/settings.json"
@@ -34,7 +35,7 @@ def test_existing_settings_with_comments_keep_every_other_byte(cli, tmp_path):
     assert doc.get(("context", "fileName")) == ["AGENTS.md", "GEMINI.md"]
     doc.delete(("context",))
     assert doc.dump() == text  # removing what was added gives back the original bytes
-    assert not (root / (SETTINGS + ".aistack.bak")).exists()  # git holds the original
+    assert not backup_of(root / SETTINGS).exists()  # git holds the original
     assert cli("init-repo", str(root))[0] == 0 and (root / SETTINGS).read_text() == after
 
 
@@ -91,7 +92,8 @@ def test_untracked_modified_settings_get_a_backup_once(cli, tmp_path):
     (root / ".gemini").mkdir()
     (root / SETTINGS).write_text('{"theme": "mine"}')  # not in git: the only copy
     cli("init-repo", str(root))
-    assert (root / (SETTINGS + ".aistack.bak")).read_text() == '{"theme": "mine"}'
+    assert backup_of(root / SETTINGS).read_text() == '{"theme": "mine"}'
+    assert not list((root / ".gemini").glob("*.aistack*")), "no backup inside the work tree"
 
 
 def test_check_reports_a_missing_bridge(cli, tmp_path):

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from aistack.errors import AistackError, LoginNeeded
-from aistack.usage.token import engineer_token
+from aistack.auth.accessor import fresh_token
 from usage_helpers import serve, write_profile  # noqa: F401
 from usage_servers import TOKEN, Reply, litellm_app, metrics, openrouter_app
 
@@ -114,13 +114,13 @@ def test_403_names_the_url(cli, tmp_path, serve, monkeypatch):
 def test_token_comes_from_aistack_token(tmp_path):
     script = tmp_path / "token.py"
     script.write_text("import sys\nprint('tok-from-login')\n")
-    assert engineer_token({}, [sys.executable, str(script)]) == "tok-from-login"
-    assert engineer_token({"AISTACK_TOKEN": " env-tok "}, [sys.executable, "-c", "raise SystemExit(9)"]) == "env-tok"
+    assert fresh_token({}, command=[sys.executable, str(script)]) == "tok-from-login"
+    assert fresh_token({"AISTACK_TOKEN": " env-tok "}, command=[sys.executable, "-c", "raise SystemExit(9)"]) == "env-tok"
 
 
 def test_token_exit_4_means_login_needed(tmp_path):
     with pytest.raises(LoginNeeded) as e:
-        engineer_token({}, [sys.executable, "-c", "import sys; sys.stderr.write('no login'); sys.exit(4)"])
+        fresh_token({}, command=[sys.executable, "-c", "import sys; sys.stderr.write('no login'); sys.exit(4)"])
     assert e.value.exit_code == 4 and "aistack login" in e.value.hint
     with pytest.raises(AistackError, match=r"failed \(exit 3\): boom"):
-        engineer_token({}, [sys.executable, "-c", "import sys; sys.stderr.write('boom'); sys.exit(3)"])
+        fresh_token({}, command=[sys.executable, "-c", "import sys; sys.stderr.write('boom'); sys.exit(3)"])

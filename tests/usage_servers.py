@@ -23,6 +23,8 @@ class Reply:
     body: Any = None  # dict/list -> JSON; str/bytes -> raw
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    trickle: float = 0.0  # > 0: send the whole answer one byte at a time, this many seconds apart
+    trickle_from: int = 0  # bytes sent at once before the trickle starts (0: the status line trickles too)
 
 
 @dataclass
@@ -77,6 +79,9 @@ class Loopback:
                 else:
                     raw = body or b""
                 try:
+                    if reply.trickle:
+                        self.trickle(reply, raw)
+                        return
                     self.send_response(reply.status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(raw)))
@@ -86,6 +91,19 @@ class Loopback:
                     self.wfile.write(raw)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+
+            def trickle(self, reply: Reply, raw: bytes) -> None:
+                """A server that answers, but a byte at a time: every single read succeeds quickly."""
+                head = f"HTTP/1.1 {reply.status} OK\r\nContent-Type: application/json\r\n"
+                head += "".join(f"{k}: {v}\r\n" for k, v in reply.headers.items())
+                data = (head + f"Content-Length: {len(raw)}\r\n\r\n").encode() + raw
+                self.close_connection = True
+                self.wfile.write(data[:reply.trickle_from])
+                self.wfile.flush()
+                for i in range(reply.trickle_from, len(data)):
+                    time.sleep(reply.trickle)
+                    self.wfile.write(data[i:i + 1])
+                    self.wfile.flush()
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

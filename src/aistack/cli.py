@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -13,7 +14,7 @@ from aistack.commands import doctor as _doctor
 from aistack.commands import init_repo as _init_repo
 from aistack.commands import setup as _setup
 from aistack.commands import usage as _usage
-
+from aistack.errors import DEBUG_VAR
 
 app = typer.Typer(
     name="aistack",
@@ -25,8 +26,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-DEBUG = {"on": False}
-
 
 def _version(value: bool) -> None:
     if value:
@@ -37,9 +36,11 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True, help="Print the version."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for unexpected errors (never secrets)."),
+    debug: bool = typer.Option(False, "--debug", help="Log each HTTP request's method, URL and status (never a token) "
+                               "and show the traceback of an unexpected error. Also AISTACK_DEBUG=1."),
 ) -> None:
-    DEBUG["on"] = debug
+    if debug:
+        os.environ[DEBUG_VAR] = "1"
 
 
 _auth.register(app)
@@ -50,31 +51,16 @@ _bridge.register(app)
 _doctor.register(app)
 
 
-
-
-# Options whose value may be left out: `--project` alone means the current directory.
-OPTIONAL_VALUES = {"--project": "."}
-
-
-def _fill_optional_values(argv: list[str]) -> list[str]:
-    out = []
-    for i, arg in enumerate(argv):
-        out.append(arg)
-        if arg in OPTIONAL_VALUES and (i + 1 == len(argv) or argv[i + 1].startswith("-")):
-            out.append(OPTIONAL_VALUES[arg])
-    return out
-
-
 def run(argv: list[str]) -> int:
-    try:  # typer >= 0.29 carries its own copy of click
+    try:  # typer >= 0.28 carries its own copy of click
         from typer._click import exceptions as click_errors
     except ImportError:  # pragma: no cover - older typer
-        from click import exceptions as click_errors
+        from click import exceptions as click_errors  # type: ignore[no-redef]
 
     from aistack.errors import AistackError, ExitCode, render
 
     try:
-        result = int(app(args=_fill_optional_values(argv), prog_name="aistack", standalone_mode=False) or 0)
+        result = int(app(args=argv, prog_name="aistack", standalone_mode=False) or 0)
         if result == ExitCode.INTERRUPTED:  # typer turns Ctrl-C into exit code 130 without a word
             sys.stderr.write("Interrupted.\n")
         return result
@@ -94,3 +80,20 @@ def run(argv: list[str]) -> int:
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
         return ExitCode.OK
+    except Exception as e:  # a bug: one line, unless --debug asks for the traceback
+        return _unexpected(e)
+
+
+def _unexpected(error: Exception) -> int:
+    from aistack.errors import ExitCode, debug_enabled
+
+    if debug_enabled():
+        import traceback
+
+        traceback.print_exc()
+    else:
+        detail = (str(error).strip().splitlines() or [""])[0][:200]
+        sys.stderr.write(f"error: unexpected {type(error).__name__}{': ' + detail if detail else ''}\n"
+                         "hint: this is a bug in aistack; run the command again with --debug (`aistack --debug ...`) "
+                         "for the traceback and report it.\n")
+    return ExitCode.PROBLEM

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path as FsPath
 
 from aistack.assistants import registry
 from aistack.assistants.base import Adapter, ConfigFile, Context, Plan
 from aistack.engine.apply import Change, FileOutcome, apply_file
-from aistack.errors import UsageError
+from aistack.engine.document import Item
+from aistack.errors import AistackError, UsageError, debug_enabled
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -20,18 +21,31 @@ class AssistantResult:
     files: list[FileOutcome] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     manual: list[str] = field(default_factory=list)
+    error: str | None = None  # the assistant could not be planned at all
+    notes: list[str] = field(default_factory=list)  # what aistack did that the user should know (entries moved)
 
     @property
     def ok(self) -> bool:
-        return all(f.ok for f in self.files)
+        return self.error is None and all(f.ok for f in self.files)
 
     @property
     def changed(self) -> bool:
         return any(f.status != "unchanged" for f in self.files)
 
     def to_json(self) -> dict:
-        return {"assistant": self.name, "ok": self.ok, "changed": self.changed,
-                "files": [f.to_json() for f in self.files], "skipped": self.skipped, "manual": self.manual}
+        data = {"assistant": self.name, "ok": self.ok, "changed": self.changed,
+                "files": [f.to_json() for f in self.files], "skipped": self.skipped, "manual": self.manual,
+                "notes": self.notes}
+        if self.error:
+            data["error"] = self.error
+        return data
+
+
+def unexpected(e: Exception) -> str:
+    """One line for an error aistack did not foresee; the traceback is for --debug."""
+    detail = (str(e).strip().splitlines() or [""])[0][:200]
+    return (f"unexpected error ({type(e).__name__}{': ' + detail if detail else ''}), a bug in aistack; the other "
+            "assistants are not affected (`aistack --debug setup ...` shows the traceback)")
 
 
 def aistack_command(env: Env) -> str:
@@ -56,7 +70,19 @@ def select(names: list[str], all_: bool, env: Env, project: FsPath | None = None
         return [n for n in known if registry.get(n).PROJECT]
     if all_:
         return known
-    return [n for n in known if registry.get(n).detect(env)]
+    seen = detection_env(env)
+    return [n for n in known if registry.get(n).detect(seen)]
+
+
+def detection_env(env: Env) -> Env:
+    """The environment detection sees: what aistack itself made (and holds only what it wrote) is not there."""
+    if not env.is_local:
+        return env
+    import dataclasses
+
+    from aistack.engine import made
+
+    return dataclasses.replace(env, hidden=made.hidden(env))
 
 
 def owner_of(name: str, profile: Profile) -> str:
@@ -67,38 +93,61 @@ def _targets(adapter: Adapter, env: Env, project: FsPath | None) -> dict[str, Co
     user = adapter.files(env)
     if project is None:
         return user
-    return {key: ConfigFile(key, project / rel, user[key].fmt) for key, rel in adapter.PROJECT.items()}
+    targets = {}
+    for key, rel in adapter.PROJECT.items():
+        candidates = (rel,) if isinstance(rel, str) else rel
+        found = next((c for c in candidates if (project / c).exists()), candidates[0])
+        targets[key] = replace(user[key], path=project / found)
+    return targets
 
 
 def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, force: bool = False,
         dry_run: bool = False, project: FsPath | None = None) -> list[AssistantResult]:
     """Apply each assistant's plan. With `project`, only MCP servers go into the repo-level files, and the
-    command is the bare `aistack` (a committed file must not hold one person's paths)."""
+    command is the bare `aistack` (a committed file must not hold one person's paths). An unexpected error is
+    that assistant's (or that file's) alone: reported, and the others still run; with --debug it is raised."""
     ctx = Context(env=env, aistack="aistack" if project else aistack_command(env))
     results = []
     for name in names:
         adapter = registry.get(name)
-        plan: Plan = adapter.plan(profile, ctx)
-        result = AssistantResult(name, adapter.TITLE, skipped=plan.skipped, manual=plan.manual)
+        result = AssistantResult(name, adapter.TITLE)
+        results.append(result)
+        try:
+            plan: Plan = adapter.plan(profile, ctx)
+            targets = _targets(adapter, env, project)
+        except Exception as e:
+            if debug_enabled():
+                raise
+            result.error = unexpected(e)
+            continue
+        result.skipped, result.manual = plan.skipped, plan.manual
         if project:
             result.manual = [adapter.PROJECT_NOTE] if adapter.PROJECT_NOTE else []
-        for key, cfg in _targets(adapter, env, project).items():
+        for key, cfg in targets.items():
             scope = adapter.SERVERS.get(key) if project else None
             changes = [Change(e.path, e.value, e.soft, e.aliases) for e in plan.edits
                        if e.file == key and (scope is None or e.path[:len(scope)] == scope)]
-            result.files.append(apply_file(env, FsPath(cfg.path), cfg.fmt, changes, owner_of(name, profile),
-                                           remove=remove, force=force, dry_run=dry_run))
-        results.append(result)
+            try:
+                outcome = apply_file(env, FsPath(cfg.path), cfg.fmt, changes, owner_of(cfg.owner or name, profile),
+                                     remove=remove, force=force, dry_run=dry_run, private=project is None)
+            except Exception as e:
+                if debug_enabled():
+                    raise
+                outcome = FileOutcome(str(cfg.path), status="error", error=unexpected(e))
+            result.files.append(outcome)
+            if cfg.former and outcome.status not in ("unchanged", "error") and not remove:
+                result.notes.append(f"{cfg.path}: {cfg.former}")
     return results
 
 def _servers_in(cfg, servers_path) -> tuple[list[str], str | None]:
     from aistack.engine.document import ParseError, read
-    from aistack.errors import AistackError
 
     try:
         value = read(FsPath(cfg.path), cfg.fmt)[1].get(servers_path)
     except (AistackError, ParseError) as e:
         return [], str(e)
+    except Exception as e:  # a listing never stops at one file
+        return [], unexpected(e)
     if isinstance(value, dict):
         return list(value), None
     if isinstance(value, list):  # a list of named entries
@@ -106,29 +155,51 @@ def _servers_in(cfg, servers_path) -> tuple[list[str], str | None]:
     return [], None
 
 
-def listing(env: Env) -> list[dict]:
-    """Every supported assistant: detected or not, its files, the MCP servers in them, which are aistack's."""
-    from aistack.engine import ownership
+def _name(key) -> str:
+    return key.value if isinstance(key, Item) else key  # a list of named entries (Continue) is keyed by name
 
+
+def _file_info(env: Env, key: str, cfg: ConfigFile) -> dict:
+    from aistack.engine.files import backup_path, resolve_target
+
+    info = {"key": key, "path": str(cfg.path), "format": cfg.fmt, "exists": False}
+    if env.is_local:
+        try:
+            target = resolve_target(FsPath(cfg.path))
+            info["exists"] = target.is_file()
+            backup = backup_path(target, FsPath(env.data_dir()))
+            if backup.is_file():
+                info["backup"] = str(backup)
+        except (AistackError, OSError) as e:
+            info["error"] = str(e)
+    return info
+
+
+def listing(env: Env) -> list[dict]:
+    """Every supported assistant: detected or not, its files (with aistack's backup of each), the MCP servers in
+    them, which are aistack's."""
+    from aistack.engine import journal
+
+    seen = detection_env(env)
     rows = []
     for name in registry.names():
         adapter = registry.get(name)
-        row = {"assistant": name, "title": adapter.TITLE, "detected": bool(adapter.detect(env)),
-               "delivery": adapter.DELIVERY, "gateway": adapter.GATEWAY, "files": [], "servers": [],
-               "managed": []}
+        row = {"assistant": name, "title": adapter.TITLE, "detected": bool(adapter.detect(seen)),
+               "delivery": adapter.DELIVERY, "gateway": adapter.GATEWAY,
+               "verified": [v.to_json() for v in adapter.VERIFIED], "files": [], "servers": [], "managed": []}
         for key, cfg in adapter.files(env).items():
-            local = env.is_local
-            info = {"key": key, "path": str(cfg.path), "format": cfg.fmt,
-                    "exists": local and FsPath(cfg.path).is_file()}
+            info = _file_info(env, key, cfg)
+            if cfg.former:
+                info["former"] = True  # an earlier version's file: aistack only takes its own entries out
             if key in adapter.SERVERS and info["exists"]:
                 servers, error = _servers_in(cfg, adapter.SERVERS[key])
                 row["servers"] += servers
                 if error:
                     info["error"] = error
                 depth = len(adapter.SERVERS[key])
-                for owned in ownership.load(env, FsPath(cfg.path)).entries.values():
+                for owned in journal.current_record(env, FsPath(cfg.path)).entries.values():
                     if owned.path[:depth] == adapter.SERVERS[key] and len(owned.path) == depth + 1:
-                        row["managed"].append(owned.path[depth])
+                        row["managed"].append(_name(owned.path[depth]))
             row["files"].append(info)
         rows.append(row)
     return rows

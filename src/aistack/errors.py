@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import os
 
 
 class ExitCode(enum.IntEnum):
@@ -34,6 +35,13 @@ class UsageError(AistackError):
 class LoginNeeded(AistackError):
     def __init__(self, message: str = "You are not logged in.", hint: str | None = "Run `aistack login`."):
         super().__init__(message, hint, ExitCode.LOGIN_NEEDED)
+
+
+DEBUG_VAR = "AISTACK_DEBUG"  # set by --debug, so the commands aistack starts (`aistack token`) debug too
+
+
+def debug_enabled() -> bool:
+    return os.environ.get(DEBUG_VAR, "") not in ("", "0")
 
 
 def render(err: AistackError) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Mapping
 
 APP = "aistack"
+PRIVATE_DIR = 0o700  # aistack's own directories (login, cache, remembered profile): the user's alone
 
 
 def _platform_name(raw: str) -> str:
@@ -30,6 +31,9 @@ class Env:
     present: frozenset[str] = frozenset()
     # The commands on PATH, by name, when given (another OS, or a test); else PATH is searched on this machine.
     commands: Mapping[str, str] | None = None
+    # What aistack itself made and that holds only what it wrote (engine.made.hidden): `exists` looks past it, so
+    # detection finds the assistant itself, never aistack's own files.
+    hidden: frozenset[str] = frozenset()
 
     @classmethod
     def current(cls) -> "Env":
@@ -50,6 +54,8 @@ class Env:
         return Path(raw) if self.is_local else PurePosixPath(raw)
 
     def exists(self, path: PurePath) -> bool:
+        if self.hidden and any(str(p) in self.hidden for p in (path, *path.parents)):
+            return False
         if self.is_local:
             try:
                 return Path(path).exists()
@@ -62,7 +68,7 @@ class Env:
         """Entries of a directory matching a glob pattern, sorted."""
         if self.is_local:
             try:
-                return sorted(Path(directory).glob(pattern))
+                return sorted(p for p in Path(directory).glob(pattern) if self.exists(p))
             except OSError:
                 return []
         import fnmatch
@@ -141,3 +147,28 @@ class Env:
         if self.platform == "darwin":
             return self.under_home("Library", "Caches", APP)
         return (self.from_var("XDG_CACHE_HOME") or self.under_home(".cache")).joinpath(APP)
+
+
+def private_dir(base: PurePath, *parts: str) -> Path:
+    """`base/parts...` as a directory only its user can enter, whatever the umask: missing directories (and
+    missing parents of `base`) are created 0700, and `base` and each part are tightened to 0700 when they are
+    open to others (as an earlier aistack under umask 000 left them). Directories above `base` that exist are
+    the user's and are left alone."""
+    directory = Path(base).joinpath(*parts)
+    missing = []
+    current = directory
+    while not current.is_dir():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for d in reversed(missing):
+        try:
+            os.mkdir(d, PRIVATE_DIR)
+        except FileExistsError:  # another aistack run made it first
+            pass
+    if os.name != "nt":
+        for d in (Path(base).joinpath(*parts[:i]) for i in range(len(parts) + 1)):
+            if os.stat(d).st_mode & 0o077:
+                os.chmod(d, PRIVATE_DIR)
+    return directory

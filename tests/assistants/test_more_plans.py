@@ -50,10 +50,12 @@ BRIDGE = {"command": AISTACK, "args": ["mcp-bridge", "docs"]}
                                              "headers": {"Authorization": "Bearer ${AISTACK_TOKEN}"}, "tools": ["*"]}),
     ("qwen-code", ("mcpServers", "docs"), {"httpUrl": "https://mcp.example.com/docs/mcp",
                                            "headers": {"Authorization": "Bearer $AISTACK_TOKEN"}}),
-    ("cline", ("mcpServers", "docs"), BRIDGE),
-    ("roo-code", ("mcpServers", "docs"), BRIDGE),
-    ("kilo-code", ("mcpServers", "docs"), BRIDGE),
-    ("amp", ("amp.mcpServers", "docs"), BRIDGE),
+    ("cline", ("mcpServers", "docs"), {**BRIDGE, "timeout": 60}),
+    ("zoo-code", ("mcpServers", "docs"), BRIDGE),
+    ("kilo-code", ("mcp", "docs"), {"type": "remote", "url": "https://mcp.example.com/docs/mcp", "enabled": True,
+                                    "headers": {"Authorization": "Bearer {env:AISTACK_TOKEN}"}}),
+    ("amp", ("amp.mcpServers", "docs"), {"url": "https://mcp.example.com/docs/mcp",
+                                         "headers": {"Authorization": "Bearer ${AISTACK_TOKEN}"}}),
     ("junie", ("mcpServers", "docs"), BRIDGE),
     ("antigravity", ("mcpServers", "docs"), BRIDGE),
     ("devin", ("mcpServers", "docs"), {"serverUrl": "https://mcp.example.com/docs/mcp",
@@ -74,8 +76,13 @@ def test_goose_extensions(org):
     assert edits[("base_url",)] == "https://ai.example.com/openai/v1"
 
 
+# Continue writes only into a config.yaml that exists: a macOS file system declared here, with one.
+CONTINUE_HERE = Env(home="/Users/u", environ={}, platform="darwin",
+                    present=frozenset({"/Users/u/.continue/config.yaml"}))
+
+
 def test_continue_list_entries(org):
-    edits, _ = edits_of("continue", org)
+    edits, _ = edits_of("continue", org, CONTINUE_HERE)
     assert edits[("mcpServers", Item("name", "docs"))] == {"name": "docs", **BRIDGE}
     assert edits[("mcpServers", Item("name", "tickets"))] == {"name": "tickets", "type": "sse",
                                                               "url": "https://mcp.example.com/tickets/sse"}
@@ -102,7 +109,7 @@ def test_oauth_servers_cannot_go_through_the_bridge(org):
 
 def test_manual_gateway_steps_are_printed(org):
     for name in ("cursor", "windsurf", "vscode", "cline", "continue", "claude-desktop", "devin", "amp"):
-        _, plan = edits_of(name, org)
+        _, plan = edits_of(name, org, CONTINUE_HERE)
         assert plan.manual, name
 
 

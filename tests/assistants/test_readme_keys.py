@@ -5,12 +5,13 @@ import itertools
 import re
 from pathlib import Path
 
+from conftest import EXAMPLE_ORG
+
 from aistack.assistants import registry
 from aistack.assistants.base import Context
 from aistack.engine.document import Item, show_path
 from aistack.paths import Env
 from aistack.profile import load
-from conftest import EXAMPLE_ORG
 
 README = Path(__file__).resolve().parent.parent.parent / "README.md"
 
@@ -38,10 +39,12 @@ def documented() -> dict[str, set[tuple[str, bool]]]:
     return keys
 
 
-def written() -> dict[str, set[tuple[str, bool]]]:
+def written(home: Path) -> dict[str, set[tuple[str, bool]]]:
     org = load(str(EXAMPLE_ORG))
     servers = {s.name for s in org.mcp_servers}
-    env = Env(home="/home/u", environ={}, platform="linux")
+    (home / ".continue").mkdir()
+    (home / ".continue" / "config.yaml").write_text("name: Local Config\nversion: 1.0.0\n")  # Continue's own
+    env = Env(home=home, environ={}, platform="linux")
     keys: dict[str, set[tuple[str, bool]]] = {}
     for name in registry.names():
         adapter = registry.get(name)
@@ -53,5 +56,5 @@ def written() -> dict[str, set[tuple[str, bool]]]:
     return keys
 
 
-def test_the_readme_lists_every_key_each_assistant_writes():
-    assert documented() == written()
+def test_the_readme_lists_every_key_each_assistant_writes(tmp_path):
+    assert documented() == written(tmp_path)

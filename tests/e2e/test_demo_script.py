@@ -54,15 +54,18 @@ def test_demo_runs_the_whole_onboarding_and_leaves_nothing_running(tmp_path):
     assert list((tmp_path / "user-home").iterdir()) == []  # the caller's HOME was never touched
 
 
-def test_demo_says_what_to_install_and_installs_nothing(tmp_path):
+def test_demo_without_a_usable_python_says_so_and_installs_nothing(tmp_path):
+    """The demo installs what it needs (scripts/bootstrap demo); with no Python 3.11+ to do it, it says what to do."""
     env = dict(os.environ, PYTHON=str(tmp_path / "nowhere" / "python"))
     (tmp_path / "nowhere").mkdir()
     (tmp_path / "nowhere" / "python").symlink_to("/bin/false")
     result = subprocess.run(["bash", str(REPO / "sandbox" / "demo.sh")], capture_output=True, text=True, timeout=30,
                             env=env, stdin=subprocess.DEVNULL, cwd=tmp_path)
-    assert result.returncode == 2
-    assert "one-time install" in result.stderr and "pip install -r sandbox/requirements.txt" in result.stderr
-    assert "pip install -e ." in result.stderr
+    assert result.returncode == 1
+    assert "==> [1/3] check Python 3.11+ and Node.js 22+" in result.stderr
+    assert "error: aistack needs Python 3.11 or newer" in result.stderr and "hint: Install Python 3.11+" in result.stderr
+    assert "==> [2/3]" not in result.stderr  # nothing was installed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "nowhere"]  # conftest's HOME, and ours
 
 
 def test_demo_stopped_half_way_stops_the_sandbox_and_removes_its_home(tmp_path):

@@ -105,3 +105,81 @@ def test_parse_codex_and_copilot_json():
 
 def test_strip_ansi():
     assert peers.strip_ansi("\x1b[32m✓\x1b[0m ok \x1b[90mconnected") == "✓ ok connected"
+
+
+# kilo 7.7.7 `mcp list` (OpenCode's layout; the grey target prefix is stripped with the other ANSI codes)
+KILO = """┌  MCP Servers
+│
+●  ✗ mine failed
+│      Executable not found in $PATH: "my-own-server"
+│      my-own-server
+│
+●  ✓ docs connected
+│      http://127.0.0.1:18816/mcp
+│
+●  ✓ local connected
+│      /venv/bin/python /srv/mcp_server.py
+│
+└  3 server(s)
+"""
+
+AMP_LIST = json.dumps([
+    {"name": "mine", "type": "command", "source": "global", "spec": {"command": "my-own-server", "args": ["--flag"]}},
+    {"name": "docs", "type": "url", "source": "global",
+     "spec": {"url": "http://127.0.0.1:18816/mcp", "headers": {"Authorization": "Bearer ${AISTACK_TOKEN}"}}},
+    {"name": "ws", "type": "url", "source": "workspace", "spec": {"url": "http://127.0.0.1:18816/sse"}},
+])
+
+AMP_DOCTOR = """User settings: /home/u/.config/amp/settings.json
+Workspace settings: /home/u/project/.amp/settings.json
+
+mine (user settings): reconnecting (attempt 2, retry in 1500ms)...
+docs (user settings): connected (1 tools: echo)
+ws (workspace: untrusted, server: untrusted): awaiting approval
+mine (user settings): error - Executable not found in $PATH: "my-own-server"
+"""
+
+CLINE = """Configured MCP servers (/home/u/.cline/data/settings/cline_mcp_settings.json):
+  bare-url [sse]
+  org-http [streamableHttp]
+  user-own [stdio]
+  s [stdio] (disabled)
+"""
+
+CN_FAILED = ('{"status":"error","message":"MCP server(s) failed to load:\\norg-http: Streamable HTTP error: Error '
+             'POSTing to endpoint: {\\"error\\":\\"invalid_token\\"}\\ngone: spawn /nonexistent/server ENOENT\\n'
+             'Server stderr:\\nno such file"}')
+
+
+def test_parse_kilo_list():
+    got = peers.PARSERS["kilo"](KILO)
+    assert (got["docs"]["transport"], got["docs"]["status"]) == ("http", "connected")
+    assert (got["local"]["command"], got["local"]["args"]) == ("/venv/bin/python", ["/srv/mcp_server.py"])
+    assert got["mine"]["status"] == "failed" and "not found" in got["mine"]["error"]
+
+
+def test_parse_amp_list_and_doctor():
+    listed = peers.parse_amp_list(AMP_LIST)
+    assert (listed["mine"]["transport"], listed["mine"]["args"]) == ("stdio", ["--flag"])
+    assert listed["docs"]["headers"] == {"Authorization": "Bearer ${AISTACK_TOKEN}"}  # as written, not expanded
+    assert (listed["ws"]["source"], listed["ws"]["transport"]) == ("workspace", "http")
+    doctor = peers.parse_amp_doctor(AMP_DOCTOR)
+    assert (doctor["docs"]["status"], doctor["docs"]["tools"]) == ("connected", ["echo"])
+    assert doctor["mine"]["status"] == "failed"  # the final word, not the retry before it
+    assert doctor["ws"]["status"] == "needs-approval"
+
+
+def test_parse_cline_list():
+    got = peers.parse_cline_list(CLINE)
+    assert got == {"bare-url": {"transport": "sse", "status": "enabled"},
+                   "org-http": {"transport": "http", "status": "enabled"},
+                   "user-own": {"transport": "stdio", "status": "enabled"},
+                   "s": {"transport": "stdio", "status": "disabled"}}
+
+
+def test_parse_cn_result():
+    got = peers.parse_cn_result("some log line\n" + CN_FAILED, ["org-http", "gone", "fine"])
+    assert got["org-http"]["status"] == "failed" and "invalid_token" in got["org-http"]["status_text"]
+    assert got["gone"]["status"] == "failed" and got["gone"]["status_text"].endswith("no such file")
+    assert got["fine"]["status"] == "unknown"  # cn stopped before saying
+    assert peers.parse_cn_result("Hello from the model.\n", ["a"]) == {"a": {"status": "connected"}}

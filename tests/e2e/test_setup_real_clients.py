@@ -5,57 +5,20 @@ and the servers that check the engineer's token at the IdP accept what aistack d
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 
 import pytest
 
 import peers
 from oidc_peer import read_session
-from peers import mcp_server as test_mcp
 from peers.configs import write
+from peers.org_stack import aistack_env, stack  # noqa: F401
 
 pytestmark = pytest.mark.peer
 
 CLIS = ("claude", "codex", "gemini", "opencode", "qwen", "copilot")
 ASSISTANTS = ("claude-code", "codex", "gemini-cli", "opencode", "qwen-code", "copilot-cli")
 USER_SERVER = {"command": "my-own-server", "args": ["--flag"]}
-
-
-@pytest.fixture
-def stack(provider, user, memory_keyring, tmp_path, monkeypatch):
-    """A logged-in engineer; an MCP server that checks the token at the IdP; an open SSE one; a stdio one."""
-    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    protected = test_mcp.start(verify=lambda tok: provider.userinfo(tok).status_code == 200)
-    open_server = test_mcp.start()
-    command = test_mcp.stdio_command()
-    org = tmp_path / "org.toml"
-    org.write_text(f"""schema = 1
-[org]
-name = "E2E Org"
-[auth]
-issuer = "{provider.issuer}"
-client_id = "aistack-cli"
-[[mcp_servers]]
-name = "docs"
-url = "{protected.http_url}"
-auth = "token"
-[[mcp_servers]]
-name = "events"
-url = "{open_server.sse_url}"
-transport = "sse"
-[[mcp_servers]]
-name = "local"
-command = "{command[0]}"
-args = {json.dumps(command[1:])}
-""")
-    from aistack.__main__ import main
-
-    assert main(["login", "--org", str(org), "--device"]) == 0
-    yield {"org": org, "protected": protected, "open": open_server, "command": command}
-    protected.stop()
-    open_server.stop()
 
 
 def seed_user_servers(home: Path) -> None:
@@ -77,13 +40,9 @@ def test_every_cli_lists_the_org_servers_and_the_users_own(stack, fake_home, cli
     assert code == 0, err
     assert "codex: skipped: MCP server `events`" in err  # Codex has no SSE: reported, not dropped silently
     token = read_session()["access_token"]
-    aistack_env = {k: os.environ[k] for k in ("AISTACK_CONFIG_DIR", "AISTACK_DATA_DIR", "AISTACK_CACHE_DIR")}
-    aistack_env["PATH"] = os.environ["PATH"]
-    # What `aistack run <cli>` gives the assistants that read the token from their environment.
-    run_env = dict(aistack_env, AISTACK_TOKEN=token)
     protected, open_server, command = stack["protected"], stack["open"], stack["command"]
 
-    listings = {name: peers.mcp_listing(name, fake_home, env=run_env if name != "claude" else aistack_env,
+    listings = {name: peers.mcp_listing(name, fake_home, env=aistack_env() if name == "claude" else aistack_env(token),
                                         timeout=120) for name in CLIS}
     for name, listing in listings.items():
         assert listing["mine"]["command"] == "my-own-server", name

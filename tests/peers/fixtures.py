@@ -1,7 +1,7 @@
 """Pytest fixtures for tests against real peers: a real MCP server and a recording gateway.
 
 Use them with `from peers.fixtures import gateway, mcp_server, mcp_server_factory, protected_mcp_server, token`
-(all five: fixtures find each other by name in the test module) in a test module, or
+(all five: fixtures find each other by name in the test module; `answering_gateway` too where a prompt must run) in a test module, or
 `pytest_plugins = ["peers.fixtures"]` in the top-level conftest. (Not a conftest.py of its own:
 a second `conftest` module would shadow the top-level one that tests import from.)
 """
@@ -56,5 +56,13 @@ def protected_mcp_server(mcp_server_factory, token):
 @pytest.fixture
 def gateway():
     gw = _gateway.start()
+    yield gw
+    gw.stop()
+
+
+@pytest.fixture
+def answering_gateway():
+    """A recording gateway that answers chat completions (for cn and Cline, which connect only to run a prompt)."""
+    gw = _gateway.start(answer=True)
     yield gw
     gw.stop()

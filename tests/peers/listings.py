@@ -2,7 +2,8 @@
 
 ``{server: {"transport": "stdio"|"http"|"sse", "url" | "command" + "args", "status", ...}}``;
 `status` is connected / failed / needs-auth / disabled where the CLI connects (claude, gemini,
-qwen, opencode) and enabled / disabled where it only reads the file (codex, copilot).
+qwen, opencode, kilo) and enabled / disabled where it only reads the file (codex, copilot, amp, cline).
+Continue's `cn` has no listing: `continue_run` runs a prompt, which connects to every server first.
 The `parse_*` functions are pure: they take the CLI's text.
 """
 
@@ -21,7 +22,11 @@ LIST_ARGS = {
     "opencode": ["mcp", "list"],
     "qwen": ["mcp", "list"],
     "copilot": ["mcp", "list", "--json"],
+    "kilo": ["mcp", "list"],  # connects; `kilo debug config` would print header secrets expanded: never use it
+    "amp": ["mcp", "list", "--json"],  # no connection; `amp_doctor` connects
+    "cline": ["config", "mcp"],  # no connection; Cline connects only to run a prompt
 }
+_JSON_ON_STDOUT = ("codex", "copilot", "amp")
 
 
 def mcp_listing(name: str, home: Path, *, env: dict[str, str] | None = None, cwd: Path | None = None,
@@ -29,7 +34,7 @@ def mcp_listing(name: str, home: Path, *, env: dict[str, str] | None = None, cwd
     """What `<cli> mcp list` reports, as {server: {...}}; fails when the CLI exits non-zero."""
     proc = run_cli(name, LIST_ARGS[name], home, env=env, cwd=cwd, timeout=timeout, check=True)
     # gemini prints its listing on stderr; the JSON listings are stdout only
-    text = proc.stdout if LIST_ARGS[name][-1] == "--json" else proc.stdout + "\n" + proc.stderr
+    text = proc.stdout if name in _JSON_ON_STDOUT else proc.stdout + "\n" + proc.stderr
     return PARSERS[name](text)
 
 
@@ -202,6 +207,81 @@ def parse_copilot_list(text: str) -> dict[str, dict]:
     return servers
 
 
+def parse_amp_list(text: str) -> dict[str, dict]:
+    """`amp mcp list --json`: [{name, type: command|url, source: global|workspace, spec}], `${VAR}` not expanded."""
+    servers: dict[str, dict] = {}
+    for item in json.loads(text):
+        spec = item.get("spec") or {}
+        if item.get("type") == "command":
+            entry = {"transport": "stdio", "command": spec.get("command"), "args": spec.get("args") or [],
+                     "env": spec.get("env") or {}}
+        else:  # a bare url: streamable HTTP, falling back to SSE
+            entry = {"transport": spec.get("type") or "http", "url": spec.get("url"),
+                     "headers": spec.get("headers") or {}}
+        entry.update(status="disabled" if spec.get("disabled") else "enabled", source=item.get("source"), raw=item)
+        servers[item["name"]] = entry
+    return servers
+
+
+_AMP_DOCTOR = re.compile(r"^(?P<name>\S+) \((?P<where>[^)]*)\): (?P<status>.+)$")
+
+
+def parse_amp_doctor(text: str) -> dict[str, dict]:
+    """`amp mcp doctor`: `NAME (user settings): connected (1 tools: echo)`; the last line per server wins (it prints
+    `reconnecting ...` before `error - why`)."""
+    servers: dict[str, dict] = {}
+    for line in text.splitlines():
+        m = _AMP_DOCTOR.match(line.strip())
+        if not m or m["status"].startswith("reconnecting"):
+            continue
+        status = m["status"].strip()
+        tools = re.search(r"\((\d+) tools?: ([^)]*)\)", status)
+        servers[m["name"]] = {"status": "needs-approval" if "awaiting approval" in status else _status(status),
+                              "status_text": status, "where": m["where"],
+                              "tools": [t.strip() for t in tools[2].split(",")] if tools else []}
+    return servers
+
+
+_CLINE_LINE = re.compile(r"^\s+(?P<name>\S+) \[(?P<t>stdio|sse|streamableHttp)\](?P<off> \(disabled\))?\s*$")
+
+
+def parse_cline_list(text: str) -> dict[str, dict]:
+    """`cline config mcp`: `  NAME [stdio|sse|streamableHttp]`, ` (disabled)` after a disabled one; no targets."""
+    servers: dict[str, dict] = {}
+    for line in text.splitlines():
+        m = _CLINE_LINE.match(line.rstrip())
+        if m:
+            servers[m["name"]] = {"transport": "http" if m["t"] == "streamableHttp" else m["t"],
+                                  "status": "disabled" if m["off"] else "enabled"}
+    return servers
+
+
+def parse_cn_result(text: str, names: list[str]) -> dict[str, dict]:
+    """`cn -p PROMPT` connects to every server before the prompt; when any fails it prints (exit 1)
+    `{"status":"error","message":"MCP server(s) failed to load:\\nNAME: why\\nNAME: why"}`. Each of `names` comes
+    back connected, failed (with why), or unknown when cn stopped for another reason."""
+    message = None
+    for line in text.splitlines():
+        try:
+            data = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and data.get("status") == "error":
+            message = str(data.get("message", ""))
+    failed: dict[str, str] = {}
+    if message and message.startswith("MCP server(s) failed to load:"):
+        current = None
+        for line in message.splitlines()[1:]:
+            head, sep, rest = line.partition(": ")
+            if sep and head in names:
+                current = head
+                failed[current] = rest
+            elif current:
+                failed[current] += "\n" + line
+    return {name: {"status": "failed", "status_text": failed[name]} if name in failed else
+            {"status": "connected" if message is None else "unknown"} for name in names}
+
+
 PARSERS = {
     "claude": parse_claude_list,
     "codex": parse_codex_list,
@@ -209,6 +289,9 @@ PARSERS = {
     "qwen": parse_gemini_list,
     "opencode": parse_opencode_list,
     "copilot": parse_copilot_list,
+    "kilo": parse_opencode_list,  # OpenCode's listing, under Kilo's name
+    "amp": parse_amp_list,
+    "cline": parse_cline_list,
 }
 
 
@@ -216,3 +299,17 @@ def opencode_config(home: Path, **kw) -> dict:
     """`opencode debug config`: OpenCode's merged, resolved config (header and key values shown as ***)."""
     proc = run_cli("opencode", ["debug", "config"], home, check=True, **kw)
     return json.loads(proc.stdout)
+
+
+def amp_doctor(home: Path, **kw) -> dict[str, dict]:
+    """`amp mcp doctor`: connects to each server (`AMP_API_KEY` set, else it starts a login and waits)."""
+    env = {"AMP_API_KEY": "not-used-offline", **(kw.pop("env", None) or {})}
+    proc = run_cli("amp", ["mcp", "doctor"], home, env=env, check=True, **kw)
+    return parse_amp_doctor(proc.stdout + "\n" + proc.stderr)
+
+
+def continue_run(home: Path, names: list[str], prompt: str = "say hi", **kw) -> tuple[int, dict[str, dict]]:
+    """`cn -p PROMPT` with the model in ~/.continue/config.yaml: its exit code and, per server in `names`, whether
+    it connected (cn exits 0 only when every server did and the model answered)."""
+    proc = run_cli("cn", ["-p", prompt], home, **kw)
+    return proc.returncode, parse_cn_result(proc.stdout + "\n" + proc.stderr, names)

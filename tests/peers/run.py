@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -15,13 +17,25 @@ NODE_BIN = TESTS / "node" / "node_modules" / ".bin"
 
 # The versions tests/node/package.json pins; `installed_version` reads what is really there.
 VERSIONS = {
-    "claude": "2.1.328",
-    "codex": "0.169.0",
+    "claude": "2.1.332",
+    "codex": "0.171.0",
     "gemini": "0.61.0",
     "opencode": "1.18.33",
     "qwen": "0.24.4",
     "copilot": "1.0.102",
+    "cn": "1.5.47",
+    "kilo": "7.7.7",
+    "amp": "0.0.1790142911-g7618fb",
+    "cline": "3.0.65",
 }
+
+
+def _cline_package() -> str:
+    """Cline's CLI is pinned as its platform binary alone (the `cline` package adds ~280 MB the binary never uses)."""
+    os_ = {"win32": "windows", "darwin": "darwin"}.get(sys.platform, "linux")
+    return f"@cline/cli-{os_}-{'arm64' if platform.machine().lower() in ('arm64', 'aarch64') else 'x64'}"
+
+
 PACKAGES = {
     "claude": "@anthropic-ai/claude-code",
     "codex": "@openai/codex",
@@ -29,6 +43,10 @@ PACKAGES = {
     "opencode": "opencode-ai",
     "qwen": "@qwen-code/qwen-code",
     "copilot": "@github/copilot",
+    "cn": "@continuedev/cli",
+    "kilo": "@kilocode/cli",
+    "amp": "@ampcode/cli",
+    "cline": _cline_package(),
 }
 
 DEFAULT_TIMEOUT = 60.0
@@ -64,6 +82,17 @@ _OFFLINE = {
     "OPENCODE_DISABLE_SHARE": "1",
     # copilot
     "COPILOT_AUTO_UPDATE": "false",
+    # cn: no telemetry; headless runs never update themselves
+    "CONTINUE_METRICS_ENABLED": "0",
+    "CONTINUE_CLI_ENABLE_TELEMETRY": "0",
+    # kilo (OpenCode's switches under Kilo's names)
+    "KILO_DISABLE_AUTOUPDATE": "1",
+    "KILO_DISABLE_MODELS_FETCH": "1",
+    "KILO_DISABLE_DEFAULT_PLUGINS": "1",
+    "KILO_DISABLE_LSP_DOWNLOAD": "1",
+    "KILO_DISABLE_SHARE": "1",
+    # cline: its telemetry is OpenTelemetry only
+    "OTEL_TELEMETRY_ENABLED": "false",
 }
 # Passed through from the test process: what a subprocess needs to start at all.
 _PASSTHROUGH = ("PATH", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "COMSPEC", "PATHEXT")
@@ -77,7 +106,7 @@ def cli_path(name: str) -> Path | None:
     return path if path.exists() else None
 
 
-_NATIVE = ("claude", "opencode")  # native binaries; the others are node scripts
+_NATIVE = ("claude", "opencode", "amp", "cline")  # native binaries; the others (kilo's launcher too) are node scripts
 
 
 def available(name: str) -> bool:

@@ -29,11 +29,11 @@ def test_project_files_for_every_assistant_that_reads_one(cli, tmp_path, fake_ho
     assert [p for p in repo.rglob("*") if p.is_file()] == []
 
 
-def test_project_defaults_to_the_current_directory(cli, tmp_path, monkeypatch):
+def test_project_dot_is_the_current_directory(cli, tmp_path, monkeypatch):
     repo = tmp_path / "here"
     repo.mkdir()
     monkeypatch.chdir(repo)
-    code, _, err = cli("setup", "claude-code", "--project", "--org", ORG)
+    code, _, err = cli("setup", "claude-code", "--project", ".", "--org", ORG)
     assert code == 0, err
     assert (repo / ".mcp.json").is_file()
 

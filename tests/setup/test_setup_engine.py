@@ -8,7 +8,7 @@ import tomllib
 
 import pytest
 
-from conftest import EXAMPLE_ORG, subprocess_env
+from conftest import EXAMPLE_ORG, backup_of, subprocess_env
 
 ORG = str(EXAMPLE_ORG)
 
@@ -79,7 +79,7 @@ def test_user_bytes_survive_setup_and_remove(cli, home, framing):
     if "crlf" in framing:
         assert after.count(b"\n") == after.count(b"\r\n")
     assert b'"docs"' in after and b"$AISTACK_TOKEN" in after
-    backup = gemini_file(home).with_name("settings.json.aistack.bak")
+    backup = backup_of(gemini_file(home))
     assert backup.read_bytes() == raw
     code, _, err = cli("setup", "gemini-cli", "--remove")
     assert code == 0, err
@@ -94,7 +94,7 @@ def test_unparsable_file_is_never_rewritten_others_proceed(cli, home):
     assert code == 1
     assert f"{gemini_file(home)}:5:1" in err or f"{gemini_file(home)}:4:2" in err, err
     assert gemini_file(home).read_bytes() == broken
-    assert not gemini_file(home).with_name("settings.json.aistack.bak").exists()
+    assert not backup_of(gemini_file(home)).exists()
     assert cursor_file(home).exists(), "the other assistants proceed"
 
 
@@ -154,7 +154,7 @@ def test_mode_is_kept_and_backup_never_overwritten(cli, home, tmp_path):
     cursor_file(home).chmod(0o600)
     assert cli("setup", "cursor", "--org", ORG)[0] == 0
     assert stat.S_IMODE(cursor_file(home).stat().st_mode) == 0o600
-    backup = cursor_file(home).with_name("mcp.json.aistack.bak")
+    backup = backup_of(cursor_file(home))
     assert backup.read_text() == '{"mcpServers": {}}\n'
     other = tmp_path / "other.toml"
     other.write_text(EXAMPLE_ORG.read_text().replace('name = "docs"', 'name = "docs2"'))
@@ -224,6 +224,7 @@ def test_json_result(cli, home):
 
 
 def test_list(cli, home):
+    (home / ".cursor" / "extensions").mkdir(parents=True)  # Cursor's own
     assert cli("setup", "cursor", "--org", ORG)[0] == 0
     code, out, _ = cli("setup", "--list", "--json")
     rows = {r["assistant"]: r for r in json.loads(out)}

@@ -1,10 +1,12 @@
-"""Amp: ~/.config/amp/settings.json (or .jsonc), servers under the literal dotted key "amp.mcpServers"."""
+"""Amp: ~/.config/amp/settings.json, else settings.jsonc (JSONC), servers under the literal dotted key
+"amp.mcpServers". Amp expands `${AISTACK_TOKEN}` in headers (verified with amp 0.0.1790142911), so it runs as
+`aistack run amp`. Amp's models always run on Amp's own service."""
 
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import add_servers, mcp_entry, on_path
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
+from aistack.assistants.common import add_servers, mcp_entry, on_path, run_hint
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -12,11 +14,12 @@ NAME = "amp"
 TITLE = "Amp"
 SERVERS = {"settings": ("amp.mcpServers",)}
 PROJECT = {"settings": ".amp/settings.json"}  # repo-level files, relative to the project root
-DELIVERY = "bridge"
+DELIVERY = "env"
 GATEWAY = "none"
-PROJECT_NOTE = None
+PROJECT_NOTE = "Amp asks each person to approve a workspace's servers (`amp mcp approve NAME`) before it starts them."
 COMMANDS = ("amp",)  # its executables: detection, `aistack run` routing
-VERSION_COMMAND = None  # prints its version cheaply (doctor)
+VERSION_COMMAND = "amp"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "amp", "0.0.1790142911-g7618fb"),)
 
 
 def _dir(env: Env):
@@ -24,9 +27,10 @@ def _dir(env: Env):
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
-    jsonc = _dir(env).joinpath("settings.jsonc")
-    return {"settings": ConfigFile("settings", jsonc if env.exists(jsonc) else _dir(env).joinpath("settings.json"),
-                                   "jsonc")}
+    # Amp reads settings.json when both exist (verified); settings.jsonc only when it is the one there.
+    json_, jsonc = _dir(env).joinpath("settings.json"), _dir(env).joinpath("settings.jsonc")
+    path = jsonc if env.exists(jsonc) and not env.exists(json_) else json_
+    return {"settings": ConfigFile("settings", path, "jsonc")}
 
 
 def detect(env: Env) -> bool:
@@ -35,9 +39,11 @@ def detect(env: Env) -> bool:
 
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
-    add_servers(p, profile, ctx, "settings", SERVERS["settings"], lambda s: mcp_entry(s, profile, ctx, ref=None))
+    add_servers(p, profile, ctx, "settings", SERVERS["settings"],
+                lambda s: mcp_entry(s, profile, ctx, ref="${AISTACK_TOKEN}"))
     if profile.gateway:
         p.manual.append("Amp has no setting for a custom model gateway; its models stay on Amp's own service.")
+    p.manual.append(run_hint("amp"))
     return p
 
 

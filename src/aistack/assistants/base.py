@@ -2,7 +2,7 @@
 
 An adapter is a module that satisfies `Adapter` (checked by the type checker through registry.ADAPTERS). It is
 the one home of what aistack knows about that assistant: its files, how to detect it, what to write (plan), the
-environment `aistack run` gives it, its project files and its version command. Shared entry builders live in
+environment `aistack run` gives it, its project files, its version command and how its files are verified. Shared entry builders live in
 common.py and are borrowed by assignment or call, never by inheritance. Adapters never touch the disk, the clock
 or the network: what they need of the machine comes in through `Env` (paths, `exists`, `which`).
 """
@@ -23,6 +23,23 @@ class ConfigFile:
     key: str  # the adapter's name for the file: "mcp", "settings", ...
     path: PurePath
     fmt: str  # "json" | "jsonc" | "toml" | "yaml"
+    # A file an earlier version of the assistant read: aistack writes nothing new there and takes its own entries
+    # out; `former` says where they went, shown when it does. `owner`: the `setup` name they were written under,
+    # when the assistant has been renamed since.
+    former: str | None = None
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
+class Verified:
+    """How the test suite checks what aistack writes for an assistant (`setup --list --json` shows it)."""
+
+    by: str  # "client": its own CLI reads it; "schema": its published JSON schema; "docs": its documentation only
+    what: str  # the CLI, the schema file (under tests/schemas/) or the documentation page
+    version: str  # the CLI's version, or the date the schema or page was read (YYYY-MM-DD)
+
+    def to_json(self) -> dict[str, str]:
+        return {"by": self.by, "what": self.what, "version": self.version}
 
 
 @dataclass(frozen=True)
@@ -68,13 +85,16 @@ class Adapter(Protocol):
     @property
     def SERVERS(self) -> dict[str, Path]: ...  # file key -> path of its MCP servers map
     @property
-    def PROJECT(self) -> dict[str, str]: ...  # file key -> repo-level file, relative to the project root
+    def PROJECT(self) -> dict[str, str | tuple[str, ...]]: ...  # file key -> repo-level file (relative to the
+    # project root), or candidates: the first that exists in the project, else the first
     @property
     def PROJECT_NOTE(self) -> str | None: ...  # what a team should know about its project file
     @property
     def COMMANDS(self) -> tuple[str, ...]: ...  # its executables: detection and `aistack run` routing
     @property
     def VERSION_COMMAND(self) -> str | None: ...  # an executable whose `--version` is cheap and offline
+    @property
+    def VERIFIED(self) -> tuple[Verified, ...]: ...  # how the tests check its files, strongest first
 
     def files(self, env: Env) -> dict[str, ConfigFile]: ...
 

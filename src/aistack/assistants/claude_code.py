@@ -6,9 +6,9 @@ Tokens reach it through its own helpers: `apiKeyHelper` for model traffic, MCP `
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
 from aistack.headers import is_bearer
-from aistack.assistants.common import gateway_base, on_path, stdio_command
+from aistack.assistants.common import gateway_base, helper_command, on_path, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -22,6 +22,8 @@ GATEWAY = "file"
 COMMANDS = ("claude",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "claude"  # prints its version cheaply (doctor)
 ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
+VERIFIED = (Verified("client", "claude", "2.1.332"),
+            Verified("schema", "claude-code-settings.schema.json", "2026-12-02"))
 
 
 def _config_dir(env: Env):
@@ -47,7 +49,7 @@ def server_entry(server, profile: Profile, ctx: Context) -> dict:
         return {"type": "stdio", "command": command, "args": args, "env": dict(server.env)}
     entry: dict = {"type": server.kind, "url": server.url}
     if server.auth == "token":
-        entry["headersHelper"] = f"{ctx.aistack} token --headers-json --server {server.name}"
+        entry["headersHelper"] = helper_command(ctx, "token", "--headers-json", "--server", server.name)
     elif server.headers:
         entry["headers"] = dict(server.headers)
     return entry
@@ -64,7 +66,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
             custom = "\n".join(f"{k}: {v}" for k, v in gw.headers.items())
             p.add("settings", ("env", "ANTHROPIC_CUSTOM_HEADERS"), custom, soft=ROUTING)
         if is_bearer(gw.token_header):
-            p.add("settings", ("apiKeyHelper",), f"{ctx.aistack} token", soft=ROUTING)
+            p.add("settings", ("apiKeyHelper",), helper_command(ctx, "token"), soft=ROUTING)
         else:
             p.manual.append(f"Claude Code sends its key as Authorization/X-Api-Key only; the gateway expects "
                             f"`{gw.token_header}`: ask your platform team to accept the bearer token.")

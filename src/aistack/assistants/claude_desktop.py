@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -18,6 +18,7 @@ PROJECT: dict[str, str] = {}  # no repo-level file
 PROJECT_NOTE = None
 COMMANDS = ()  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = None  # prints its version cheaply (doctor)
+VERIFIED = (Verified("docs", "modelcontextprotocol.io (claude_desktop_config.json)", "2026-11"),)
 FILE = "claude_desktop_config.json"
 
 

@@ -1,36 +1,68 @@
-"""Cline (VS Code extension): cline_mcp_settings.json in its global storage; `streamableHttp` / `sse` types."""
+"""Cline: the VS Code extension's cline_mcp_settings.json in its global storage, and the Cline CLI's own copy in
+~/.cline/data/settings/ (the CLI never reads the extension's: verified with cline 3.0.65). Same strict-JSON shape in
+both, `streamableHttp` / `sse` types, `timeout` in seconds; one invalid entry makes Cline reject the whole file.
+Neither interpolates the environment, so servers needing the token go through `aistack mcp-bridge`."""
 
 from __future__ import annotations
 
 from aistack.assistants import common, vscode_extension
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
+from aistack.assistants.common import on_path
 from aistack.paths import Env
 from aistack.profile import Profile
 
 NAME = "cline"
 TITLE = "Cline"
-SERVERS = {"mcp": ("mcpServers",)}
+SERVERS = {"mcp": ("mcpServers",), "cli": ("mcpServers",)}
 DELIVERY = "bridge"
 GATEWAY = "manual"
-PROJECT: dict[str, str] = {}  # no repo-level file
+PROJECT: dict[str, str | tuple[str, ...]] = {}  # no repo-level file
 PROJECT_NOTE = None
-COMMANDS = ()  # its executables: detection, `aistack run` routing
-VERSION_COMMAND = None  # prints its version cheaply (doctor)
+COMMANDS = ("cline",)  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = "cline"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "cline", "3.0.65"),)
 EXTENSION = "saoudrizwan.claude-dev"
+FILE = "cline_mcp_settings.json"
+TYPES = {"http": "streamableHttp", "sse": "sse"}
+# Seconds a server gets to start: the CLI's default, 3, is too short for `aistack mcp-bridge` (verified with 3.0.65).
+TIMEOUT = 60
+
+
+def _cli_file(env: Env):
+    """What the CLI reads: CLINE_MCP_SETTINGS_PATH, else CLINE_DATA_DIR/settings/, else CLINE_DIR/data/settings/."""
+    return (env.from_var("CLINE_MCP_SETTINGS_PATH") or env.from_var("CLINE_DATA_DIR", "settings", FILE)
+            or env.from_var("CLINE_DIR", "data", "settings", FILE) or env.under_home(".cline", "data", "settings", FILE))
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
-    override = env.from_var("CLINE_MCP_SETTINGS_PATH")
-    path = override or vscode_extension.storage(env, EXTENSION, "cline_mcp_settings.json")
-    return {"mcp": ConfigFile("mcp", path, "json")}
+    return {"mcp": ConfigFile("mcp", vscode_extension.storage(env, EXTENSION, FILE), "json"),
+            "cli": ConfigFile("cli", _cli_file(env), "json")}
+
+
+def _extension_here(env: Env) -> bool:
+    return env.exists(vscode_extension.storage(env, EXTENSION, FILE).parent.parent)
+
+
+def _cli_here(env: Env) -> bool:
+    overridden = any(env.var(v) for v in ("CLINE_MCP_SETTINGS_PATH", "CLINE_DATA_DIR", "CLINE_DIR"))
+    return overridden or env.exists(env.under_home(".cline")) or on_path(env, *COMMANDS)
 
 
 def detect(env: Env) -> bool:
-    return env.exists(files(env)["mcp"].path.parent.parent)
+    return _extension_here(env) or _cli_here(env)
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
-    return vscode_extension.plan(profile, ctx, TITLE, {"http": "streamableHttp", "sse": "sse"})
+    p = Plan()
+    # The files of the products that are here (both when neither is yet): the other file keeps only what its owner
+    # put there, and aistack takes its own entries out of it.
+    extension, cli = _extension_here(ctx.env), _cli_here(ctx.env)
+    for key, here in (("mcp", extension or not cli), ("cli", cli or not extension)):
+        if here:
+            vscode_extension.add_bridged_servers(p, profile, ctx, key, TYPES, {"timeout": TIMEOUT})
+    if profile.gateway:
+        p.manual.append(vscode_extension.gateway_step(profile, TITLE))
+    return p
 
 
 run_env = common.no_run_env

@@ -5,9 +5,9 @@
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
 from aistack.headers import is_bearer
-from aistack.assistants.common import gateway_base, on_path, run_hint, stdio_command
+from aistack.assistants.common import gateway_base, helper_command, on_path, run_hint, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -21,6 +21,8 @@ DELIVERY = "helper"
 GATEWAY = "file"
 COMMANDS = ("codex",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "codex"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "codex", "0.171.0"),
+            Verified("schema", "codex-config.schema.json", "2026-12-02"))
 PROVIDER_ID = "aistack"
 ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
 
@@ -53,7 +55,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
             entry = {"url": server.url}
             if server.auth == "token":
                 # Codex runs the helper on every connection: a fresh token without `aistack run`.
-                entry["http_headers_helper"] = f"{ctx.aistack} token --headers-json --server {server.name}"
+                entry["http_headers_helper"] = helper_command(ctx, "token", "--headers-json", "--server", server.name)
             elif server.headers:
                 entry["http_headers"] = dict(server.headers)
         p.add("config", ("mcp_servers", server.name), entry)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import PurePosixPath, PureWindowsPath
 
 from aistack.assistants.base import Context
@@ -59,6 +60,25 @@ def gui_command(command: str, ctx: Context) -> str:
     if PurePosixPath(command).is_absolute() or PureWindowsPath(command).is_absolute():
         return command
     return ctx.env.which(command) or command
+
+
+def helper_command(ctx: Context, *args: str) -> str:
+    """The command line an assistant runs to get the token from aistack (Claude Code's `apiKeyHelper` and
+    `headersHelper`, Codex's `http_headers_helper`), quoted for the shell that runs it: each hands the whole
+    string to `sh -c` on POSIX and to `cmd.exe /c` on Windows (tests/e2e/test_helper_paths.py runs both CLIs
+    with aistack installed under a directory with a space)."""
+    return " ".join(shell_word(word, ctx.env.windows) for word in (ctx.aistack, *args))
+
+
+# cmd.exe: inside double quotes only `"` and `%` stay special; Windows paths cannot contain `"`.
+_CMD_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:\\/")
+
+
+def shell_word(word: str, windows: bool) -> str:
+    """One word for `sh -c` (POSIX quoting) or `cmd.exe /c` (double quotes); unchanged when nothing needs it."""
+    if not windows:
+        return shlex.quote(word)
+    return word if word and set(word) <= _CMD_PLAIN else f'"{word}"'
 
 
 def bridge_command(server: McpServer, ctx: Context) -> tuple[str, list[str]]:

@@ -1,10 +1,13 @@
-"""Continue: ~/.continue/config.yaml, where `mcpServers` is a list of entries with a `name`. Its secrets syntax
-cannot reach the environment reliably, so servers needing the token go through `aistack mcp-bridge`."""
+"""Continue (the IDE extension and its CLI `cn`): ~/.continue/config.yaml, where `mcpServers` is a list of
+entries with a `name`. `cn` fills `${{ secrets.AISTACK_TOKEN }}` from its environment, but the IDE extension shares
+this file and is started from the desktop, so servers needing the token go through `aistack mcp-bridge`, which
+serves both. Verified with cn 1.5.47: it refuses a config.yaml without `name` and `version` and one whose entry has
+an unknown `type`, whole, so aistack writes only into a config.yaml that exists."""
 
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
 from aistack.assistants.common import gateway_base, mcp_entry, on_path
 from aistack.engine.document import Item
 from aistack.paths import Env
@@ -15,10 +18,12 @@ TITLE = "Continue"
 SERVERS = {"config": ("mcpServers",)}
 DELIVERY = "bridge"
 GATEWAY = "manual"
-PROJECT: dict[str, str] = {}  # no repo-level file
+PROJECT: dict[str, str | tuple[str, ...]] = {}  # no repo-level file (cn does not read .continue/mcpServers/)
 PROJECT_NOTE = None
 COMMANDS = ("cn",)  # its executables: detection, `aistack run` routing
-VERSION_COMMAND = None  # prints its version cheaply (doctor)
+VERSION_COMMAND = "cn"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "cn", "1.5.47"),
+            Verified("schema", "continue-config-yaml.schema.json", "2026-12-02"))
 TYPES = {"http": "streamable-http", "sse": "sse"}
 
 
@@ -32,14 +37,21 @@ def detect(env: Env) -> bool:
 
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
+    path = files(ctx.env)["config"].path
+    if not ctx.env.exists(path):
+        p.skipped.append(f"{path} does not exist yet, and Continue refuses a config.yaml without its `name` and "
+                         "`version`: open Continue once (it writes its default config.yaml) or create the file with "
+                         "`name: Local Config` and `version: 1.0.0` lines, then run `aistack setup continue` again.")
+        return p
     for server in profile.mcp_servers:
         entry = mcp_entry(server, profile, ctx, ref=None, types=TYPES, gui=True,
                           header_key=("requestOptions", "headers"))
         p.add("config", ("mcpServers", Item("name", server.name)), {"name": server.name, **entry})
     if profile.gateway:
         p.manual.append(
-            f"Continue: add a model with `provider: openai` and `apiBase: {gateway_base(profile, 'openai')}`; its "
-            "key cannot come from a command, so use a key your platform team issues for Continue.")
+            f"Continue: add a model with `provider: openai` and `apiBase: {gateway_base(profile, 'openai')}`. In the "
+            "IDE its key cannot come from a command: use a key your platform team issues for Continue. For `cn`, "
+            "`apiKey: ${{ secrets.AISTACK_TOKEN }}` with `aistack run cn` gives it a fresh token.")
     return p
 
 

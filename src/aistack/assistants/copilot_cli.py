@@ -3,7 +3,7 @@ environment variables only, which `aistack run copilot` sets."""
 
 from __future__ import annotations
 
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
 from aistack.assistants.common import add_servers, header_lines, mcp_entry, on_path, run_hint
 from aistack.headers import is_bearer
 from aistack.paths import Env
@@ -18,6 +18,7 @@ GATEWAY = "run"
 PROJECT_NOTE = None
 COMMANDS = ("copilot",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "copilot"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "copilot", "1.0.102"),)
 TYPES = {"http": "http", "sse": "sse"}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
 from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -17,6 +17,7 @@ GATEWAY = "manual"
 PROJECT_NOTE = None
 COMMANDS = ("cursor", "cursor-agent")  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = None  # prints its version cheaply (doctor)
+VERIFIED = (Verified("docs", "docs.cursor.com/context/mcp", "2026-11"),)
 
 
 def files(env: Env) -> dict[str, ConfigFile]:

@@ -1,22 +1,28 @@
-"""Devin Desktop, the Windsurf rebrand: ~/.config/devin/mcp_config.json once Devin has moved there, else the
-Windsurf location it still reads. Same schema as Windsurf (`serverUrl`, `${env:}`)."""
+"""Devin: Devin Desktop (the Windsurf rebrand) reads ~/.config/devin/mcp_config.json once it has moved there, else the
+Windsurf location it still reads (Windsurf's schema: `serverUrl`, `${env:}`); Devin for Terminal (`devin`) reads
+~/.config/devin/config.json (JSONC, `mcpServers`, a remote `url` tries streamable HTTP, then SSE), whose
+interpolation is not documented, so servers needing the token reach it through `aistack mcp-bridge`. Neither has a
+client that runs here: both follow Devin's documentation."""
 
 from __future__ import annotations
 
 from aistack.assistants import common, windsurf
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
+from aistack.assistants.common import add_servers, mcp_entry, on_path
 from aistack.paths import Env
 from aistack.profile import Profile
 
 NAME = "devin"
-TITLE = "Devin Desktop"
-SERVERS = {"mcp": ("mcpServers",)}
+TITLE = "Devin"
+SERVERS = {"mcp": ("mcpServers",), "terminal": ("mcpServers",)}
 PROJECT = {"mcp": ".devin/mcp_config.json"}  # repo-level files, relative to the project root
 DELIVERY = "env"
 GATEWAY = "none"
 PROJECT_NOTE = None
-COMMANDS = ()  # its executables: detection, `aistack run` routing
+COMMANDS = ("devin",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = None  # prints its version cheaply (doctor)
+VERIFIED = (Verified("docs", "docs.devin.ai (Devin Desktop mcp_config.json; Devin for Terminal config.json)",
+                     "2026-12-02"),)
 
 
 def _dir(env: Env):
@@ -24,17 +30,28 @@ def _dir(env: Env):
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
+    desktop = windsurf.files(env)["mcp"]
     if env.exists(_dir(env)):
-        return {"mcp": ConfigFile("mcp", _dir(env).joinpath("mcp_config.json"), "json")}
-    return windsurf.files(env)
+        desktop = ConfigFile("mcp", _dir(env).joinpath("mcp_config.json"), "json")
+    return {"mcp": desktop, "terminal": ConfigFile("terminal", _dir(env).joinpath("config.json"), "jsonc")}
+
+
+def _terminal_here(env: Env) -> bool:
+    return on_path(env, *COMMANDS) or env.exists(_dir(env).joinpath("config.json"))
 
 
 def detect(env: Env) -> bool:
-    return env.exists(_dir(env))
+    return env.exists(_dir(env)) or on_path(env, *COMMANDS)
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
-    return windsurf.plan(profile, ctx, product=TITLE)
+    terminal = _terminal_here(ctx.env)
+    desktop = not terminal or ctx.env.exists(files(ctx.env)["mcp"].path)
+    p = windsurf.plan(profile, ctx, product="Devin") if desktop else Plan()
+    if terminal:
+        add_servers(p, profile, ctx, "terminal", SERVERS["terminal"],
+                    lambda s: mcp_entry(s, profile, ctx, ref=None, gui=True))
+    return p
 
 
 run_env = common.no_run_env

@@ -3,7 +3,7 @@ expands from its environment (`aistack run gemini`)."""
 
 from __future__ import annotations
 
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
 from aistack.assistants.common import add_servers, header_lines, mcp_entry, on_path, run_hint
 from aistack.headers import is_bearer
 from aistack.paths import Env
@@ -18,6 +18,8 @@ GATEWAY = "run"
 PROJECT_NOTE = None
 COMMANDS = ("gemini",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "gemini"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "gemini", "0.61.0"),
+            Verified("schema", "gemini-settings.schema.json", "2026-12-02"))
 TYPES = {"http": "http", "sse": "sse"}
 ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
 AUTH = ("security", "auth", "selectedType")

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
 from aistack.assistants.common import auth_headers, bridge_command, gateway_base, on_path, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -19,6 +19,7 @@ PROJECT: dict[str, str] = {}  # no repo-level file
 PROJECT_NOTE = None
 COMMANDS = ("goose",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "goose"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("docs", "goose documentation: guides/config-files.md", "2026-11"),)
 PROVIDER = "aistack"
 TIMEOUT = 300
 

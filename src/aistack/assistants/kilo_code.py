@@ -1,23 +1,54 @@
-"""Kilo Code: the VS Code extension's mcp_settings.json (Roo's shape) in its global storage."""
+"""Kilo Code 7 (CLI and VS Code extension, an OpenCode fork): ~/.config/kilo/kilo.jsonc (or kilo.json), OpenCode's
+shape: `mcp`, `{env:AISTACK_TOKEN}` in headers (`aistack run kilo`), providers' `baseURL`. Verified with kilo 7.7.7,
+which also rewrites the file on its first run (adds `$schema`, keeps comments).
+
+Kilo Code 6 kept servers in the extension's mcp_settings.json, which Kilo 7 only reads into memory inside VS Code
+and never interpolates: aistack writes nothing new there and takes its own entries out, saying so."""
 
 from __future__ import annotations
 
-from aistack.assistants import common, vscode_extension
+from aistack.assistants import common, opencode, vscode_extension
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
+from aistack.assistants.common import on_path
+from aistack.paths import Env
+from aistack.profile import Profile
 
 NAME = "kilo-code"
 TITLE = "Kilo Code"
-SERVERS = {"mcp": ("mcpServers",)}
-PROJECT = {"mcp": ".kilocode/mcp.json"}  # repo-level files, relative to the project root
-DELIVERY = "bridge"
-GATEWAY = "manual"
+SERVERS = {"config": ("mcp",), "legacy": ("mcpServers",)}
+# repo-level files, relative to the project root: the first of these that exists, else kilo.jsonc
+PROJECT = {"config": ("kilo.jsonc", "kilo.json", ".kilo/kilo.jsonc", ".kilo/kilo.json"), "legacy": ".kilocode/mcp.json"}
+DELIVERY = "env"
+GATEWAY = "file"
 PROJECT_NOTE = None
-COMMANDS = ()  # its executables: detection, `aistack run` routing
-VERSION_COMMAND = None  # prints its version cheaply (doctor)
+COMMANDS = ("kilo", "kilocode")  # its executables: detection, `aistack run` routing
+VERSION_COMMAND = "kilo"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "kilo", "7.7.7"),)
 EXTENSION = "kilocode.kilo-code"
+MOVED = ("Kilo Code 7 reads kilo.jsonc (OpenCode's format): aistack moved its servers there and took them out of "
+         "this Kilo Code 6 file; the servers you added here stay.")
 
 
-files, detect, plan = vscode_extension.adapter_functions(EXTENSION, "mcp_settings.json", TITLE, {
-    "http": "streamable-http", "sse": "sse"})
+def _dir(env: Env):
+    found = env.from_var("KILO_CONFIG_DIR")
+    return found or (env.under_home(".config", "kilo") if env.windows else env.xdg_config().joinpath("kilo"))
+
+
+def files(env: Env) -> dict[str, ConfigFile]:
+    jsonc, json_ = _dir(env).joinpath("kilo.jsonc"), _dir(env).joinpath("kilo.json")
+    path = json_ if env.exists(json_) and not env.exists(jsonc) else jsonc
+    legacy = vscode_extension.storage(env, EXTENSION, "mcp_settings.json")
+    return {"config": ConfigFile("config", path, "jsonc"),
+            "legacy": ConfigFile("legacy", legacy, "json", former=MOVED)}
+
+
+def detect(env: Env) -> bool:
+    return (env.exists(_dir(env)) or on_path(env, *COMMANDS)
+            or env.exists(vscode_extension.storage(env, EXTENSION, "mcp_settings.json").parent.parent))
+
+
+def plan(profile: Profile, ctx: Context) -> Plan:
+    return opencode.config_plan(profile, ctx, "kilo")
 
 
 run_env = common.no_run_env

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
 from aistack.headers import is_bearer, token_value
 from aistack.assistants.common import auth_headers, gateway_base, on_path, run_hint, stdio_command
 from aistack.paths import Env
@@ -19,6 +19,7 @@ GATEWAY = "file"
 PROJECT_NOTE = None
 COMMANDS = ("opencode",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "opencode"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "opencode", "1.18.33"),)
 PROVIDERS = ("anthropic", "openai", "google")
 
 
@@ -51,6 +52,11 @@ def server_entry(server, profile: Profile, ctx: Context) -> dict:
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
+    return config_plan(profile, ctx, "opencode")
+
+
+def config_plan(profile: Profile, ctx: Context, command: str) -> Plan:
+    """OpenCode's config shape, for OpenCode and its forks (Kilo Code): servers under `mcp`, providers' options."""
     p = Plan()
     for server in profile.mcp_servers:
         p.add("config", ("mcp", server.name), server_entry(server, profile, ctx))
@@ -76,7 +82,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
                 headers[gw.token_header] = token
             if headers:
                 p.add("config", (*options, "headers"), headers, soft=routing)
-    p.manual.append(run_hint("opencode"))
+    p.manual.append(run_hint(command))
     return p
 
 

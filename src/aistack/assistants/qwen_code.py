@@ -4,7 +4,7 @@ Model traffic goes through `modelProviders.openai` with the key read from AISTAC
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
 from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path, run_hint
 from aistack.engine.document import Item
 from aistack.paths import Env
@@ -19,6 +19,8 @@ GATEWAY = "file"
 PROJECT_NOTE = None
 COMMANDS = ("qwen",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "qwen"  # prints its version cheaply (doctor)
+VERIFIED = (Verified("client", "qwen", "0.24.4"),
+            Verified("schema", "qwen-code-settings.schema.json", "2026-12-02"))
 PROVIDER_ID = "aistack"
 ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from aistack.assistants import (amp, antigravity, claude_code, claude_desktop, cline, codex, continue_dev, copilot_cli,
-                                cursor, devin, gemini_cli, goose, junie, kilo_code, opencode, qwen_code, roo_code,
-                                vscode, windsurf, zed)
+                                cursor, devin, gemini_cli, goose, junie, kilo_code, opencode, qwen_code, vscode,
+                                windsurf, zed, zoo_code)
 from aistack.assistants.base import Adapter
 from aistack.assistants.common import command_stem
 from aistack.profile import Profile
@@ -12,9 +12,13 @@ from aistack.profile import Profile
 # In the order `setup --list` shows them. The annotation makes the type checker hold each module to Adapter.
 _MODULES: tuple[Adapter, ...] = (
     claude_code, codex, gemini_cli, opencode, windsurf, cursor, vscode, zed, claude_desktop, copilot_cli, qwen_code,
-    goose, continue_dev, cline, roo_code, kilo_code, amp, junie, antigravity, devin,
+    goose, continue_dev, cline, zoo_code, kilo_code, amp, junie, antigravity, devin,
 )
 ADAPTERS: dict[str, Adapter] = {adapter.NAME: adapter for adapter in _MODULES}
+# Names of products that were renamed or replaced: old name -> (current name, what happened).
+ALIASES: dict[str, tuple[str, str]] = {
+    zoo_code.FORMERLY: (zoo_code.NAME, "Roo Code shut down on 2026-05-15; Zoo Code is its successor"),
+}
 
 
 def names() -> list[str]:
@@ -23,6 +27,18 @@ def names() -> list[str]:
 
 def get(name: str) -> Adapter:
     return ADAPTERS[name]
+
+
+def resolve(names: list[str]) -> tuple[list[str], list[str]]:
+    """The current names for what the user typed, and a note for each old name that was replaced."""
+    current, notes = [], []
+    for name in names:
+        if name in ALIASES:
+            new, why = ALIASES[name]
+            notes.append(f"{name}: {why}: setting up `{new}` instead (`aistack setup {new}`).")
+            name = new
+        current.append(name)
+    return current, notes
 
 
 def for_command(command: str) -> Adapter | None:

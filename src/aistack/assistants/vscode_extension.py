@@ -1,10 +1,10 @@
-"""Shared by the VS Code extensions that keep MCP settings in their global storage (Cline, Roo Code, Kilo Code).
-None interpolates the environment, so servers needing the token go through `aistack mcp-bridge`."""
+"""Shared by the VS Code extensions that keep MCP settings in their global storage (Cline, Zoo Code). None
+interpolates the environment, so servers needing the token go through `aistack mcp-bridge`."""
 
 from __future__ import annotations
 
-from aistack.assistants.base import ConfigFile, Context, Plan
-from aistack.assistants.common import add_servers, mcp_entry
+from aistack.assistants.base import Context, Plan
+from aistack.assistants.common import add_servers, gateway_base, mcp_entry
 from aistack.assistants.vscode import user_dir
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -14,26 +14,17 @@ def storage(env: Env, extension: str, filename: str):
     return user_dir(env).joinpath("globalStorage", extension, "settings", filename)
 
 
-def adapter_functions(extension: str, filename: str, title: str, types: dict[str, str]):
-    """`files`, `detect` and `plan` for an extension that keeps `filename` in its global storage."""
-    def files(env: Env) -> dict[str, ConfigFile]:
-        return {"mcp": ConfigFile("mcp", storage(env, extension, filename), "json")}
+def add_bridged_servers(p: Plan, profile: Profile, ctx: Context, file: str, types: dict[str, str],
+                        extra: dict | None = None) -> None:
+    """The org's servers under `mcpServers`; `extra` keys go into every entry."""
+    def build(server):
+        entry = mcp_entry(server, profile, ctx, ref=None, types=types, gui=True)
+        return {**entry, **extra} if entry is not None and extra else entry
 
-    def detect(env: Env) -> bool:
-        return env.exists(storage(env, extension, filename).parent.parent)
-
-    def plan_(profile: Profile, ctx: Context) -> Plan:
-        return plan(profile, ctx, title, types)
-
-    return files, detect, plan_
+    add_servers(p, profile, ctx, file, ("mcpServers",), build)
 
 
-def plan(profile: Profile, ctx: Context, title: str, types: dict[str, str]) -> Plan:
-    p = Plan()
-    add_servers(p, profile, ctx, "mcp", ("mcpServers",),
-                lambda s: mcp_entry(s, profile, ctx, ref=None, types=types, gui=True))
-    if profile.gateway:
-        p.manual.append(f"{title}: choose the \"OpenAI Compatible\" provider in its settings with base URL "
-                        f"{profile.gateway.providers.get('openai') or profile.gateway.url} and a key your platform "
-                        "team issues for it (the extension cannot run a command for a fresh token).")
-    return p
+def gateway_step(profile: Profile, title: str) -> str:
+    return (f"{title}: choose the \"OpenAI Compatible\" provider in its settings with base URL "
+            f"{gateway_base(profile, 'openai')} and a key your platform team issues for it (it cannot run a command "
+            "for a fresh token).")

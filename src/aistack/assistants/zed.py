@@ -3,7 +3,7 @@ that need the token go through `aistack mcp-bridge`; `language_models.*.api_url`
 
 from __future__ import annotations
 
-from aistack.assistants.base import ConfigFile, Context, Plan
+from aistack.assistants.base import ConfigFile, Context, Plan, Verified
 from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -17,6 +17,7 @@ GATEWAY = "file"
 PROJECT_NOTE = None
 COMMANDS = ("zed", "zeditor")  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = None  # prints its version cheaply (doctor)
+VERIFIED = (Verified("docs", "zed.dev/docs/ai/mcp (context_servers)", "2026-11"),)
 
 
 def _dir(env: Env):

@@ -9,10 +9,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from aistack import __version__
+from aistack import __version__, wire
 from aistack.errors import AistackError
 
-TIMEOUT = 20.0
+TIMEOUT = 20.0  # seconds per connect, read or write
+RESPONSE_TIME = 60.0  # one whole answer, however it trickles
 TLS_HINT = ("aistack uses the operating system's trust store. If a corporate proxy re-signs TLS, its root "
             "certificate must be installed there, or point SSL_CERT_FILE at a PEM bundle that contains it.")
 
@@ -34,8 +35,9 @@ class Http:
     def __init__(self, debug: bool = False, timeout: float = TIMEOUT):
         self.debug = debug
         self.timeout = timeout
-        self.client = httpx.Client(
-            verify=ssl_context(), timeout=timeout, follow_redirects=False, trust_env=True,
+        # No redirect is ever followed (an IdP answers where discovery says), and each whole answer has a deadline.
+        self.client = wire.client(
+            httpx, verify=ssl_context(), timeout=timeout, trust_env=True,
             headers={"User-Agent": f"aistack/{__version__}", "Accept": "application/json"},
         )
 
@@ -50,7 +52,13 @@ class Http:
 
     def request(self, method: str, url: str, what: str, **kwargs: Any) -> httpx.Response:
         try:
-            response = self.client.request(method, url, **kwargs)
+            response = wire.fetch(self.client, method, url, follow=False, within=RESPONSE_TIME, **kwargs)
+        except wire.TooLarge as e:
+            raise AistackError(f"{e.message} ({what})", hint="Check `auth.issuer` with your platform team.") from None
+        except wire.TooSlow:
+            raise NetworkError(f"the identity provider at {_origin(url)} did not send its whole answer within"
+                               f" {RESPONSE_TIME:.0f} s ({what}).",
+                               hint="Check your network, VPN or proxy, then try again.") from None
         except httpx.TimeoutException:
             raise NetworkError(f"the identity provider at {_origin(url)} did not answer within {self.timeout:.0f} s"
                                f" ({what}).", hint="Check your network, VPN or proxy, then try again.") from None
@@ -77,7 +85,7 @@ class Http:
 
 def json_body(response: httpx.Response) -> dict | None:
     try:
-        body = response.json()
+        body = wire.loads(response.content)
     except ValueError:
         return None
     return body if isinstance(body, dict) else None

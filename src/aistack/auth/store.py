@@ -13,7 +13,7 @@ from pathlib import Path
 from aistack.auth import keystore
 from aistack.auth.fast import session_name
 from aistack.errors import AistackError
-from aistack.paths import Env
+from aistack.paths import Env, private_dir
 
 VERSION = 1
 
@@ -43,9 +43,7 @@ def load(path: Path) -> dict | None:
 def save(path: Path, data: dict) -> None:
     from aistack.engine.files import atomic_write
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if os.name != "nt":
-        os.chmod(path.parent, 0o700)
+    private_dir(path.parent.parent, path.parent.name)  # the data dir and auth/: 0700 whatever the umask
     atomic_write(path, json.dumps(data, indent=2) + "\n", mode=0o600)
     if os.name != "nt":
         os.chmod(path, 0o600)

@@ -14,8 +14,9 @@ from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
-from aistack import __version__
-from aistack.bridge.target import Target, token_from_env
+from aistack import __version__, wire
+from aistack.auth.accessor import token_from_env
+from aistack.bridge.target import Target
 from aistack.errors import AistackError, ExitCode
 
 CONNECT_TIMEOUT = 30.0  # seconds for the remote's initialize: a GUI assistant waits on us meanwhile
@@ -79,7 +80,15 @@ def _leaf_errors(exc: BaseException) -> list[BaseException]:
 
 
 def explain(exc: BaseException, target: Target, auth: TokenAuth) -> AistackError:
-    """Turn whatever the transport raised into one message naming the server, its URL and what to do."""
+    """Turn whatever the transport raised into one message naming the server, its URL and what to do; the token
+    is scrubbed from it, since part of it may be the server's own words."""
+    error = _explain(exc, target, auth)
+    error.message = wire.scrub(error.message, (auth.token,))
+    error.args = (error.message,)
+    return error
+
+
+def _explain(exc: BaseException, target: Target, auth: TokenAuth) -> AistackError:
     where = f"MCP server {target.name!r} at {target.url}"
     leaves = _leaf_errors(exc)
     for leaf in leaves:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from dataclasses import dataclass, field
 
-from aistack.errors import AistackError, ExitCode, LoginNeeded, UsageError
+from aistack.auth.accessor import fresh_token
+from aistack.errors import UsageError
 from aistack.headers import token_value
 from aistack.profile import Profile
-
-TOKEN_TIMEOUT = 120  # seconds; `aistack token` may refresh at the IdP, never prompts
 
 
 @dataclass(frozen=True)
@@ -50,31 +46,6 @@ def target_for(profile: Profile, name: str) -> Target:
                   token_header=token_header)
 
 
-def token_from_env() -> bool:
-    return bool(os.environ.get("AISTACK_TOKEN", "").strip())
-
-
 def get_token() -> str:
-    """A fresh access token: AISTACK_TOKEN if set, else `aistack token` (which refreshes as needed)."""
-    token = os.environ.get("AISTACK_TOKEN", "").strip()
-    if token:
-        return token
-    try:
-        # stdin must not be inherited: in the bridge it is the assistant's JSON-RPC pipe.
-        done = subprocess.run([sys.executable, "-m", "aistack", "token"], stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, timeout=TOKEN_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise AistackError(f"`aistack token` did not answer within {TOKEN_TIMEOUT} s.",
-                           hint="Run `aistack token` in a terminal to see why.") from None
-    if done.returncode == ExitCode.LOGIN_NEEDED:
-        raise LoginNeeded("no valid aistack login on this machine, so the bridge has no token to send.",
-                          hint="Run `aistack login` in a terminal, then restart the MCP server in the assistant.")
-    detail = (done.stderr.strip().splitlines() or ["no message"])[-1]
-    if done.returncode != 0:
-        raise AistackError(f"`aistack token` failed (exit {done.returncode}): {detail}",
-                           hint="Run `aistack token` in a terminal to see why.")
-    token = done.stdout.strip()
-    if not token or len(token.split()) != 1:
-        raise AistackError("`aistack token` printed no usable token.",
-                           hint="Run `aistack token` in a terminal to see why.")
-    return token
+    """A fresh access token for the remote (see aistack.auth.accessor)."""
+    return fresh_token(login_hint="Run `aistack login` in a terminal, then restart the MCP server in the assistant.")

@@ -1,1 +1,2 @@
-"""One module per command: typer signatures only; the work is imported when the command runs."""
+"""One module per command: its typer signature, parsing that needs typer, and a call into the package that does
+the work (imported when the command runs)."""

@@ -4,64 +4,15 @@ from __future__ import annotations
 
 import typer
 
-ORG_HELP = "Org URL or profile path (remembered for later commands)."
-
-
-def _debug() -> bool:
-    from aistack.cli import DEBUG
-
-    return bool(DEBUG["on"])
-
-
-def _profile(org: str | None, required: bool = True):
-    from aistack.paths import Env
-    from aistack.profile import resolve
-
-    env = Env.current()
-    return resolve(org, env, required=required), env
-
-
-def _token(org: str | None, loaded=None) -> str:
-    """AISTACK_TOKEN, else a valid stored access token (refreshed if needed), else exit 4."""
-    import os
-
-    env_token = os.environ.get("AISTACK_TOKEN")
-    if env_token:
-        return env_token
-    from aistack.auth.tokens import access_token
-
-    profile, env = loaded or _profile(org)
-    _refresh_remembered(profile, env)
-    return access_token(profile, env, debug=_debug())
-
-
-def _refresh_remembered(profile, env) -> None:
-    """Keep the remembered copy of a local profile file current, so the fast `token` path can use it."""
-    import os
-    from pathlib import Path
-
-    from aistack.profile import remember, remembered_path
-
-    source = Path(profile.source)
-    if profile.source.startswith(("https://", "http://")) or not source.is_file():
-        return
-    try:
-        changed = source.stat().st_mtime_ns
-        remembered = remembered_path(env)
-        if changed > remembered.stat().st_mtime_ns:
-            remember(profile, env)
-            # A file dated in the future must not make every later call look stale.
-            if changed >= remembered.stat().st_mtime_ns:
-                os.utime(remembered, ns=(changed, changed + 1))
-    except OSError:
-        pass
+from aistack.commands.options import ORG, ORG_HELP
+from aistack.errors import ExitCode, debug_enabled
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def login(
         org_arg: str = typer.Argument(None, metavar="[ORG]", help=ORG_HELP),
-        org: str = typer.Option(None, "--org", help=ORG_HELP),
+        org: str = ORG,
         device: bool = typer.Option(False, "--device", help="Use the device flow: a code to enter in any browser."),
         browser: bool = typer.Option(False, "--browser", help="Use the browser flow with a loopback redirect."),
         insecure_storage: bool = typer.Option(False, "--insecure-storage",
@@ -71,6 +22,7 @@ def register(app: typer.Typer) -> None:
         timeout: float = typer.Option(300, "--timeout", min=1, help="Seconds to wait for the browser."),
     ) -> None:
         """Sign in with your company's identity provider."""
+        from aistack.auth.command import load
         from aistack.auth.login import Options, login as run_login
         from aistack.errors import UsageError
 
@@ -80,44 +32,30 @@ def register(app: typer.Typer) -> None:
             raise UsageError("choose one of --device and --browser.")
         if device and redirect_port:
             raise UsageError("--redirect-port applies to the browser login, not --device.")
-        profile, env = _profile(org_arg or org)
+        profile, env = load(org_arg or org)
         flow = "device" if device else "browser" if browser else None
         run_login(profile, env, Options(flow=flow, insecure_storage=insecure_storage, redirect_port=redirect_port,
-                                        timeout=timeout, debug=_debug()))
+                                        timeout=timeout, debug=debug_enabled()))
 
     @app.command()
     def token(
-        org: str = typer.Option(None, "--org", help=ORG_HELP),
+        org: str = ORG,
         headers_json: bool = typer.Option(False, "--headers-json",
                                           help="Print a JSON object of HTTP headers (auth header + static headers)."),
         server: str = typer.Option(None, "--server", help="With --headers-json: headers for this MCP server."),
     ) -> None:
         """Print a valid access token (and nothing else); exit 4 when a login is needed."""
-        import json
-        import os
-
-        from aistack.auth.fast import headers_for, server_needs_token
+        from aistack.auth import command
         from aistack.errors import UsageError
 
         if server and not headers_json:
             raise UsageError("--server goes with --headers-json.")
-        if not headers_json:
-            typer.echo(_token(org))
-            return
-        profile, env = _profile(org, required=not os.environ.get("AISTACK_TOKEN"))
-        raw = profile.raw if profile is not None else {}
-        if profile is not None:
-            _refresh_remembered(profile, env)
-        if server is not None and headers_for(raw, None, server) is None:
-            names = ", ".join(s.name for s in profile.mcp_servers) if profile is not None else ""
-            raise UsageError(f"the org profile has no MCP server named {server!r} (servers: {names or 'none'}).")
-        value = _token(org, (profile, env)) if server_needs_token(raw, server) else None
-        typer.echo(json.dumps(headers_for(raw, value, server)))
+        typer.echo(command.headers_json(org, server) if headers_json else command.token(org))
 
     @app.command(context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True})
     def run(
         command: list[str] = typer.Argument(..., metavar="CMD [ARGS]...", help="The command to run."),
-        org: str = typer.Option(None, "--org", help=ORG_HELP),
+        org: str = ORG,
     ) -> None:
         """Run CMD with AISTACK_TOKEN set to a fresh access token (and the gateway's route for assistants that take
         it from the environment: gemini, copilot, zed); exits with CMD's exit code."""
@@ -126,10 +64,11 @@ def register(app: typer.Typer) -> None:
         import sys
 
         from aistack.assistants.registry import run_env
+        from aistack.auth.command import env_token, load, token as current_token
         from aistack.errors import AistackError
 
-        profile, env = _profile(org, required=not os.environ.get("AISTACK_TOKEN"))
-        token = _token(org, (profile, env)) if profile is not None else os.environ["AISTACK_TOKEN"]
+        profile, env = load(org, required=not env_token())
+        token = current_token(org, (profile, env)) if profile is not None else os.environ["AISTACK_TOKEN"]
         child_env = dict(os.environ, **run_env(profile, token, command[0]))
         sys.stdout.flush()
         try:
@@ -144,42 +83,34 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def env(
-        org: str = typer.Option(None, "--org", help=ORG_HELP),
+        org: str = ORG,
         shell: str = typer.Option("sh", "--shell", help="sh (bash, zsh), fish or powershell."),
     ) -> None:
         """Print a shell line exporting AISTACK_TOKEN: eval "$(aistack env)"."""
-        import shlex
+        from aistack.auth.command import export_line
 
-        from aistack.errors import UsageError
-
-        if shell not in ("sh", "bash", "zsh", "fish", "powershell", "pwsh"):
-            raise UsageError(f"unknown --shell {shell!r}: use sh, fish or powershell.")
-        value = _token(org)
-        if shell == "fish":
-            typer.echo(f"set -gx AISTACK_TOKEN {shlex.quote(value)}")
-        elif shell in ("powershell", "pwsh"):
-            typer.echo("$env:AISTACK_TOKEN = '" + value.replace("'", "''") + "'")
-        else:
-            typer.echo(f"export AISTACK_TOKEN={shlex.quote(value)}")
+        typer.echo(export_line(org, shell))
 
     @app.command()
     def status(
-        org: str = typer.Option(None, "--org", help=ORG_HELP),
+        org: str = ORG,
         as_json: bool = typer.Option(False, "--json", help="Print the status as JSON."),
     ) -> None:
         """Who you are logged in as, where, until when, and where the credentials are kept."""
-        from aistack.auth.report import status as build, render
+        from aistack.auth.command import load
+        from aistack.auth.report import render, status as build
 
-        profile, env = _profile(org)
+        profile, env = load(org)
         report = build(profile, env)
         typer.echo(render(report, as_json))
         if not report["logged_in"]:
-            raise typer.Exit(4)
+            raise typer.Exit(ExitCode.LOGIN_NEEDED)
 
     @app.command()
-    def logout(org: str = typer.Option(None, "--org", help=ORG_HELP)) -> None:
+    def logout(org: str = ORG) -> None:
         """Revoke the refresh token at the IdP (best effort) and delete every local credential."""
+        from aistack.auth.command import load
         from aistack.auth.report import logout as run_logout
 
-        profile, env = _profile(org)
-        run_logout(profile, env, debug=_debug())
+        profile, env = load(org)
+        run_logout(profile, env, debug=debug_enabled())

@@ -6,14 +6,14 @@ from typing import Optional
 
 import typer
 
-ORG_HELP = "Org profile: a path (TOML or JSON) or the org URL (https://ORG serves /.well-known/aistack). Remembered."
+from aistack.commands.options import ORG
 
 
 def register(app: typer.Typer) -> None:
     @app.command("mcp-bridge")
     def mcp_bridge(
         name: str = typer.Argument(..., help="The MCP server's name in the org profile."),
-        org: Optional[str] = typer.Option(None, "--org", help=ORG_HELP),
+        org: Optional[str] = ORG,
     ) -> None:
         """Run as a stdio MCP server that forwards to the org's remote MCP server NAME.
 

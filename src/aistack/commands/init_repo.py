@@ -6,6 +6,8 @@ from typing import List, Optional
 
 import typer
 
+from aistack.commands.options import ORG
+
 BRIDGES = ("claude", "gemini")
 
 
@@ -15,7 +17,7 @@ def register(app: typer.Typer) -> None:
         paths: Optional[List[str]] = typer.Argument(None, metavar="[PATH]...",
                                                     help="A directory inside the repository (default: here); "
                                                          "with --each, every repository to process."),
-        org: Optional[str] = typer.Option(None, "--org", help="Org profile (path or https URL) with a template."),
+        org: Optional[str] = ORG,
         check: bool = typer.Option(False, "--check", help="Exit 1 with a per-block diff when AGENTS.md is stale."),
         dry_run: bool = typer.Option(False, "--dry-run", help="Print the diff; write nothing."),
         adopt: bool = typer.Option(False, "--adopt", help="Add the generated blocks to an existing AGENTS.md."),

@@ -8,7 +8,8 @@ from typing import List, Optional
 
 import typer
 
-ORG_HELP = "Org profile: a path (TOML or JSON) or the org URL (https://ORG serves /.well-known/aistack). Remembered."
+from aistack.commands.options import ORG
+from aistack.errors import ExitCode
 
 
 def register(app: typer.Typer) -> None:
@@ -21,13 +22,14 @@ def register(app: typer.Typer) -> None:
         remove: bool = typer.Option(False, "--remove", help="Take out exactly what aistack added."),
         force: bool = typer.Option(False, "--force", help="Replace same-name entries that are not aistack's."),
         list_: bool = typer.Option(False, "--list", help="List every supported assistant and what it has."),
-        project: Optional[str] = typer.Option(None, "--project", metavar="[DIR]",
-                                              help="Write the repo-level files a team commits (default DIR: .)."),
-        org: Optional[str] = typer.Option(None, "--org", help=ORG_HELP),
+        project: Optional[str] = typer.Option(None, "--project", metavar="DIR",
+                                              help="Write the repo-level files a team commits in DIR (`.` for here)."),
+        org: Optional[str] = ORG,
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
     ) -> None:
         """Wire assistants to the company's MCP servers and AI gateway, keeping every byte of your config."""
         from aistack import configure
+        from aistack.assistants import registry
         from aistack.paths import Env
         from aistack.profile import resolve
 
@@ -36,12 +38,15 @@ def register(app: typer.Typer) -> None:
             _print_listing(configure.listing(env), as_json)
             return
         root = _project_root(project)
-        names = configure.select(list(assistants or []), all_, env, root)
-        profile = resolve(org, env)
+        requested, renamed = registry.resolve(list(assistants or []))
+        for note in renamed:
+            sys.stderr.write(note + "\n")
+        names = configure.select(requested, all_, env, root)
+        profile = resolve(org, env, keep=not dry_run)
         if not names:
             sys.stderr.write("No supported assistant detected on this machine; name one or use --all "
                              "(`aistack setup --list` shows them).\n")
-            raise typer.Exit(1)
+            raise typer.Exit(ExitCode.PROBLEM)
         results = configure.run(names, profile, env, remove=remove, force=force, dry_run=dry_run, project=root)
         if as_json:
             payload = {"schema": 1, "org": profile.org_name, "dry_run": dry_run, "remove": remove,
@@ -50,7 +55,7 @@ def register(app: typer.Typer) -> None:
         else:
             _print_results(results, dry_run, remove)
         if not all(r.ok for r in results):
-            raise typer.Exit(1)
+            raise typer.Exit(ExitCode.PROBLEM)
 
 
 def _project_root(project: str | None):
@@ -67,11 +72,17 @@ def _project_root(project: str | None):
 
 
 def _print_results(results, dry_run: bool, remove: bool) -> None:
+    from pathlib import Path as FsPath
+
     err = sys.stderr
     verb = {"created": "would create" if dry_run else "created", "changed": "would change" if dry_run else "changed",
             "removed": "would delete" if dry_run else "deleted", "unchanged": "no changes", "error": "error"}
     for result in results:
+        if result.error:
+            err.write(f"{result.name}: error: {result.error}\n")
         for f in result.files:
+            if f.status == "unchanged" and not f.conflicts and not FsPath(f.path).exists():
+                continue  # a file this assistant could use, not there and not needed
             if dry_run and f.diff:
                 sys.stdout.write(f.diff)
             line = f"{result.name}: {f.path}: {verb[f.status]}"
@@ -93,6 +104,8 @@ def _print_results(results, dry_run: bool, remove: bool) -> None:
                 err.write(f"{result.name}: skipped: {note}\n")
             for step in result.manual:
                 err.write(f"{result.name}: by hand: {step}\n")
+            for note in result.notes:
+                err.write(f"{result.name}: note: {note}\n")
     if not any(r.changed for r in results) and all(r.ok for r in results):
         err.write("No changes.\n")
 
@@ -105,9 +118,15 @@ def _print_listing(rows, as_json: bool) -> None:
         mark = "detected" if row["detected"] else "not found"
         managed = set(row["managed"])
         servers = ", ".join(f"{s}*" if s in managed else s for s in row["servers"]) or "-"
-        sys.stdout.write(f"{row['assistant']:<14} {mark:<10} token via {row['delivery']:<7} servers: {servers}\n")
+        first = row["verified"][0] if row["verified"] else None
+        how = f"{first['what']} {first['version']}" if first and first["by"] == "client" else (
+            f"{first['by']} {first['version']}" if first else "-")
+        sys.stdout.write(f"{row['assistant']:<14} {mark:<10} token via {row['delivery']:<7} verified: {how:<24} "
+                         f"servers: {servers}\n")
         for f in row["files"]:
             state = "" if f["exists"] else " (absent)"
+            if f.get("former"):
+                state += " (an earlier version's file: aistack only takes its own entries out)"
             if f.get("error"):
                 state = f" (unreadable: {f['error']})"
             sys.stdout.write(f"{'':<14} {f['path']}{state}\n")

@@ -6,6 +6,8 @@ from typing import Optional
 
 import typer
 
+from aistack.commands.options import ORG
+
 
 def register(app: typer.Typer) -> None:
     @app.command("usage")
@@ -23,7 +25,7 @@ def register(app: typer.Typer) -> None:
         no_cost: bool = typer.Option(False, "--no-cost", help="Leave costs and the budget out."),
         refresh: bool = typer.Option(False, "--refresh", help="Ask the gateway again instead of using the"
                                                               " 5-minute cache."),
-        org: Optional[str] = typer.Option(None, "--org", help="Org profile path or URL (remembered)."),
+        org: Optional[str] = ORG,
     ) -> None:
         """Show your tokens and spend from the company gateway."""
         from aistack.usage.command import run

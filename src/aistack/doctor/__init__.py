@@ -22,15 +22,24 @@ def sequential() -> list[Check]:
     return [local.check_profile, local.check_login, local.check_token, local.check_keyring]
 
 
+def _offline(rid: str, title: str, what: str) -> tuple[str, str, Check]:
+    return rid, title, lambda s: Result(rid, title, SKIP, f"{what} not contacted (offline)")
+
+
 def concurrent(state: State) -> list[tuple[str, str, Check]]:
-    """(id, title, check) for every independent check this profile calls for."""
+    """(id, title, check) for every independent check this profile calls for; offline, only the local ones."""
     from aistack.doctor import assistants, network
 
-    checks: list[tuple[str, str, Check]] = [("clock", "clock skew", network.check_clock),
-                                            ("gateway", "gateway", network.check_gateway)]
+    gateway = state.profile.gateway.url if state.profile.gateway else "the gateway"
+    checks: list[tuple[str, str, Check]] = [
+        _offline("clock", "clock skew", "no server") if state.offline else ("clock", "clock skew", network.check_clock),
+        _offline("gateway", "gateway", gateway) if state.offline else ("gateway", "gateway", network.check_gateway)]
     for server in state.profile.mcp_servers:
-        checks.append((f"mcp:{server.name}", f"MCP server {server.name}",
-                       lambda s, server=server: network.check_server(server, s)))
+        rid, title = f"mcp:{server.name}", f"MCP server {server.name}"
+        if state.offline and server.kind != "stdio":
+            checks.append(_offline(rid, title, server.url or server.name))
+            continue
+        checks.append((rid, title, lambda s, server=server: network.check_server(server, s)))
     for name in assistants.detected(state):
         checks.append((f"assistant:{name}", name, lambda s, name=name: assistants.check_assistant(name, s)))
     return checks
@@ -50,8 +59,9 @@ def _timed(check: Check, state: State, rid: str, title: str) -> Result:
     return result
 
 
-def run(env: Env, org: str | None, *, timeout: float = 10.0, overall: float = 30.0) -> tuple[State, list[Result]]:
-    state = State(env=env, org=org, timeout=timeout)
+def run(env: Env, org: str | None, *, timeout: float = 10.0, overall: float = 30.0,
+        offline: bool = False) -> tuple[State, list[Result]]:
+    state = State(env=env, org=org, timeout=timeout, offline=offline)
     results: list[Result] = []
     for check in sequential():
         if state.profile is None and results:
@@ -83,7 +93,7 @@ def run(env: Env, org: str | None, *, timeout: float = 10.0, overall: float = 30
 def payload(state: State, results: list[Result]) -> dict:
     counts = {s: sum(r.status == s for r in results) for s in STATUSES}
     profile = state.profile
-    return {"schema": "aistack.doctor/v1", "ok": counts[FAIL] == 0,
+    return {"schema": "aistack.doctor/v1", "ok": counts[FAIL] == 0, "offline": state.offline,
             "org": profile.org_name if profile else None, "profile": profile.source if profile else None,
             "summary": counts, "failed": [r.id for r in results if r.status == FAIL],
             "checks": [r.to_json() for r in results]}

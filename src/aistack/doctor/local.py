@@ -17,6 +17,8 @@ def check_profile(state: State) -> Result:
     from aistack import profile as profiles
 
     title = "org profile"
+    if state.offline:
+        return _profile_offline(state, title)
     if state.org:
         try:
             state.profile = profiles.load(state.org)
@@ -43,6 +45,35 @@ def check_profile(state: State) -> Result:
                       e.hint or "Ask your platform team.")
     how = "fetched" if is_url else "parsed"
     return Result("profile", title, OK, f"{state.profile.org_name}: {source} {how} and valid")
+
+
+def _profile_offline(state: State, title: str) -> Result:
+    """A profile file is parsed again; a URL is not fetched: the copy remembered from the last fetch is used."""
+    from aistack import profile as profiles
+
+    wanted = state.org
+    try:
+        remembered = profiles.load_remembered(state.env)
+        if wanted and not wanted.startswith(("https://", "http://")):
+            state.profile = profiles.load(wanted)
+            return Result("profile", title, OK, f"{state.profile.org_name}: {state.profile.source} is valid")
+    except AistackError as e:
+        return Result("profile", title, FAIL, one_line(e.message), e.hint or "Pass a valid --org PATH.")
+    if remembered is None or (wanted and profiles.profile_url(wanted) != remembered.source):
+        what = f"{wanted} cannot be fetched offline" if wanted else "no org profile yet"
+        return Result("profile", title, FAIL, f"{what} and no copy of it is remembered",
+                      "Run `aistack doctor` without --offline, or pass --org with a profile file.")
+    state.profile = remembered
+    source = remembered.source
+    if not source.startswith(("https://", "http://")) and Path(source).is_file():
+        try:
+            state.profile = profiles.load(source)
+        except AistackError as e:
+            return Result("profile", title, FAIL, one_line(e.message) + " (using the remembered copy)",
+                          e.hint or "Ask your platform team.")
+        return Result("profile", title, OK, f"{state.profile.org_name}: {source} parsed and valid")
+    return Result("profile", title, OK, f"{remembered.org_name}: the copy of {source} remembered when it was last "
+                  "read (offline: not read again)")
 
 
 def check_login(state: State) -> Result:
@@ -79,6 +110,8 @@ def check_token(state: State) -> Result:
     if state.profile.auth is None:
         state.token_problem = "the org profile has no [auth] section"
         return Result("token", title, SKIP, state.token_problem)
+    if state.offline:
+        return _token_offline(state, title)
     try:
         state.token = access_token(state.profile, state.env)
     except AistackError as e:
@@ -88,6 +121,22 @@ def check_token(state: State) -> Result:
     _, data = session_for(state.profile, state.env)
     left = (data or {}).get("expires_at", 0) - time.time()
     return Result("token", title, OK, f"a valid access token, for {max(0, left) / 60:.0f} more min")
+
+
+def _token_offline(state: State, title: str) -> Result:
+    """Only the cached access token: a refresh would ask the IdP."""
+    from aistack.auth.tokens import session_for
+
+    state.token_problem = "offline"
+    _, data = session_for(state.profile, state.env)
+    if data is None:
+        return Result("token", title, FAIL, f"no login for {state.profile.org_name} on this machine", LOGIN_FIX)
+    left = (data.get("expires_at") or 0) - time.time()
+    if left > 60:
+        return Result("token", title, OK, f"a cached access token, valid for {left / 60:.0f} more min (offline: "
+                      "no refresh tried)")
+    return Result("token", title, WARN, "the cached access token has expired; `aistack token` refreshes it at the "
+                  "IdP (offline: not tried)", "Run `aistack doctor` online to check the refresh.")
 
 
 def check_keyring(state: State) -> Result:

@@ -40,4 +40,5 @@ class State:
     token: str | None = None
     token_problem: str = ""  # why there is no token, for the checks that need one
     timeout: float = 10.0  # seconds, for each network check
+    offline: bool = False  # check only what is on this machine: nothing is fetched, refreshed or connected to
     notes: dict = field(default_factory=dict)

@@ -6,7 +6,9 @@ import shutil
 import time
 from email.utils import parsedate_to_datetime
 
+from aistack import wire
 from aistack.doctor.model import FAIL, OK, SKIP, WARN, Result, State, one_line
+from aistack.errors import AistackError
 from aistack.profile import McpServer
 
 SKEW_WARN = 60.0  # seconds: tokens carry second-resolution iat/exp, and IdPs allow a minute or so of leeway
@@ -19,7 +21,12 @@ def _client(timeout: float):
 
     from aistack.auth.http import ssl_context
 
-    return httpx.Client(timeout=timeout, verify=ssl_context(), follow_redirects=False)
+    return wire.client(httpx, timeout=timeout, verify=ssl_context())
+
+
+def _get(client, url: str, timeout: float, headers: dict[str, str] | None = None):
+    """GET within `timeout` for the whole answer; redirects only within the URL's origin (aistack.wire)."""
+    return wire.fetch(client, "GET", url, within=timeout, headers=headers)
 
 
 def skew_of(date_header: str, sent: float, received: float) -> float:
@@ -46,10 +53,13 @@ def check_clock(state: State) -> Result:
         for url in urls:
             try:
                 sent = time.time()
-                response = client.get(url)
+                response = _get(client, url, state.timeout)
                 received = time.time()
             except httpx.HTTPError as e:
                 problems.append(f"{url}: {e.__class__.__name__}")
+                continue
+            except AistackError as e:
+                problems.append(e.message.rstrip("."))
                 continue
             date = response.headers.get("date")
             if not date:
@@ -86,8 +96,10 @@ def check_gateway(state: State) -> Result:
     headers = {**gw.headers, gw.token_header: gw.token_value(state.token)}
     try:
         with _client(state.timeout) as client:
-            response = client.get(url, headers=headers)
-    except httpx.TimeoutException:
+            response = _get(client, url, state.timeout, headers)
+    except (wire.RedirectRefused, wire.TooLarge) as e:
+        return Result("gateway", title, FAIL, one_line(e.message).rstrip("."), e.hint)
+    except (httpx.TimeoutException, wire.TooSlow):
         return Result("gateway", title, FAIL, f"{url} did not answer within {state.timeout:g} s",
                       "Check your network, VPN or proxy.")
     except httpx.HTTPError as e:
@@ -103,9 +115,9 @@ def check_gateway(state: State) -> Result:
         return Result("gateway", title, FAIL, f"{url} answered HTTP {code}",
                       "Try again later; if it persists, tell your platform team.")
     try:
-        count = len(response.json().get("data", []))
+        count = len(wire.loads(response.content).get("data", []))
         what = f"{count} model{'s' if count != 1 else ''} listed"
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, TypeError):
         what = "answered"
     return Result("gateway", title, OK, f"{url} accepts the token: {what}")
 

@@ -59,9 +59,9 @@ class Editor:
     def run(self, changes: list[Change], remove: bool) -> None:
         """Remove: take out everything this owner wrote. Otherwise put every change, and take out what this
         owner wrote that the profile no longer asks for (and routing that now gives way)."""
-        mine = [o for o in self.record.entries.values() if o.owner == self.owner]
+        mine = [o for o in self.record.entries.values() if o.owns(self.owner)]
         if remove:
-            for owned in reversed(mine):
+            for owned in reversed(mine):  # a file shared by two assistants: removing one takes them out
                 self._guarded(self.take_out, owned, owned.path)
         else:
             changes = self._expand(changes)
@@ -72,8 +72,9 @@ class Editor:
                     continue
                 wanted.add(ownership.FileRecord.key(change.path))
                 self._guarded(self.put, change, change.path)
-            for owned in reversed(mine):
-                if ownership.FileRecord.key(owned.path) not in wanted and self.record.get(owned.path) is owned:
+            for owned in reversed(mine):  # no longer in the org profile, and no one else's
+                if ownership.FileRecord.key(owned.path) not in wanted and self.record.get(owned.path) is owned \
+                        and not owned.release(self.owner):
                     self._guarded(self.take_out, owned, owned.path)
         self._guarded(lambda _: self._prune_created(), None, ())
 
@@ -132,13 +133,15 @@ class Editor:
         if owned is not None and have == owned.hash:
             if have != wanted:
                 self._rewrite(owned, value)
-            owned.hash, owned.owner, owned.soft = wanted, self.owner, change.soft
+            owned.hash, owned.soft = wanted, change.soft
+            owned.share(self.owner)  # assistants sharing one file (Windsurf, Devin) share the entry
         elif owned is None and have == wanted:
             self.notes.append(f"`{show_path(path)}` is already there as aistack would write it: yours, left as it is")
         elif self.force:
             if owned is not None:  # aistack's entry, edited since: the user's original (if any) is still the one
                 self._rewrite(owned, value)
-                owned.hash, owned.owner, owned.soft = wanted, self.owner, change.soft
+                owned.hash, owned.soft = wanted, change.soft
+                owned.share(self.owner)
                 return
             before = self.doc.dump()
             self.doc.set(path, value)
@@ -172,18 +175,18 @@ class Editor:
     def take_out(self, owned: Owned) -> None:
         current = self.doc.get(owned.path)
         if current is MISSING:
-            self.record.drop(owned.path)
+            self._drop(owned)
             return
         if value_hash(current) != owned.hash:
             if owned.soft is not None:  # routing the user changed since: theirs now
-                self.record.drop(owned.path)
+                self._drop(owned)
                 return
             if not self.force:
                 self.conflicts.append(f"`{show_path(owned.path)}` was changed since aistack wrote it; "
                                       "left in place (use --force to remove it)")
                 return
         if owned.adopted():
-            self.record.drop(owned.path)  # an identical entry of the user's, recorded by an earlier version
+            self._drop(owned)  # an identical entry of the user's, recorded by an earlier version
             return
         if owned.original or owned.previous is not MISSING:
             if not self._restore(owned):
@@ -193,7 +196,18 @@ class Editor:
         if owned.created is not None:
             for depth in range(len(owned.created), len(owned.path)):
                 self._created.add(owned.path[:depth])
+        self._drop(owned)
+
+    def _drop(self, owned: Owned) -> None:
+        """Forget an entry; the parent it created passes to an entry of aistack's still in it, which takes it out
+        when it goes last."""
         self.record.drop(owned.path)
+        if owned.created is None:
+            return
+        for heir in self.record.entries.values():
+            if heir.created is None and heir.path[:len(owned.created)] == owned.created:
+                heir.created = owned.created
+                break
 
     def _restore(self, owned: Owned) -> bool:
         """Put back what aistack replaced: its exact text when the text around it is as it was, else its value."""

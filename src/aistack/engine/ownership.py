@@ -1,11 +1,11 @@
 """What aistack wrote into each user file, so its own entries are recognised without adding any key to them.
 
 One small JSON record per config file in aistack's data dir: for every path aistack set, a hash of the value it
-wrote, the top-most parent it had to create, and who asked for it (assistant and org). When aistack replaced a
-user's entry (`--force`), `original` keeps the exact text it replaced (`patch.Hunk`s: the entry's comments,
-layout and position) and `previous` its value when JSON can hold it (the fallback when the text around it has
-changed). An entry whose current value still hashes to the record is aistack's; anything else at that path
-belongs to the user.
+wrote, the top-most parent it had to create, and who asked for it (assistant and org; assistants that share one
+file share its entries). When aistack replaced a user's entry (`--force`), `original` keeps the exact text it
+replaced (`patch.Hunk`s: the entry's comments, layout and position) and `previous` its value when JSON can hold
+it (the fallback when the text around it has changed). An entry whose current value still hashes to the record
+is aistack's; anything else at that path belongs to the user.
 
 Records written before `original` existed hold `previous` alone (for an entry aistack adopted because it was
 equal to its own, `previous` hashes to the entry): they still restore.
@@ -20,9 +20,10 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from aistack.engine.document import MISSING, Item, Path
-from aistack.engine.files import atomic_write, resolve_target
+from aistack.engine.files import PRIVATE_FILE, atomic_write, read_bytes, resolve_target
 from aistack.engine.patch import Hunk
-from aistack.paths import Env
+from aistack.errors import AistackError
+from aistack.paths import Env, private_dir
 
 
 def value_hash(value: Any) -> str:
@@ -74,13 +75,33 @@ class Owned:
     previous: Any = MISSING  # the value of the user's entry aistack replaced (with --force)
     original: list[Hunk] = field(default_factory=list)  # the exact text of the user's entry it replaced
     soft: str | None = None  # gateway routing: gives way to the user's own choice
+    also: list[str] = field(default_factory=list)  # other owners that asked for the same entry in a shared file
 
     def adopted(self) -> bool:
         """A record of an earlier version for an entry equal to aistack's: the user's entry, not aistack's."""
         return not self.original and self.previous is not MISSING and value_hash(self.previous) == self.hash
 
+    def owns(self, owner: str) -> bool:
+        return owner == self.owner or owner in self.also
+
+    def share(self, owner: str) -> None:
+        if not self.owns(owner):
+            self.also.append(owner)
+
+    def release(self, owner: str) -> bool:
+        """Drop one owner; True when another one still wants the entry."""
+        if owner in self.also:
+            self.also.remove(owner)
+        elif owner == self.owner and self.also:
+            self.owner = self.also.pop(0)
+        else:
+            return False
+        return True
+
     def to_json(self) -> dict:
         data = {"path": encode_path(self.path), "hash": self.hash, "owner": self.owner}
+        if self.also:
+            data["also"] = list(self.also)
         if self.created is not None:
             data["created"] = encode_path(self.created)
         if self.previous is not MISSING:
@@ -95,7 +116,7 @@ class Owned:
     def from_json(cls, data: dict) -> Owned:
         return cls(path=decode_path(data["path"]), hash=data["hash"], owner=data.get("owner", ""),
                    created=decode_path(data["created"]) if "created" in data else None,
-                   previous=data.get("previous", MISSING),
+                   previous=data.get("previous", MISSING), also=list(data.get("also", [])),
                    original=_hunks(data.get("original", [])), soft=data.get("soft"))
 
 
@@ -127,30 +148,54 @@ class FileRecord:
         self.entries.pop(self.key(path), None)
 
 
-def _record_path(env: Env, file: FsPath) -> FsPath:
+def record_path(env: Env, file: FsPath, suffix: str = ".json") -> FsPath:
+    """The record of a config file (by its real path: a symlinked file has one record); `suffix` names the
+    record's companions (the intent of a write under way)."""
     target = str(resolve_target(FsPath(file)).absolute())
     digest = hashlib.sha256(target.encode()).hexdigest()[:24]
-    return FsPath(env.data_dir()) / "owned" / f"{digest}.json"
+    return FsPath(env.data_dir()) / "owned" / f"{digest}{suffix}"
 
 
-def load(env: Env, file: FsPath) -> FileRecord:
-    path = _record_path(env, file)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+def to_json(file: FsPath, record: FileRecord) -> dict | None:
+    """The record as stored; None when it holds nothing (then no record is kept)."""
+    if not record.entries:
+        return None
+    return {"file": str(file), "origin": record.origin, "entries": [o.to_json() for o in record.entries.values()]}
+
+
+def from_json(file: FsPath, data: dict | None) -> FileRecord:
+    if not isinstance(data, dict):
         return FileRecord(file=str(file))
-    except ValueError:
-        return FileRecord(file=str(file))  # a damaged record: aistack then treats nothing as its own
     record = FileRecord(file=data.get("file", str(file)), origin=data.get("origin"))
-    for raw in data.get("entries", []):
-        record.put(Owned.from_json(raw))
+    try:
+        for raw in data.get("entries", []):
+            record.put(Owned.from_json(raw))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return FileRecord(file=str(file))  # a damaged record: aistack then treats nothing as its own
     return record
 
 
-def save(env: Env, file: FsPath, record: FileRecord) -> None:
-    path = _record_path(env, file)
-    if not record.entries:
+def read_json(path: FsPath) -> Any:
+    """One of aistack's own JSON records; None when missing or damaged (a damaged record owns nothing)."""
+    try:
+        raw = read_bytes(path)
+        return json.loads(raw) if raw is not None else None
+    except (AistackError, ValueError):
+        return None
+
+
+def write_json(env: Env, path: FsPath, data: Any) -> None:
+    """Write one of aistack's own records (0600 in a 0700 directory), or delete it when data is None."""
+    if data is None:
         path.unlink(missing_ok=True)
         return
-    data = {"file": str(file), "origin": record.origin, "entries": [o.to_json() for o in record.entries.values()]}
-    atomic_write(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n", mode=0o600)
+    private_dir(FsPath(env.data_dir()), *path.parent.relative_to(env.data_dir()).parts)
+    atomic_write(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n", mode=PRIVATE_FILE)
+
+
+def load(env: Env, file: FsPath) -> FileRecord:
+    return from_json(file, read_json(record_path(env, file)))
+
+
+def save(env: Env, file: FsPath, record: FileRecord) -> None:
+    write_json(env, record_path(env, file), to_json(file, record))

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from aistack import headers
 from aistack.errors import AistackError
+from aistack.profile.values import (CONTROL, ENV_NAME, HEADER_NAME, HEADER_VALUE, SERVER_NAME, template_problem,
+                                    url_problem, without_userinfo)
 
 SCHEMA = 1
-SERVER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 USAGE_BACKENDS = ("litellm", "cloudflare", "openrouter", "aistack")
 DEFAULT_SCOPES = ["openid", "email", "profile", "offline_access"]
 
@@ -116,7 +115,7 @@ class _Checker:
             return None
         problem = url_problem(value)
         if problem:
-            raise self.fail(path, problem, value)
+            raise self.fail(path, problem, without_userinfo(value))
         return value.rstrip("/")
 
     def strings(self, data: dict, key: str, path: str, default: list[str] | None = None) -> list[str]:
@@ -127,17 +126,24 @@ class _Checker:
             raise self.fail(path, "a list of strings", value)
         return list(value)
 
-    def string_map(self, data: dict, key: str, path: str, key_pattern: re.Pattern | None = None) -> dict[str, str]:
+    def string_map(self, data: dict, key: str, path: str, key_pattern: re.Pattern, what: str,
+                   value_pattern: re.Pattern | None = None) -> dict[str, str]:
+        """A table of strings whose every key fully matches `key_pattern` (and value `value_pattern`)."""
         value = data.get(key)
         if value is None:
             return {}
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise self.fail(path, "a table of strings", value)
-        if key_pattern:
-            for name in value:
-                if not key_pattern.match(name):
-                    raise self.fail(f"{path}.{name}", "a valid header name")
+        for name, item in value.items():
+            if not key_pattern.fullmatch(name):
+                raise self.fail(f"{path}.{name.strip()}", what, name)
+            if value_pattern is not None and not value_pattern.fullmatch(item):
+                raise self.fail(f"{path}.{name}", "an HTTP header value (visible characters, with spaces or tabs"
+                                " only between them; no line breaks)", item)
         return dict(value)
+
+    def headers(self, data: dict, key: str, path: str) -> dict[str, str]:
+        return self.string_map(data, key, path, HEADER_NAME, "an HTTP header name (RFC 9110 token)", HEADER_VALUE)
 
     def no_unknown(self, data: dict, allowed: set[str], path: str) -> None:
         unknown = sorted(set(data) - allowed)
@@ -154,29 +160,6 @@ def _describe(value: Any) -> str:
     if isinstance(value, str):
         return repr(value)
     return type(value).__name__.replace("dict", "table").replace("list", "array")
-
-
-def is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    if host == "localhost":
-        return True
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def url_problem(value: str) -> str | None:
-    """Why a URL is not acceptable, or None. http:// is allowed only to a loopback host."""
-    parts = urlsplit(value)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        return "an https:// URL"
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        return "an https:// URL (http:// is allowed only for 127.0.0.1, ::1 or localhost)"
-    return None
 
 
 def validate(data: Any, source: str) -> Profile:
@@ -196,6 +179,8 @@ def validate(data: Any, source: str) -> Profile:
     org = c.table(data, "org", "org", required=True)
     c.no_unknown(org, {"name"}, "org")
     org_name = c.string(org, "name", "org.name", required=True)
+    if CONTROL.search(org_name):
+        raise c.fail("org.name", "a name without line breaks or control characters", org_name)
 
     auth = None
     if (a := c.table(data, "auth", "auth")) is not None:
@@ -215,15 +200,15 @@ def validate(data: Any, source: str) -> Profile:
         providers = c.table(g, "providers", "gateway.providers") or {}
         c.no_unknown(providers, {"anthropic", "openai", "google"}, "gateway.providers")
         token_header = c.string(g, "token_header", "gateway.token_header", default="Authorization")
-        if not HEADER_NAME.match(token_header):
-            raise c.fail("gateway.token_header", "a valid HTTP header name", token_header)
+        if not HEADER_NAME.fullmatch(token_header):
+            raise c.fail("gateway.token_header", "an HTTP header name (RFC 9110 token)", token_header)
         gateway = Gateway(
             url=c.url(g, "url", "gateway.url", required=True),
             token_header=token_header,
             usage=c.choice(g, "usage", "gateway.usage", USAGE_BACKENDS, None),
             usage_url=c.url(g, "usage_url", "gateway.usage_url"),
             providers={k: c.url(providers, k, f"gateway.providers.{k}") for k in providers},
-            headers=c.string_map(g, "headers", "gateway.headers", HEADER_NAME),
+            headers=c.headers(g, "headers", "gateway.headers"),
             usage_options=c.table(g, "usage_options", "gateway.usage_options") or {},
         )
 
@@ -238,8 +223,9 @@ def validate(data: Any, source: str) -> Profile:
             raise c.fail(path, "a table", s)
         c.no_unknown(s, {"name", "url", "transport", "auth", "headers", "command", "args", "env"}, path)
         name = c.string(s, "name", f"{path}.name", required=True)
-        if not SERVER_NAME.match(name):
-            raise c.fail(f"{path}.name", "letters, digits, '-' or '_' (at most 64, starting with a letter or digit)", name)
+        if not SERVER_NAME.fullmatch(name):
+            raise c.fail(f"{path}.name", "letters, digits, '-' or '_' (at most 64, starting with a letter or digit)",
+                         name)
         if name.lower() in seen:
             raise AistackError(
                 f"org profile {source}: `{path}.name` {name!r} is used by another server.",
@@ -259,7 +245,7 @@ def validate(data: Any, source: str) -> Profile:
                 url=c.url(s, "url", f"{path}.url", required=True),
                 transport=c.choice(s, "transport", f"{path}.transport", ("http", "sse"), "http"),
                 auth=c.choice(s, "auth", f"{path}.auth", ("token", "oauth", "none"), "none"),
-                headers=c.string_map(s, "headers", f"{path}.headers", HEADER_NAME),
+                headers=c.headers(s, "headers", f"{path}.headers"),
             ))
         else:
             for key in ("transport", "headers"):
@@ -270,7 +256,8 @@ def validate(data: Any, source: str) -> Profile:
                 name=name,
                 command=c.string(s, "command", f"{path}.command", required=True),
                 args=c.strings(s, "args", f"{path}.args"),
-                env=c.string_map(s, "env", f"{path}.env"),
+                env=c.string_map(s, "env", f"{path}.env", ENV_NAME,
+                                 "an environment variable name (letters, digits and '_', not starting with a digit)"),
                 auth=auth_mode,
                 transport="stdio",
             ))
@@ -279,8 +266,9 @@ def validate(data: Any, source: str) -> Profile:
     c.no_unknown(templates, {"agents_md"}, "templates")
     if "agents_md" in templates:
         value = c.string(templates, "agents_md", "templates.agents_md", required=True)
-        if "://" in value:
-            c.url(templates, "agents_md", "templates.agents_md")
+        problem = template_problem(value, source)
+        if problem:
+            raise c.fail("templates.agents_md", problem, without_userinfo(value))
 
     return Profile(source=source, org_name=org_name, auth=auth, gateway=gateway, mcp_servers=servers,
                    templates=dict(templates), raw=data)

@@ -27,9 +27,8 @@ def _renderer(org: str | None):
     from aistack.repo.render import Renderer
 
     prof = profiles.resolve(org, Env.current(), required=False)
-    template = prof.templates.get("agents_md") if prof else None
-    base = Path(prof.source).parent if prof and not prof.source.startswith(("https://", "http://")) else None
-    return Renderer(template, base), (prof.org_name if prof else None)
+    template = profiles.agents_template(prof) if prof else None  # a URL, or a file in the profile's directory
+    return Renderer(template), (prof.org_name if prof else None)
 
 
 def main(paths: list[str], *, org, check, dry_run, adopt, nested, branch, commit, allow_dirty, each, bridges,
@@ -57,7 +56,10 @@ def _result_dict(r) -> dict:
         out.update({
             "root": str(r.plan.root),
             "commands": [c.as_dict() for c in f.commands],
+            "ci": [c.as_dict() for c in f.ci],
+            "release": [c.as_dict() for c in f.release],
             "facts": [x.as_dict() for x in f.facts],
+            "links": [{"path": x.label, "what": x.value} for x in f.links],
             "packages": [{"path": p.path, "name": p.name, "ecosystem": p.ecosystem} for p in f.packages],
             "changes": [{"path": c.path, "status": c.status, "reason": c.reason,
                          "blocks": [b[0] for b in c.blocks]} for c in r.plan.changes],
@@ -67,7 +69,10 @@ def _result_dict(r) -> dict:
 
 
 def _commands_table(plan) -> str:
-    rows = [(c.kind, c.run, str(c.source)) for c in plan.findings.commands]
+    f = plan.findings
+    rows = [(c.kind, c.run, f"{c.source}{' (inferred)' if c.origin == 'inferred' else ''}") for c in f.commands]
+    rows += [("ci", c.run, str(c.source)) for c in f.ci]
+    rows += [("release", c.run, f"{c.source} (never run)") for c in f.release]
     if not rows:
         return "no commands found\n"
     w1 = max(len(r[0]) for r in rows)

@@ -13,6 +13,9 @@ from aistack.errors import AistackError
 
 # Never descended into, at any depth: vendored or generated trees, not the project's own sources.
 EXCLUDED_DIRS = ("node_modules", ".venv", "venv", "target", "vendor")
+EXCLUDED = re.compile(r"(?:^|/)(?:" + "|".join(re.escape(d) for d in EXCLUDED_DIRS) + r")/")
+COMMITTED_DEPS = re.compile(r"((?:[^/]+/)*?node_modules)/[^/]+/")
+COMMITTED_PACKAGE = re.compile(r"(?:[^/]+/)*?node_modules/(?:@[^/]+/)?[^/]+/package\.json\Z")
 
 
 def find_repo(path: Path):
@@ -36,12 +39,13 @@ def tracked_files(repo) -> list[str]:
     import git
 
     root = repo.working_tree_dir
-    specs = ["."] + [f":(exclude,glob)**/{d}/**" for d in EXCLUDED_DIRS]
+    # node_modules is listed (never read): committed dependencies change how a project installs.
+    specs = ["."] + [f":(exclude,glob)**/{d}/**" for d in EXCLUDED_DIRS if d != "node_modules"]
     try:
         out = repo.git.ls_files("-z", "--", *specs)
     except git.GitCommandError as e:
         raise AistackError(f"{root}: `git ls-files` failed: {e.stderr.strip() or e}.") from None
-    return [p for p in out.split("\0") if p]
+    return [p for p in out.split("\0") if p and ("node_modules/" not in p or COMMITTED_PACKAGE.match(p))]
 
 
 def glob_regex(pattern: str) -> re.Pattern:
@@ -75,9 +79,12 @@ class RepoView:
 
     def __init__(self, root: Path, files: list[str]):
         self.root = Path(root)
-        self.files = files
+        self.files = [f for f in files if not EXCLUDED.search(f)]
+        # Directories of committed node_modules (e.g. "node_modules", "web/node_modules").
+        self.vendored = {m.group(1) for f in files if (m := COMMITTED_DEPS.match(f))}
         self.warnings: list[str] = []
         self._texts: dict[str, str | None] = {}  # a monorepo's root manifests are read once per package
+        self._parsed: dict[tuple[str, str], Any] = {}  # and parsed once (callers never mutate what they get)
 
     @classmethod
     def open(cls, path: Path) -> "RepoView":
@@ -97,6 +104,47 @@ class RepoView:
 
     def has(self, rel: str) -> bool:
         return rel in self.file_set
+
+    @cached_property
+    def dir_set(self) -> set[str]:
+        out: set[str] = set()
+        for f in self.files:
+            d = f.rpartition("/")[0]
+            while d and d not in out:
+                out.add(d)
+                d = d.rpartition("/")[0]
+        return out
+
+    @cached_property
+    def by_dir(self) -> dict[str, list[str]]:
+        """directory ("" is the root) -> the tracked files directly in it."""
+        dirs: dict[str, list[str]] = {}
+        for f in self.files:
+            dirs.setdefault(f.rpartition("/")[0], []).append(f)
+        return dirs
+
+    @cached_property
+    def _sorted(self) -> list[str]:
+        return sorted(self.files)
+
+    def under(self, prefix: str) -> list[str]:
+        """Tracked files whose path starts with prefix (e.g. ".github/workflows/"), without a scan."""
+        from bisect import bisect_left
+
+        files = self._sorted
+        i = bisect_left(files, prefix)
+        out = []
+        while i < len(files) and files[i].startswith(prefix):
+            out.append(files[i])
+            i += 1
+        return out
+
+    def is_link(self, rel: str) -> bool:
+        return (self.root / rel).is_symlink()
+
+    def is_dir(self, rel: str) -> bool:
+        """A directory holding tracked files."""
+        return rel in self.dir_set
 
     def first(self, scope: str, *names: str) -> str | None:
         """The first of names tracked in the directory scope ("" is the root)."""
@@ -137,7 +185,13 @@ class RepoView:
             self.warn(f"{rel}: not UTF-8; skipped.")
             return None
 
-    def json(self, rel: str) -> Any:
+    def json(self, rel: str):
+        key = ("json", rel)
+        if key not in self._parsed:
+            self._parsed[key] = self._json(rel)
+        return self._parsed[key]
+
+    def _json(self, rel: str) -> Any:
         text = self.text(rel)
         if text is None:
             return None
@@ -147,7 +201,13 @@ class RepoView:
             self.warn(f"{rel}: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}); its commands are skipped.")
             return None
 
-    def toml(self, rel: str) -> dict | None:
+    def toml(self, rel: str):
+        key = ("toml", rel)
+        if key not in self._parsed:
+            self._parsed[key] = self._toml(rel)
+        return self._parsed[key]
+
+    def _toml(self, rel: str) -> dict | None:
         text = self.text(rel)
         if text is None:
             return None
@@ -157,7 +217,13 @@ class RepoView:
             self.warn(f"{rel}: not valid TOML ({e}); its commands are skipped.")
             return None
 
-    def yaml(self, rel: str) -> Any:
+    def yaml(self, rel: str):
+        key = ("yaml", rel)
+        if key not in self._parsed:
+            self._parsed[key] = self._yaml(rel)
+        return self._parsed[key]
+
+    def _yaml(self, rel: str) -> Any:
         text = self.text(rel)
         if text is None:
             return None

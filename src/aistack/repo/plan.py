@@ -9,13 +9,15 @@ from pathlib import Path
 
 from aistack.errors import AistackError
 from aistack.repo import markers
-from aistack.repo.context import Scope, package_scope, root_scope, variables
+from aistack.repo.context import COLLAPSE, LEVELS, Scope, package_scope, root_scope, variables
 from aistack.repo.index import RepoView, join
 from aistack.repo.model import Findings
 from aistack.repo.render import Renderer
 
 WARN_BYTES = 8 * 1024
 CODEX_LIMIT = 32 * 1024
+ADOPT_BUDGET = 3 * 1024   # what --adopt adds to an AGENTS.md the team wrote
+DESCRIPTIVE = ("about", "packages")  # blocks a team-written AGENTS.md does not get
 IMPORT_LINES = ("@AGENTS.md", "@./AGENTS.md")
 
 
@@ -82,6 +84,11 @@ def _append_blocks(old: str, rendered: str, names: list[str], where: str) -> str
     return text
 
 
+def team_written(old: str | None, where: str) -> bool:
+    """An AGENTS.md the team wrote (no `about` block): it gets the compact blocks, never the descriptive ones."""
+    return old is not None and "about" not in markers.contents(old, where)
+
+
 def plan_markdown(root: Path, rel: str, rendered: str, origin: str, adopt: bool, notes: list[str]) -> Change:
     """AGENTS.md (or a bridge file): create it, or regenerate only the insides of its marker blocks."""
     wanted = markers.contents(rendered, f"template {origin} (rendered for {rel})")
@@ -93,7 +100,9 @@ def plan_markdown(root: Path, rel: str, rendered: str, origin: str, adopt: bool,
         return Change(rel, old, None, "skip",
                       f"{rel} exists without aistack markers; run with --adopt to add the generated blocks "
                       "(the existing text stays as it is)")
-    missing = [n for n in wanted if n not in current]
+    compact = rel.rpartition("/")[2] == "AGENTS.md" and "about" not in current
+    # A team's own file gets only the blocks that say something, and none of the descriptive ones.
+    missing = [n for n in wanted if n not in current and not (compact and (n in DESCRIPTIVE or not wanted[n].strip()))]
     for name in current:
         if name not in wanted:
             notes.append(f"{rel}: block {name!r} is no longer produced by the template; left as it is.")
@@ -109,6 +118,12 @@ def plan_markdown(root: Path, rel: str, rendered: str, origin: str, adopt: bool,
     blocks += [(n, "", wanted[n]) for n in missing if adopt]
     if new == old:
         return Change(rel, old, None, "unchanged")
+    size, before = len(new.encode("utf-8")), len(old.encode("utf-8"))
+    if size > CODEX_LIMIT and size > before:
+        reason = (f"{rel} would grow from {before // 1024} to {size // 1024} KiB, past the 32 KiB Codex reads of "
+                  "the whole AGENTS.md chain; nothing was written to it. Move detail into linked docs and run again")
+        notes.append(reason + ".")
+        return Change(rel, old, None, "skip", reason, blocks)
     return Change(rel, old, new, "update", "regenerated blocks: " + ", ".join(b[0] for b in blocks), blocks)
 
 
@@ -147,18 +162,47 @@ def size_notes(rel: str, text: str | None, notes: list[str]) -> None:
                      "and Codex cuts the chain at 32 KiB).")
 
 
+def _fitting(render, measure, budget: int) -> str:
+    """The most generous level whose rendering fits the budget (the shortest one when none does)."""
+    text = ""
+    for level in range(len(LEVELS)):
+        text = render(level)
+        if measure(text) <= budget:
+            break
+    return text
+
+
+def _generated(rendered: str, where: str, skip: tuple[str, ...] = ()) -> int:
+    return sum(len(b.encode("utf-8")) for n, b in markers.contents(rendered, where).items() if n not in skip)
+
+
+def render_for(view: RepoView, renderer: Renderer, scope: Scope, rel: str, *, org, nested, with_file) -> str:
+    """AGENTS.md for one scope, at the level that keeps a new file under 8 KiB and what --adopt adds to a
+    team-written file under a few KiB. The level depends on detection only, so reruns agree with --check."""
+    where = f"template {renderer.origin} (rendered for {rel})"
+
+    def render(level: int) -> str:
+        return renderer.render(variables(view, scope, org=org, nested=nested, level=level, with_file=with_file))
+
+    if team_written(read_text(view.root, rel), str(view.root / rel)):
+        return _fitting(render, lambda text: _generated(text, where, DESCRIPTIVE), ADOPT_BUDGET)
+    return _fitting(render, lambda text: len(text.encode("utf-8")), WARN_BYTES - 512)
+
+
 def plan_repo(view: RepoView, renderer: Renderer, *, org: str | None = None, adopt: bool = False,
               nested: bool = False, bridges: tuple[str, ...] = ("claude", "gemini")) -> Plan:
     notes: list[str] = []
     root = root_scope(view)
-    scopes: list[Scope] = [root]
-    if nested:
-        scopes += [package_scope(view, p, root.findings) for p in root.packages]
+    # Fixtures, examples and playgrounds get no AGENTS.md, nor does a package with nothing of its own to say.
+    members = [p for p in root.packages if not COLLAPSE.match(p.path + "/")] if nested else []
+    packages = [package_scope(view, p, root.findings) for p in members]
+    packages = [s for s in packages if s.has_content or view.has(join(s.package.path, "AGENTS.md"))]
+    with_file = {s.package.path for s in packages}
     changes: list[Change] = []
-    for scope in scopes:
+    for scope in [root, *packages]:
         directory = scope.package.path if scope.package else ""
-        rendered = renderer.render(variables(view, scope, org=org, nested=nested))
         rel = join(directory, "AGENTS.md")
+        rendered = render_for(view, renderer, scope, rel, org=org, nested=nested, with_file=with_file)
         change = plan_markdown(view.root, rel, rendered, renderer.origin, adopt, notes)
         size_notes(rel, change.new if change.new is not None else change.old, notes)
         changes.append(change)
@@ -173,6 +217,6 @@ def plan_repo(view: RepoView, renderer: Renderer, *, org: str | None = None, ado
         from aistack.repo.gemini import plan_gemini
 
         changes.append(plan_gemini(view.root, notes))
-    for scope in scopes:
+    for scope in [root, *packages]:
         notes.extend(w for w in scope.findings.warnings if w not in notes)
     return Plan(view.root, root.findings, changes, view.warnings + notes)

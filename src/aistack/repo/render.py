@@ -14,8 +14,13 @@ CLAUDE_TEMPLATE = "CLAUDE.md.j2"
 def _fetch(url: str) -> str:
     import httpx
 
-    try:
-        response = httpx.get(url, timeout=15, follow_redirects=True)
+    from aistack import wire
+
+    try:  # redirects only within the URL's origin (the profile's, see profile.agents_template)
+        with wire.client(httpx, timeout=15) as client:
+            response = wire.fetch(client, "GET", url, within=30)
+    except AistackError as e:
+        raise AistackError(f"could not fetch the AGENTS.md template: {e.message}", hint=e.hint) from None
     except httpx.HTTPError as e:
         raise AistackError(f"could not fetch the AGENTS.md template {url}: {e.__class__.__name__}: {e}.",
                            hint="Check the org profile's [templates] agents_md and your network.") from None
@@ -23,6 +28,20 @@ def _fetch(url: str) -> str:
         raise AistackError(f"could not fetch the AGENTS.md template {url}: HTTP {response.status_code}.",
                            hint="Check the org profile's [templates] agents_md with your platform team.")
     return response.text
+
+
+def _inside(directory: Path):
+    """A loader for the org template's own directory that will not follow a symbolic link out of it."""
+    import jinja2
+
+    class Inside(jinja2.FileSystemLoader):
+        def get_source(self, environment, template):
+            found = super().get_source(environment, template)
+            if not Path(found[1]).resolve().is_relative_to(directory.resolve()):
+                raise jinja2.TemplateNotFound(template)
+            return found
+
+    return Inside(directory)
 
 
 class Renderer:
@@ -47,7 +66,7 @@ class Renderer:
                 raise AistackError(f"the org's AGENTS.md template {path} cannot be read ({e.__class__.__name__}).",
                                    hint="Fix [templates] agents_md in the org profile.") from None
             self.origin = str(path)
-            loaders.insert(0, jinja2.FileSystemLoader(path.parent))
+            loaders.insert(0, _inside(path.parent))
         loaders.append(jinja2.FileSystemLoader(BUILTIN))
         # Sandboxed: an org template may come over the network; it gets data, not Python internals.
         self.env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,

@@ -47,15 +47,28 @@ def _write(root: Path, change: Change) -> None:
         atomic_write(path, change.new)
 
 
+def _ignored_warnings(plan: Plan) -> dict[str, str]:
+    """Warn (on --dry-run too) when the repository's ignore rules hide a file init-repo writes."""
+    from aistack.repo.gitops import ignored
+
+    paths = [c.path for c in plan.changes if c.writes or c.status == "unchanged"]
+    found = ignored(plan.root, paths)
+    for path, rule in found.items():
+        plan.warnings.append(f"{path} is ignored by {rule}: git will not track it, so teammates and CI never see "
+                             f"it (--commit leaves it out). Add `!{path}` to .gitignore if the team wants it.")
+    return found
+
+
 def run(path: Path, options: Options, renderer: Renderer) -> Result:
     view = RepoView.open(path)
-    if options.branch and not options.check and not options.dry_run and not options.allow_dirty:
-        from aistack.repo.gitops import ensure_clean
-
-        ensure_clean(view.root)
     plan = plan_repo(view, renderer, org=options.org, adopt=options.adopt, nested=options.nested,
                      bridges=options.bridges)
+    hidden = _ignored_warnings(plan)
     changing = [c for c in plan.changes if c.writes]
+    if changing and not options.check and not options.dry_run and not options.allow_dirty:
+        from aistack.repo.gitops import ensure_clean
+
+        ensure_clean(view.root, {c.path for c in plan.changes})
     skipped = [c for c in plan.changes if c.status == "skip" and c.path.endswith("AGENTS.md")]
     where = str(view.root)
     if plan.changes[0].status == "skip" and not options.check:  # the root AGENTS.md: the repository is skipped
@@ -80,7 +93,11 @@ def run(path: Path, options: Options, renderer: Renderer) -> Result:
     if options.commit:
         from aistack.repo.gitops import commit
 
-        result.commit = commit(view.root, result.written)
+        tracked = [p for p in result.written if p not in hidden]
+        if tracked:
+            result.commit = commit(view.root, tracked)
+        else:
+            plan.warnings.append("--commit: nothing was committed; every file written is ignored by git.")
     if skipped:  # packages with a hand-written AGENTS.md under --nested
         result.reason += "; skipped " + ", ".join(c.path for c in skipped)
     return result

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from aistack.errors import AistackError
-from aistack.usage.backend import Context, Options, add, count, join, number, parse_instant
+from aistack.usage.backend import Context, DayRow, Options, add_day_rows, join, more_pages, number, parse_instant
 from aistack.usage.http import HttpError
 from aistack.usage.model import Budget, Fetched
 from aistack.usage.periods import Period
@@ -37,20 +37,15 @@ def _budget(ctx: Context, fetched: Fetched) -> Budget | None:
                   period=body.get("period") if isinstance(body.get("period"), str) else None, source=url)
 
 
+ROW = DayRow(model=("model",), input="input_tokens", output="output_tokens", requests="requests", cost="cost_usd",
+             cache_read="cache_read_tokens", cache_write="cache_write_tokens")
+
+
 def feed(body: Any, fetched: Fetched, first: str, last: str, url: str) -> None:
     rows = body.get("data")
     if not isinstance(rows, list):
         raise AistackError(f"{url} answered without a `data` list (see docs/usage-api.openapi.yaml).")
-    for row in rows:
-        if not isinstance(row, dict):
-            continue
-        day = str(row.get("date") or "")[:10]
-        if not first <= day <= last:
-            fetched.outside += 1
-            continue
-        add(fetched, day, str(row.get("model") or "unknown"), count(row.get("input_tokens")),
-            count(row.get("output_tokens")), count(row.get("cache_read_tokens")), count(row.get("cache_write_tokens")),
-            count(row.get("requests")), number(row.get("cost_usd")))
+    add_day_rows(fetched, rows, first, last, ROW)
 
 
 def fetch(ctx: Context, period: Period) -> Fetched:
@@ -77,14 +72,10 @@ def fetch(ctx: Context, period: Period) -> Fetched:
     fetched.pages = 1
     total = body.get("total_pages")
     if isinstance(total, int) and not isinstance(total, bool) and total > 1:
-        for n, result in ctx.http.pages(get, range(2, total + 1)):
-            if isinstance(result, AistackError):
-                if result.exit_code != 1:
-                    raise result
-                fetched.warn_partial(f"page {n} of {total} could not be fetched ({result.message}).")
-                continue
-            feed(result, fetched, first, last, url)
-            fetched.pages += 1
+        for _n, result in more_pages(ctx, fetched, get, total):
+            if result is not None:
+                feed(result, fetched, first, last, url)
+                fetched.pages += 1
     if fetched.outside:
         fetched.notes.append(f"{fetched.outside} row(s) outside {period.label()} were left out.")
     return fetched

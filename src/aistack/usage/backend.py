@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import base64
-import json
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import Any, Protocol
+from typing import Any, Callable, Iterator, Protocol, TypeVar
 
-from aistack.errors import AistackError
-from aistack.usage.http import Http
+from aistack import wire
+from aistack.errors import AistackError, ExitCode
+from aistack.usage.http import Http, Stopped
 from aistack.usage.model import Fetched, new_bucket
 from aistack.usage.periods import Period
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -54,6 +57,70 @@ def add(fetched: Fetched, day: str, model: str, inp: int, out: int, cache_read: 
     else:
         b[5] += cost
     fetched.rows += 1
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """Where a backend's flat per-day rows keep each figure (`date` is `YYYY-MM-DD...`)."""
+
+    model: tuple[str, ...]  # the first non-empty of these names the model
+    input: str
+    output: str
+    requests: str
+    cost: str
+    cache_read: str | None = None
+    cache_write: str | None = None
+
+
+def add_day_rows(fetched: Fetched, rows: list, first: str, last: str, shape: DayRow) -> None:
+    """Add flat per-day rows (`{"date": ..., model, tokens, requests, cost}`) inside [first, last]."""
+    get_model = shape.model
+    for row in rows:
+        if not isinstance(row, dict):
+            continue
+        day = str(row.get("date") or "")[:10]
+        if not first <= day <= last:
+            fetched.outside += 1
+            continue
+        model = next((str(row[k]) for k in get_model if row.get(k)), "unknown")
+        add(fetched, day, model, count(row.get(shape.input)), count(row.get(shape.output)),
+            count(row.get(shape.cache_read)) if shape.cache_read else 0,
+            count(row.get(shape.cache_write)) if shape.cache_write else 0,
+            count(row.get(shape.requests)), number(row.get(shape.cost)))
+
+
+def more_pages(ctx: "Context", fetched: Fetched, get: Callable[[int], T], total: int) -> Iterator[tuple[int, T | None]]:
+    """Pages 2..total, fetched concurrently and yielded in order, within the report's page and time budget.
+
+    A page that could not be fetched is said in the notes (the report is partial) and yielded as None, so a
+    caller that relates pages can start afresh; when the budget is spent the notes say so and the walk ends.
+    """
+    for n, result in ctx.http.pages(get, range(2, total + 1)):
+        if isinstance(result, AistackError):
+            if result.exit_code != ExitCode.PROBLEM:
+                raise result
+            if isinstance(result, Stopped):
+                fetched.warn_partial(f"stopped after page {n - 1:,} of {total:,}: {result.reason}; the figures are"
+                                     " partial.")
+                return
+            fetched.warn_partial(f"page {n} of {total} could not be fetched ({result.message}); its rows are"
+                                 " missing from the report.")
+            yield n, None
+            continue
+        yield n, result
+
+
+def next_page(ctx: "Context", fetched: Fetched, get: Callable[[int], T], n: int) -> T | None:
+    """Page `n` of a walk that learns page by page whether another follows; None (said in the notes) when the
+    report's page or time budget is spent."""
+    stop = ctx.http.stop_before(n)
+    if stop is None:
+        try:
+            return get(n)
+        except Stopped as e:
+            stop = e
+    fetched.warn_partial(f"stopped after page {n - 1:,}: {stop.reason}; the figures are partial.")
+    return None
 
 
 class Options:
@@ -108,17 +175,19 @@ def unverified_claims(token: str) -> dict[str, Any]:
         return {}
     try:
         payload = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
-        claims = json.loads(payload)
+        claims = wire.loads(payload)
     except (ValueError, UnicodeDecodeError):
         return {}
     return claims if isinstance(claims, dict) else {}
 
 
 def number(value: Any) -> float | None:
-    """A JSON number, or None for null/missing/garbage (booleans are not numbers)."""
+    """A finite JSON number, or None for null/missing/garbage (booleans, NaN and infinities are not numbers)."""
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
         return value
     return None
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from aistack.paths import private_dir
 from aistack.usage.model import Budget, Fetched
 
 TTL_SECONDS = 300
@@ -78,6 +79,7 @@ def write(path: Path, fetched: Fetched) -> None:
     if fetched.partial:
         return
     try:
+        private_dir(path.parent.parent, path.parent.name)  # the cache dir and usage/: 0700 whatever the umask
         atomic_write(path, json.dumps(dump(fetched)), mode=0o600)
     except OSError:
         pass  # a cache that cannot be written only costs the next run a fetch

@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import Any
 
 from aistack.errors import AistackError
-from aistack.usage.backend import Context, LocalDay, Options, join
+from aistack.usage.backend import Context, LocalDay, Options, join, more_pages, next_page
 from aistack.usage.model import Fetched, new_bucket
 from aistack.usage.periods import Period
 
@@ -115,29 +115,30 @@ def feed(items: list, fetched: Fetched, day_of: LocalDay, me: str | None, prev: 
             outside += 1
             continue
         if needle is not None:
-            if meta.__class__ is dict:
-                meta = json.dumps(meta)
+            if meta.__class__ is not str:
+                meta = json.dumps(meta) if meta.__class__ is dict else ""
             if not meta or needle not in meta:
                 foreign += 1
                 continue
-        if ts <= prev_last and rid in prev_ids:
+        if ts <= prev_last and rid.__class__ is str and rid in prev_ids:
             dupes += 1
             continue
-        b = models.get(model)
+        # Only well-typed fields count: a hostile or broken page cannot raise here (tests/usage/test_hostile.py).
+        b = models.get(model) if model.__class__ is str else None
         if b is None:
-            name = model or "unknown"
+            name = model if model.__class__ is str and model else "unknown"
             b = models.get(name)
             if b is None:
                 b = models[name] = buckets[(day, name)] = new_bucket()
-        if tin:
+        if tin.__class__ is int and tin > 0:
             b[0] += tin
-        if tout:
+        if tout.__class__ is int and tout > 0:
             b[1] += tout
         b[4] += 1
-        if cost is None:
-            b[6] += 1
-        else:
+        if cost.__class__ is float or cost.__class__ is int:
             b[5] += cost
+        else:
+            b[6] += 1
     fetched.rows += len(items) - bad - outside - foreign - dupes
     fetched.outside += outside
     if bad:
@@ -148,8 +149,7 @@ def feed(items: list, fetched: Fetched, day_of: LocalDay, me: str | None, prev: 
     if dupes:
         fetched.notes.append(f"{dupes} log row(s) seen on two pages were counted once.")
     last = rows[-1][0] if rows else ""
-    ids = set(map(ID, rows))
-    ids.discard(None)  # rows without an id are never taken for duplicates
+    ids = {rid for rid in map(ID, rows) if rid.__class__ is str}  # rows without an id are never duplicates
     return Boundary(ids, last if last.__class__ is str else "")
 
 
@@ -183,12 +183,8 @@ def fetch(ctx: Context, period: Period) -> Fetched:
     seen_rows = len(first)
     if isinstance(total_pages, int):
         # Pages 2..N concurrently, consumed in page order (see Boundary).
-        for n, result in ctx.http.pages(get, range(2, total_pages + 1)):
-            if isinstance(result, AistackError):
-                if result.exit_code != 1:
-                    raise result
-                fetched.warn_partial(f"page {n} of {total_pages} could not be fetched ({result.message}); its rows"
-                                     " are missing from the report.")
+        for _n, result in more_pages(ctx, fetched, get, total_pages):
+            if result is None:
                 boundary = Boundary()
                 continue
             items, _ = result
@@ -199,7 +195,10 @@ def fetch(ctx: Context, period: Period) -> Fetched:
         items, n = first, 1
         while len(items) >= per_page and items:
             n += 1
-            items, _ = get(n)
+            page = next_page(ctx, fetched, get, n)
+            if page is None:
+                break
+            items, _ = page
             boundary = feed(items, fetched, day_of, me, boundary)
             fetched.pages += 1
             seen_rows += len(items)

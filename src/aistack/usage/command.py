@@ -34,7 +34,7 @@ def run(*, org: str | None, since: str | None, until: str | None, by: str, break
     from aistack.paths import Env
     from aistack.usage import export, periods, report, service
     from aistack.usage.summary import summarise
-    from aistack.usage.token import engineer_token
+    from aistack.auth.accessor import fresh_token
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -46,7 +46,7 @@ def run(*, org: str | None, since: str | None, until: str | None, by: str, break
     env = Env.current()
     prof = profiles.resolve(org, env)
     source = service.source_from(prof)
-    token = engineer_token()
+    token = fresh_token()
     if err.isatty():
         err.write(f"reading usage from {source.base_url} …\n")
         err.flush()

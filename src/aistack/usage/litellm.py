@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from aistack.errors import AistackError
-from aistack.usage.backend import Context, Options, add, count, join, number, parse_instant
+from aistack.usage.backend import Context, Options, add, count, join, more_pages, next_page, number, parse_instant
 from aistack.usage.http import HttpError
 from aistack.usage.model import Budget, Fetched
 from aistack.usage.periods import Period
@@ -70,7 +70,8 @@ def feed(results: Any, fetched: Fetched, first: str, last: str, url: str) -> Non
         if not first <= date <= last:
             fetched.outside += 1
             continue
-        models = (day.get("breakdown") or {}).get("models")
+        breakdown = day.get("breakdown")
+        models = breakdown.get("models") if isinstance(breakdown, dict) else None
         items = models.items() if isinstance(models, dict) and models else [("unknown", {"metrics": day.get("metrics")})]
         for model, entry in items:
             m = entry.get("metrics") if isinstance(entry, dict) else None
@@ -115,20 +116,23 @@ def fetch(ctx: Context, period: Period) -> Fetched:
     meta = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
     total_pages = meta.get("total_pages")
     if isinstance(total_pages, int) and not isinstance(total_pages, bool) and total_pages > 1:
-        for n, result in ctx.http.pages(get, range(2, total_pages + 1)):
-            if isinstance(result, AistackError):
-                if result.exit_code != 1:
-                    raise result
-                fetched.warn_partial(f"page {n} of {total_pages} could not be fetched ({result.message}).")
-                continue
-            feed(result.get("results"), fetched, first, last, url)
-            fetched.pages += 1
+        for _n, result in more_pages(ctx, fetched, get, total_pages):
+            if result is not None:
+                feed(result.get("results"), fetched, first, last, url)
+                fetched.pages += 1
     elif meta.get("has_more") is True:  # no page count: follow has_more one page at a time
         n = 1
         while meta.get("has_more") is True:
             n += 1
-            body = get(n)
-            feed(body.get("results"), fetched, first, last, url)
+            body = next_page(ctx, fetched, get, n)
+            if body is None:
+                break
+            results = body.get("results")
+            if not results and isinstance(results, list):
+                fetched.warn_partial(f"page {n} of {url} came back empty though the one before said more follow;"
+                                     " aistack stopped there.")
+                break
+            feed(results, fetched, first, last, url)
             fetched.pages += 1
             meta = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
     if fetched.outside:

@@ -10,12 +10,14 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aistack.errors import AistackError
-from aistack.usage.backend import Context, Options, add, count, join, number
+from aistack.usage.backend import Context, DayRow, Options, add_day_rows, join, number
 from aistack.usage.http import HttpError
 from aistack.usage.model import Budget, Fetched
 from aistack.usage.periods import Period
 
 KEPT_DAYS = 30
+ROW = DayRow(model=("model", "model_permaslug"), input="prompt_tokens", output="completion_tokens", requests="requests",
+             cost="usage")
 
 
 def check_options(options: dict[str, Any], source: str) -> dict[str, Any]:
@@ -74,16 +76,7 @@ def fetch(ctx: Context, period: Period) -> Fetched:
     if not isinstance(rows, list):
         raise AistackError(f"{url} answered without a `data` list.")
     first, last = period.since.isoformat(), period.until.isoformat()
-    for row in rows:
-        if not isinstance(row, dict):
-            continue
-        day = str(row.get("date") or "")[:10]
-        if not first <= day <= last:
-            fetched.outside += 1
-            continue
-        add(fetched, day, str(row.get("model") or row.get("model_permaslug") or "unknown"),
-            count(row.get("prompt_tokens")), count(row.get("completion_tokens")), 0, 0,
-            count(row.get("requests")), number(row.get("usage")))
+    add_day_rows(fetched, rows, first, last, ROW)
     fetched.pages = 1
     oldest = (now - timedelta(days=KEPT_DAYS)).date()
     if period.since < oldest:

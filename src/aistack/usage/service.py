@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from aistack import wire
 from aistack.errors import AistackError
 from aistack.headers import token_value
 from aistack.profile import USAGE_BACKENDS, Profile
@@ -73,10 +74,33 @@ def collect(source: Source, period: Period, token: str, *, http_config: HttpConf
                 fetched, age = hit
                 return Result(fetched, source, period, datetime.fromtimestamp(time.time() - age, timezone.utc), True)
     as_of = datetime.now(timezone.utc)
-    with Http(source.header(token), http_config) as http:
-        ctx = Context(base_url=source.base_url, options=source.options, http=http, token=token,
-                      source=source.profile_source, claims=claims)
-        fetched = BACKENDS[source.backend].fetch(ctx, period)
+    try:
+        with Http(source.header(token), http_config) as http:
+            ctx = Context(base_url=source.base_url, options=source.options, http=http, token=token,
+                          source=source.profile_source, claims=claims)
+            fetched = scrubbed(BACKENDS[source.backend].fetch(ctx, period), token)
+    except AistackError as e:  # a gateway may echo the token in an error body: never show it
+        e.message, e.hint = wire.scrub(e.message, (token,)), e.hint and wire.scrub(e.hint, (token,))
+        e.args = (e.message,)
+        raise
     if cache_path is not None:
         cache.write(cache_path, fetched)
     return Result(fetched, source, period, as_of)
+
+
+def scrubbed(fetched: Fetched, token: str) -> Fetched:
+    """The fetched figures without the token in any text the gateway sent (model names, notes, budget fields),
+    before they are shown, exported or cached."""
+    secrets = (token,)
+    fetched.notes = [wire.scrub(note, secrets) for note in fetched.notes]
+    if any(wire.scrub(model, secrets) != model for _day, model in fetched.buckets):
+        buckets: dict = {}
+        for (day, model), counts in fetched.buckets.items():
+            key = (day, wire.scrub(model, secrets))
+            buckets[key] = [x + y for x, y in zip(buckets[key], counts, strict=True)] if key in buckets else counts
+        fetched.buckets = buckets
+    b = fetched.budget
+    if b is not None:
+        fetched.budget = replace(b, period=b.period and wire.scrub(b.period, secrets),
+                                 source=wire.scrub(b.source, secrets))
+    return fetched

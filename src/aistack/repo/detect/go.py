@@ -1,11 +1,11 @@
-"""Go: go.mod (the module and its Go version), go.work `use` directives, golangci-lint configuration."""
+"""Go: go.mod (the module and its Go version), go.work `use` directives, golangci-lint when CI runs it."""
 
 from __future__ import annotations
 
 import re
 
 from aistack.repo.index import RepoView, join
-from aistack.repo.model import Command, Fact, Findings, Package, Source
+from aistack.repo.model import INFERRED, Command, Fact, Findings, Package, Source
 
 GO_VERSION = re.compile(r"^go\s+(\S+)", re.M)
 MODULE = re.compile(r"^module\s+(\S+)", re.M)
@@ -22,6 +22,12 @@ def _uses(text: str) -> list[str]:
     return [d.strip('"') for d in dirs]
 
 
+def _used_in_ci(view: RepoView) -> bool:
+    candidates = view.under(".github/workflows/") + [f for f in (".gitlab-ci.yml", "Makefile", "Taskfile.yml")
+                                                     if view.has(f)]
+    return any("golangci" in (view.text(f) or "") for f in candidates)
+
+
 def detect(view: RepoView, scope: str) -> Findings:
     out = Findings()
     mod = view.first(scope, "go.mod")
@@ -31,14 +37,13 @@ def detect(view: RepoView, scope: str) -> Findings:
     out.ecosystems.append("go")
     text = view.text(mod) if mod else None
     if mod and text is not None:
-        out.commands.append(Command("build", "go build ./...", Source(mod, "module")))
-        out.commands.append(Command("test", "go test ./...", Source(mod, "module")))
-        out.commands.append(Command("lint", "go vet ./...", Source(mod, "module")))
+        out.commands.append(Command("build", "go build ./...", Source(mod, "module"), INFERRED))
+        out.commands.append(Command("test", "go test ./...", Source(mod, "module"), INFERRED))
         if (v := GO_VERSION.search(text)):
             out.facts.append(Fact("Go", v.group(1), Source(mod, "go")))
     lint = view.first(scope, *LINTERS) or view.first("", *LINTERS)
-    if lint:
-        out.commands.append(Command("lint", "golangci-lint run", Source(lint, "")))
+    if lint and _used_in_ci(view):  # configured and installed by CI: the project's own linter
+        out.commands.append(Command("lint", "golangci-lint run", Source(lint, ""), INFERRED))
     if work and (wtext := view.text(work)) is not None:
         out.monorepo.append(f"Go workspace ({work} use)")
         for d in _uses(wtext):

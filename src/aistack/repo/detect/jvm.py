@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from aistack.repo.index import RepoView, join
-from aistack.repo.model import Command, Findings, Package, Source
+from aistack.repo.model import INFERRED, Command, Findings, Package, Source
 
 INCLUDE = re.compile(r"""^\s*include\s*\(?\s*((?:["'][^"']+["']\s*,?\s*)+)\)?""", re.M)
 QUOTED = re.compile(r"""["']([^"']+)["']""")
@@ -31,9 +31,9 @@ def gradle(view: RepoView, scope: str, out: Findings) -> None:
         return
     out.ecosystems.append("jvm")
     tool, source = _tool(view, scope, "gradlew", "gradle", build or settings)
-    out.commands.append(Command("build", f"{tool} build", source))
-    out.commands.append(Command("test", f"{tool} test", source))
-    out.commands.append(Command("lint", f"{tool} check", source))
+    out.commands.append(Command("build", f"{tool} build", source, INFERRED))
+    out.commands.append(Command("test", f"{tool} test", source, INFERRED))
+    out.commands.append(Command("gate", f"{tool} check", source, INFERRED))
     text = view.text(settings) if settings else None
     if text:
         for m in INCLUDE.finditer(text):
@@ -51,8 +51,8 @@ def maven(view: RepoView, scope: str, out: Findings) -> None:
         return
     out.ecosystems.append("jvm")
     tool, source = _tool(view, scope, "mvnw", "mvn", pom)
-    out.commands.append(Command("build", f"{tool} -B package", source))
-    out.commands.append(Command("test", f"{tool} -B test", source))
+    out.commands.append(Command("test", f"{tool} test", source, INFERRED))
+    out.commands.append(Command("gate", f"{tool} verify", source, INFERRED))
     text = view.text(pom) or ""
     modules = [m for m in MODULE.findall(text) if view.has(join(join(scope, m), "pom.xml"))]
     for m in modules:

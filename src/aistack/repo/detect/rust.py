@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aistack.repo.index import RepoView, dig, join
-from aistack.repo.model import Command, Fact, Findings, Package, Source
+from aistack.repo.model import INFERRED, Command, Fact, Findings, Package, Source
 
 
 def detect(view: RepoView, scope: str) -> Findings:
@@ -19,16 +19,16 @@ def detect(view: RepoView, scope: str) -> Findings:
     flag = " --workspace" if isinstance(workspace, dict) else ""
     key = "[workspace]" if flag else "[package]"
     if flag or "package" in data:
-        out.commands.append(Command("build", f"cargo build{flag}", Source(rel, key)))
-        out.commands.append(Command("test", f"cargo test{flag}", Source(rel, key)))
+        out.commands.append(Command("build", f"cargo build{flag}", Source(rel, key), INFERRED))
+        out.commands.append(Command("test", f"cargo test{flag}", Source(rel, key), INFERRED))
     fmt = view.first(scope, "rustfmt.toml", ".rustfmt.toml") or view.first("", "rustfmt.toml", ".rustfmt.toml")
     if fmt:
-        out.commands.append(Command("format", "cargo fmt --all", Source(fmt, "")))
+        out.commands.append(Command("format", "cargo fmt --all", Source(fmt, ""), INFERRED))
     clippy = view.first(scope, "clippy.toml", ".clippy.toml") or view.first("", "clippy.toml", ".clippy.toml")
     lints = dig(data, "workspace", "lints", "clippy") or dig(data, "lints", "clippy")
     if clippy or lints is not None:
         source = Source(clippy, "") if clippy else Source(rel, "[lints.clippy]")
-        out.commands.append(Command("lint", f"cargo clippy{flag or ''} --all-targets", source))
+        out.commands.append(Command("lint", f"cargo clippy{flag} --all-targets", source, INFERRED))
     version = dig(data, "package", "rust-version") or dig(data, "workspace", "package", "rust-version")
     if isinstance(version, str):
         out.facts.append(Fact("Rust", version, Source(rel, "rust-version")))
