@@ -162,7 +162,8 @@ def many_servers(counts: list[int], only: list[str] | None) -> bool:
                 best = float("inf")
                 for run in range(3):
                     home = Path(tmp) / f"{name}-{n}-{run}"
-                    home.mkdir()
+                    (home / ".continue").mkdir(parents=True)  # Continue writes only into its own config.yaml
+                    (home / ".continue" / "config.yaml").write_text("name: Local Config\nversion: 1.0.0\n")
                     os.environ.update(HOME=str(home), AISTACK_CONFIG_DIR=f"{home}/cfg",
                                       AISTACK_DATA_DIR=f"{home}/data", AISTACK_CACHE_DIR=f"{home}/cache")
                     env = Env.current()
