@@ -21,6 +21,7 @@ DELIVERY = "helper"
 GATEWAY = "file"
 COMMANDS = ("claude",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "claude"  # prints its version cheaply (doctor)
+ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
 VERIFIED = (Verified("client", "claude", "2.1.332"),
             Verified("schema", "claude-code-settings.schema.json", "2026-12-02"))
 
@@ -60,12 +61,12 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         p.add("mcp", ("mcpServers", server.name), server_entry(server, profile, ctx))
     gw = profile.gateway
     if gw:
-        p.add("settings", ("env", "ANTHROPIC_BASE_URL"), gateway_base(profile, "anthropic"))
+        p.add("settings", ("env", "ANTHROPIC_BASE_URL"), gateway_base(profile, "anthropic"), soft=ROUTING)
         if gw.headers:
             custom = "\n".join(f"{k}: {v}" for k, v in gw.headers.items())
-            p.add("settings", ("env", "ANTHROPIC_CUSTOM_HEADERS"), custom)
+            p.add("settings", ("env", "ANTHROPIC_CUSTOM_HEADERS"), custom, soft=ROUTING)
         if is_bearer(gw.token_header):
-            p.add("settings", ("apiKeyHelper",), helper_command(ctx, "token"))
+            p.add("settings", ("apiKeyHelper",), helper_command(ctx, "token"), soft=ROUTING)
         else:
             p.manual.append(f"Claude Code sends its key as Authorization/X-Api-Key only; the gateway expects "
                             f"`{gw.token_header}`: ask your platform team to accept the bearer token.")

@@ -24,6 +24,7 @@ VERSION_COMMAND = "codex"  # prints its version cheaply (doctor)
 VERIFIED = (Verified("client", "codex", "0.171.0"),
             Verified("schema", "codex-config.schema.json", "2026-12-02"))
 PROVIDER_ID = "aistack"
+ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
 
 
 def _home(env: Env):
@@ -68,8 +69,8 @@ def plan(profile: Profile, ctx: Context) -> Plan:
             provider["env_http_headers"] = {header: ctx.token_var}
         if gw.headers:
             provider["http_headers"] = dict(gw.headers)
-        p.add("config", ("model_providers", PROVIDER_ID), provider)
-        p.add("config", ("model_provider",), PROVIDER_ID)
+        p.add("config", ("model_providers", PROVIDER_ID), provider, soft=ROUTING)
+        p.add("config", ("model_provider",), PROVIDER_ID, soft=ROUTING)
     p.manual.append(run_hint("codex"))
     return p
 

@@ -67,20 +67,21 @@ def config_plan(profile: Profile, ctx: Context, command: str) -> Plan:
             if provider == "google" and provider not in gw.providers:
                 continue  # Google's API shape differs from the gateway root: only with an explicit route
             options = ("provider", provider, "options")
+            routing = f"gateway routing for {provider}"  # soft: left out when the user routes it their way
             base = gateway_base(profile, provider)
             if provider == "anthropic":
                 base += "/v1"  # OpenCode posts to <baseURL>/messages; Claude Code's base has no /v1
-            p.add("config", (*options, "baseURL"), base)
+            p.add("config", (*options, "baseURL"), base, soft=routing)
             headers = dict(gw.headers)
             if is_bearer(gw.token_header):
-                p.add("config", (*options, "apiKey"), token)
+                p.add("config", (*options, "apiKey"), token, soft=routing)
                 # The Anthropic provider sends apiKey as x-api-key only (opencode 1.18): say Bearer too.
                 if provider == "anthropic":
                     headers["Authorization"] = token_value("Authorization", token)
             else:
                 headers[gw.token_header] = token
             if headers:
-                p.add("config", (*options, "headers"), headers)
+                p.add("config", (*options, "headers"), headers, soft=routing)
     p.manual.append(run_hint(command))
     return p
 

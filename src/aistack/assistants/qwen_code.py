@@ -22,6 +22,7 @@ VERSION_COMMAND = "qwen"  # prints its version cheaply (doctor)
 VERIFIED = (Verified("client", "qwen", "0.24.4"),
             Verified("schema", "qwen-code-settings.schema.json", "2026-12-02"))
 PROVIDER_ID = "aistack"
+ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -48,9 +49,10 @@ def plan(profile: Profile, ctx: Context) -> Plan:
                     "baseUrl": gateway_base(profile, "openai"), "envKey": ctx.token_var}
         if gw.headers:
             provider["generationConfig"] = {"customHeaders": dict(gw.headers)}
-        p.add("settings", ("modelProviders", "openai", Item("id", PROVIDER_ID)), provider)
+        p.add("settings", ("modelProviders", "openai", Item("id", PROVIDER_ID)), provider, soft=ROUTING)
         # Qwen ignores modelProviders until an auth type is selected (verified with qwen 0.24.4).
-        p.add("settings", ("security", "auth", "selectedType"), "openai")
+        p.add("settings", ("security", "auth", "selectedType"), "openai", soft=ROUTING,
+              aliases=(("selectedAuthType",),))  # Gemini's older spelling, which Qwen Code kept reading
     p.manual.append(run_hint("qwen"))
     return p
 

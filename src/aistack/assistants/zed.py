@@ -40,7 +40,8 @@ def plan(profile: Profile, ctx: Context) -> Plan:
                 lambda s: mcp_entry(s, profile, ctx, ref=None, gui=True))
     if profile.gateway:
         for provider in ("anthropic", "openai"):
-            p.add("settings", ("language_models", provider, "api_url"), gateway_base(profile, provider))
+            p.add("settings", ("language_models", provider, "api_url"), gateway_base(profile, provider),
+                  soft=f"gateway routing for {provider}")
         p.manual.append("Zed reads its model key from ANTHROPIC_API_KEY / OPENAI_API_KEY: start it with "
                         "`aistack run zed` so both hold a fresh token (Zed cannot send the gateway's extra headers).")
     return p
