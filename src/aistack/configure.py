@@ -122,7 +122,7 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
             result.manual = [adapter.PROJECT_NOTE] if adapter.PROJECT_NOTE else []
         for key, cfg in targets.items():
             scope = adapter.SERVERS.get(key) if project else None
-            changes = [Change(e.path, e.value) for e in plan.edits
+            changes = [Change(e.path, e.value, e.soft, e.aliases) for e in plan.edits
                        if e.file == key and (scope is None or e.path[:len(scope)] == scope)]
             try:
                 outcome = apply_file(env, FsPath(cfg.path), cfg.fmt, changes, owner_of(cfg.owner or name, profile),
@@ -176,15 +176,10 @@ def relay_service(results: list[AssistantResult], env: Env, *, remove: bool = Fa
 
 
 def _servers_in(cfg, servers_path) -> tuple[list[str], str | None]:
-    from aistack.engine import text
-    from aistack.engine.document import ParseError, parse
-    from aistack.engine.files import read_bytes
+    from aistack.engine.document import ParseError, read
 
     try:
-        data = read_bytes(FsPath(cfg.path))
-        if data is None:
-            return [], None
-        value = parse(cfg.fmt, text.split(data).text).get(servers_path)
+        value = read(FsPath(cfg.path), cfg.fmt)[1].get(servers_path)
     except (AistackError, ParseError) as e:
         return [], str(e)
     except Exception as e:  # a listing never stops at one file

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from aistack.engine.document import MISSING, Item, ParseError, PathError, parse
-from aistack.engine.jsoncdoc import JsoncDocument
 from aistack.engine.jsonc_syntax import to_standard_json
+from aistack.engine.jsoncdoc import JsoncDocument
 
 SERVER = {"url": "https://mcp.example.com/docs/mcp", "headers": {"Authorization": "Bearer ${env:AISTACK_TOKEN}"}}
 
@@ -321,3 +321,71 @@ def test_has_answers_without_building_values():
     assert doc.has(("l", Item("name", "x")))
     assert not doc.has(("l", Item("name", "y"))) and not doc.has(("s", "t")) and not doc.has(("z",))
     assert JsoncDocument("").has(()) and not JsoncDocument("").has(("a",))
+
+
+@pytest.mark.parametrize("text", [
+    '{ "theme": "One Dark", "vim_mode": true // keep vim\n}',
+    '{"a": 1, "b": {"c": 2} // why\n}',
+    '{\n  "a": 1, "b": 2 // two on a line\n}\n',
+    '{"a": 1 // first\n, "b": 2 // second\n}',
+    '{"a": 1 /* block */ // line\n}',
+])
+def test_a_member_after_a_line_comment_starts_a_line_of_its_own(text):
+    changed = roundtrip(text, ("context_servers", "docs"), {"url": "u"}, created=1)
+    assert JsoncDocument(changed).get(("context_servers",)) == {"docs": {"url": "u"}}
+    for line in changed.splitlines():
+        if "//" in line:
+            assert "context_servers" not in line.split("//", 1)[1], "never inside the comment"
+    doc = JsoncDocument(changed)
+    doc.set(("context_servers", "docs"), {"url": "u"})
+    assert doc.dump() == changed, "a second run appends nothing"
+
+
+def test_the_issue_case_reads_as_written():
+    changed = roundtrip('{ "theme": "One Dark", "vim_mode": true // keep vim\n}', ("s",), {"a": 1})
+    assert changed == '{ "theme": "One Dark", "vim_mode": true, // keep vim\n  "s": {\n    "a": 1\n  }\n}'
+
+
+def test_the_text_is_parsed_once_whatever_the_number_of_edits(monkeypatch):
+    from aistack.engine import jsonc_tree
+
+    built = []
+    real = jsonc_tree.Tree.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(jsonc_tree.Tree, "__init__", counting)
+    doc = JsoncDocument('{\n  // mine\n  "mcpServers": {"x": 1},\n  "z": [1, 2],\n}\n')
+    for i in range(200):
+        doc.set(("mcpServers", f"s{i}"), {"url": f"u{i}", "env": {"K": str(i)}})
+    for i in range(0, 200, 2):
+        doc.delete(("mcpServers", f"s{i}"))
+    doc.set(("mcpServers", "s1"), {"url": "changed"})
+    assert len(built) == 1
+    fresh = JsoncDocument(doc.dump())
+    assert fresh.get(()) == doc.get(())
+    assert fresh.get(("mcpServers", "s1")) == {"url": "changed"}
+
+
+def test_a_large_strict_file_is_read_lazily_and_its_bytes_kept():
+    big = {"projects": {f"/p/{i}": {"history": [{"display": "x" * 50}] * 20} for i in range(2000)}, "n": 1}
+    text = json.dumps(big, indent=2)
+    doc = JsoncDocument(text, strict=True)
+    assert doc._tree.root.entries[0].node.entries is None, "the projects map is a span nobody scanned"
+    doc.set(("mcpServers", "docs"), SERVER)
+    assert doc.get(("n",)) == 1 and doc.get(("projects", "/p/7", "history", )) == big["projects"]["/p/7"]["history"]
+    doc.delete(("mcpServers",))
+    assert doc.dump() == text
+
+
+def test_strict_json_that_only_the_full_parser_reads_is_still_read():
+    text = '{"a": ' + "1" * 5000 + ', "b": [1]}'  # an integer longer than int() takes
+    doc = JsoncDocument(text, strict=True)
+    assert doc.get(("b",)) == [1]
+    assert doc.get(("a",)) == float("inf")
+    with pytest.raises(ParseError, match="comments are not allowed"):
+        JsoncDocument('{"a": [1, /* c */ 2]}', strict=True)
+    with pytest.raises(ParseError, match="unexpected word 'NaN'"):
+        JsoncDocument('{"a": {"b": NaN}}', strict=True)

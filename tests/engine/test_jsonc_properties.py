@@ -6,16 +6,15 @@ from __future__ import annotations
 import copy
 import json
 
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from engine_fuzz import fuzz
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from aistack.engine.document import Item
-from aistack.engine.jsoncdoc import JsoncDocument
 from aistack.engine.jsonc_syntax import parse_tree, to_standard_json
+from aistack.engine.jsoncdoc import JsoncDocument
 
-# No "explain" phase: on Python 3.11 it traces every line and turns a failure into minutes.
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-                    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink])
+SETTINGS = fuzz(200)
 
 keys = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=8)
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12),
@@ -58,9 +57,12 @@ class Writer:
 
     def container(self, open_: str, close: str, items: list[str], depth: int) -> str:
         trailing = bool(items) and not self.strict and self.draw(st.booleans())
-        if not self.draw(st.booleans()):  # one line
+        if not self.draw(st.booleans()):  # one line, perhaps with a line comment after its last member
             body = ("," + self.gap()).join(items) + ("," if trailing else "")
-            return open_ + self.gap() + body + self.gap() + close
+            end = self.gap()
+            if not self.strict and self.draw(st.integers(0, 3)) == 0:
+                end = " // after the last" + self.nl + self.unit * depth
+            return open_ + self.gap() + body + end + close
         inner = self.unit * (depth + 1)
         lines = []
         for n, item in enumerate(items):
@@ -185,3 +187,45 @@ def test_set_existing_path_replaces_whole_and_keeps_the_rest(data):
         node = [e for e in node.entries if e.key == key][-1].node
     changed = doc.dump()
     assert changed.startswith(text[:node.start]) and changed.endswith(text[node.end:])
+
+
+def _same_tree(tree, fresh, node, other):
+    """Every container the edited tree has scanned sits where a fresh parse of its text finds it."""
+    assert (node.kind, node.start, node.end) == (other.kind, other.start, other.end)
+    if node.entries is None:
+        return
+    mine, theirs = node.entries, fresh.entries(other)
+    assert [(e.key, e.start, e.comma) for e in mine] == [(e.key, e.start, e.comma) for e in theirs]
+    for a, b in zip(mine, theirs, strict=True):
+        _same_tree(tree, fresh, a.node, b.node)
+
+
+@SETTINGS
+@given(st.data(), st.booleans())
+def test_many_edits_on_one_parse_match_a_fresh_parse(data, strict):
+    """Edits splice the text and move the offsets after them: after any sequence of them, the tree is the one
+    a fresh parse of the text gives, and the values are what the edits made."""
+    from aistack.engine.jsonc_tree import Tree
+
+    text, value = data.draw(documents(strict=strict))
+    doc = JsoncDocument(text, strict=strict)
+    expected = copy.deepcopy(value)
+    for _ in range(data.draw(st.integers(1, 6))):
+        parents = [(p, v) for p, v in object_paths(expected) if isinstance(v, dict)]
+        parent_path, parent = data.draw(st.sampled_from(parents))
+        if parent and data.draw(st.booleans()):
+            key = data.draw(st.sampled_from(sorted(parent)))
+            if data.draw(st.booleans()):
+                doc.delete(parent_path + (key,))
+                del lookup(expected, parent_path)[key]
+                continue
+        else:
+            key = data.draw(keys)
+        new_value = data.draw(values)
+        doc.set(parent_path + (key,), new_value)
+        lookup(expected, parent_path)[key] = new_value
+    assert doc.get(()) == expected
+    assert standard(doc.dump()) == expected
+    if doc._tree.root is not None:
+        fresh = Tree(doc.dump(), strict)
+        _same_tree(doc._tree, fresh, doc._tree.root, fresh.root)

@@ -140,11 +140,57 @@ def test_values_written_inline_in_the_users_file_are_edited_there():
     doc.set(("mcp_servers", "docs", "url"), "v")
     assert doc.get(()) == {"mcp_servers": {"docs": {"url": "v"}}}
     doc.set(("mcp_servers", "git"), {"command": "uvx"})
-    assert doc.dump() == 'mcp_servers = {docs = {url = "v"}, git = {command = "uvx"}}\n'
+    assert doc.dump() == 'mcp_servers = { docs = { url = "v" }, git = {command = "uvx"} }\n'
     doc.delete(("mcp_servers", "git"))
     assert doc.get(("mcp_servers",)) == {"docs": {"url": "v"}}
+    assert doc.dump() == 'mcp_servers = { docs = { url = "v" } }\n'
     doc.set(("mcp_servers", "docs", "env", "K"), "v")
-    assert doc.dump() == 'mcp_servers = {docs = {url = "v", env = {K = "v"}}}\n'
+    assert doc.dump() == 'mcp_servers = { docs = { url = "v", env = {K = "v"} } }\n'
+
+
+def test_the_other_members_of_an_inline_table_keep_their_bytes():
+    for text in ['mcp_servers = {git = {command = "x", n = 0x10, f = 1e3, big = 1_000}}\n',
+                 'mcp_servers = {}\n', 'mcp_servers = { }\n', 'mcp_servers = {a = 1,b = 2}\n',
+                 '[mcp_servers]\ngit = { command = "x", args = [\n  "a",  # why\n] }\n']:
+        changed = roundtrip(text, ("mcp_servers", "docs"), {"url": "u", "env": {"K": "v"}})
+        assert "0x10" in changed or "0x10" not in text
+        doc = TomlDocument(changed)
+        doc.delete(("mcp_servers", "git"))
+        doc.set(("mcp_servers", "git"), {"command": "y"})
+        assert tomllib.loads(doc.dump())["mcp_servers"]["git"] == {"command": "y"}
+    doc = TomlDocument('mcp_servers = {a = 1, b = 2, c = 3}\n')
+    doc.delete(("mcp_servers", "b"))
+    assert doc.dump() == 'mcp_servers = {a = 1, c = 3}\n'
+    doc.delete(("mcp_servers", "a"))
+    assert doc.dump() == 'mcp_servers = {c = 3}\n'
+    doc.delete(("mcp_servers", "c"))
+    assert doc.dump() == 'mcp_servers = {}\n'
+
+
+def test_a_key_with_a_literal_tab_is_read():
+    text = '"a\tb" = 1\n[mcp_servers."my\tserver"]\ncommand = "x"\n'
+    doc = TomlDocument(text)
+    assert doc.get(("a\tb",)) == 1 and doc.get(("mcp_servers", "my\tserver", "command")) == "x"
+    changed = roundtrip(text, ("mcp_servers", "docs"), {"url": "u"})
+    assert changed.startswith(text)
+
+
+def test_edits_are_made_on_one_parse(monkeypatch):
+    from aistack.engine import tomldoc
+
+    scans = []
+    real = tomldoc.scan
+    monkeypatch.setattr(tomldoc, "scan", lambda text, *a: scans.append(len(text)) or real(text, *a))
+    text = 'model = "o3"\n\n[mcp_servers.mine]\ncommand = "x"\n\n[projects."/p"]\ntrust_level = "trusted"\n'
+    doc = TomlDocument(text)
+    for i in range(300):
+        doc.set(("mcp_servers", f"s{i}"), {"command": "uvx", "args": ["a", str(i)], "env": {"K": "v"}})
+    doc.set(("model_provider",), "aistack")
+    for i in range(0, 300, 3):
+        doc.delete(("mcp_servers", f"s{i}"))
+    assert scans[0] == len(text) and max(scans[1:]) < 200, "only the inserted lines are scanned"
+    assert tomllib.loads(doc.dump()) == TomlDocument(doc.dump()).get(())
+    assert list(tomllib.loads(doc.dump())["mcp_servers"])[:3] == ["mine", "s1", "s2"]
 
 
 def test_dotted_keys_count_as_their_tables():

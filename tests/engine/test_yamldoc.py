@@ -1,4 +1,4 @@
-"""YAML documents (Goose, Continue): ruamel's edits transplanted onto the original text, comments kept."""
+"""YAML documents (Goose, Continue): surgical splices of an entry's own lines, every other byte kept."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import pytest
 from ruamel.yaml import YAML
 
 from aistack.engine.document import MISSING, Item, ParseError, PathError, parse
-from aistack.engine.transplant import transplant
 from aistack.engine.yamldoc import YamlDocument, detect_indent
 
 GOOSE = """# Goose config
@@ -167,14 +166,6 @@ def test_paths_through_the_wrong_kind_are_refused():
     assert doc.dump() == CONTINUE
 
 
-def test_transplant_keeps_lines_ruamel_would_change():
-    original = "a:   1\nb: {x: 1}\n"
-    assert transplant(original, "a: 1\nb: {x: 1}\n", "a: 1\nb: {x: 1}\nc: 2\n") == "a:   1\nb: {x: 1}\nc: 2\n"
-    # A changed line ruamel renders unlike the file is found between its unchanged neighbours.
-    assert transplant(original, "a: 1\nb: {x: 1}\n", "a: 2\nb: {x: 1}\n") == "a: 2\nb: {x: 1}\n"
-    assert transplant("x: 1\n", "a: 1\nb: 2\n", "a: 1\nb: 3\n") is None
-
-
 @pytest.mark.parametrize("text, message, line, column", [
     ("a: b: c\n", "mapping values are not allowed here", 1, 5),
     ('a: "unterminated\n', "found unexpected end of stream", 2, 1),
@@ -198,3 +189,68 @@ def test_has():
     assert not doc.has(("mcpServers", Item("name", "docs"))) and not doc.has(("name", "x"))
     assert YamlDocument("").has(()) and not YamlDocument("").has(("a",))
     assert YamlDocument("a: ~\n").has(("a",))
+
+
+def test_an_empty_flow_mapping_grows_as_block_and_comes_back():
+    """Issue case: `extensions: {}` then a blank line and another key: set, then delete, gives the bytes back."""
+    for text in ("extensions: {}\n\nGOOSE_MODEL: x\n", "extensions: {}  # none yet\nGOOSE_MODEL: x\n",
+                 "a:\n  extensions: []\n\n  b: 1\n", "extensions: {}"):
+        path = (("a", "extensions") if text.startswith("a:") else ("extensions",))
+        doc = YamlDocument(text)
+        key = Item("name", "docs") if text.startswith("a:") else "docs"
+        doc.set((*path, key), GOOSE_EXT if key == "docs" else {"name": "docs", "cmd": "x"})
+        doc.set((*path, "git" if key == "docs" else Item("name", "git")), {"name": "git", "cmd": "uvx"})
+        changed = doc.dump()
+        assert "{}" not in changed.split("\n")[0] and "\n\n" in changed if "\n\n" in text else True
+        again = YamlDocument(changed)
+        again.delete((*path, "git" if key == "docs" else Item("name", "git")))
+        again.delete((*path, key))
+        assert again.dump() == text
+
+
+def test_nothing_is_edited_through_an_alias_or_an_anchor_others_use():
+    for text, path in [("d: &d\n  x: 1\nextensions: *d\n", ("extensions", "docs")),
+                       ("extensions: &e\n  x: {}\nother: *e\n", ("extensions", "docs")),
+                       ("base: &b {cmd: x}\nextensions:\n  <<: *b\n", ("extensions", "docs")),
+                       ("l: &l [1]\nm: *l\n", ("m", Item("name", "x")))]:
+        doc = YamlDocument(text)
+        with pytest.raises(PathError, match="shared"):
+            doc.set(path, {"name": "x"})
+        assert doc.dump() == text
+
+
+def test_directives_markers_nulls_and_numerals_keep_their_bytes():
+    text = "%YAML 1.2\n---\n# goose\nn: 0x10\nf: 1e3\ne: ~\nz:\nextensions:\n  mine: {cmd: x, t: ~}\n...\n"
+    changed = roundtrip(text, ("extensions", "docs"), {"cmd": "aistack", "args": ["mcp-bridge", "docs"]})
+    assert changed.startswith("%YAML 1.2\n---\n") and changed.endswith("...\n")
+    doc = YamlDocument(text)
+    doc.set(("extensions", "mine"), {"cmd": "y"})
+    assert "n: 0x10\nf: 1e3\ne: ~\nz:\n" in doc.dump()
+    for text in ("---\n", "---\n...\n", "%YAML 1.2\n---\n# c\n"):
+        roundtrip(text, ("extensions", "docs"), {"a": 1}, created=1)
+
+
+def test_strings_that_read_as_something_else_are_quoted():
+    odd = ["yes", "no", "on", "~", "null", "1.5", "0x10", "2024-01-02", "", " lead", "a: b", "a #b", "-x", "@x",
+           "*x", "&x", "!x", "%x", "'q", '"q', "[x", "{x", ".5", ".inf", "<<", "\u2028", "\x85", "tab\there", "é ü"]
+    changed = roundtrip("a: 1\n", ("b",), {"list": odd, "map": {s: s for s in odd if s}})
+    assert YamlDocument(changed).get(("b", "list")) == odd
+
+
+def test_edits_are_made_on_one_parse(monkeypatch):
+    from aistack.engine import yaml_syntax
+
+    composed = []
+    real = yaml_syntax.load
+    monkeypatch.setattr(yaml_syntax, "load", lambda text, **kw: composed.append(len(text)) or real(text, **kw))
+    import aistack.engine.yamldoc as yamldoc
+
+    monkeypatch.setattr(yamldoc, "load", yaml_syntax.load)
+    doc = YamlDocument(GOOSE)
+    for i in range(200):
+        doc.set(("extensions", f"s{i}"), {"name": f"s{i}", "cmd": "uvx", "args": ["a", str(i)], "enabled": True})
+    for i in range(0, 200, 2):
+        doc.delete(("extensions", f"s{i}"))
+    assert len(composed) == 1
+    doc.dump()
+    assert len(composed) == 2, "and once more to check the text holds what the edits made"

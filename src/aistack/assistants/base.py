@@ -76,6 +76,10 @@ class Edit:
     file: str  # ConfigFile.key
     path: Path
     value: Any
+    # Gateway routing that gives way to a choice the user made in the assistant (their own provider, base URL or
+    # sign-in): the name of the group of edits left out together, unless forced.
+    soft: str | None = None
+    aliases: tuple[Path, ...] = ()  # the assistant's older spellings of the same setting
 
 
 @dataclass
@@ -84,8 +88,9 @@ class Plan:
     skipped: list[str] = field(default_factory=list)  # what the assistant cannot express, and why
     manual: list[str] = field(default_factory=list)  # what the user must do by hand
 
-    def add(self, file: str, path: Path, value: Any) -> None:
-        self.edits.append(Edit(file, path, value))
+    def add(self, file: str, path: Path, value: Any, *, soft: str | None = None,
+            aliases: tuple[Path, ...] = ()) -> None:
+        self.edits.append(Edit(file, path, value, soft, aliases))
 
 
 # The relay's URL scheme (aistack.relay.routes serves it): model traffic per gateway provider, MCP per org server.

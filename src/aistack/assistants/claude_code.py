@@ -24,6 +24,7 @@ DELIVERY = Delivery("helper", "helper",
 GATEWAY = "file"
 COMMANDS = ("claude",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "claude"  # prints its version cheaply (doctor)
+ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
 VERIFIED = (Verified("client", "claude", "2.1.332"),
             Verified("schema", "claude-code-settings.schema.json", "2026-12-02"))
 
@@ -67,12 +68,12 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         # relay stands for the gateway and puts the token (and the static headers) where the gateway wants them.
         relayed = not is_bearer(gw.token_header) and ctx.relay is not None
         base = ctx.relay_gateway("anthropic") if relayed else gateway_base(profile, "anthropic")
-        p.add("settings", ("env", "ANTHROPIC_BASE_URL"), base)
+        p.add("settings", ("env", "ANTHROPIC_BASE_URL"), base, soft=ROUTING)
         if gw.headers and not relayed:
             custom = "\n".join(f"{k}: {v}" for k, v in gw.headers.items())
-            p.add("settings", ("env", "ANTHROPIC_CUSTOM_HEADERS"), custom)
+            p.add("settings", ("env", "ANTHROPIC_CUSTOM_HEADERS"), custom, soft=ROUTING)
         if is_bearer(gw.token_header) or relayed:
-            p.add("settings", ("apiKeyHelper",), helper_command(ctx, "token"))  # re-run on a 401: never a stale key
+            p.add("settings", ("apiKeyHelper",), helper_command(ctx, "token"), soft=ROUTING)  # re-run on a 401
         else:
             p.manual.append(f"Claude Code sends its key as Authorization/X-Api-Key only; the gateway expects "
                             f"`{gw.token_header}`: ask your platform team to accept the bearer token.")

@@ -27,6 +27,7 @@ VERSION_COMMAND = "codex"  # prints its version cheaply (doctor)
 VERIFIED = (Verified("client", "codex", "0.171.0"),
             Verified("schema", "codex-config.schema.json", "2026-12-02"))
 PROVIDER_ID = "aistack"
+ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
 # Verified with codex 0.169.0 (`ModelProviderAuthInfo`): run at start, again once the token is older than the
 # interval, and at once after a 401; the timeout leaves room for a refresh at the IdP.
 AUTH = {"timeout_ms": 30000, "refresh_interval_ms": 60000}
@@ -77,8 +78,8 @@ def plan(profile: Profile, ctx: Context) -> Plan:
                             "without the relay, ask your platform team to accept the bearer token.")
         if gw.headers and not relayed:
             provider["http_headers"] = dict(gw.headers)
-        p.add("config", ("model_providers", PROVIDER_ID), provider)
-        p.add("config", ("model_provider",), PROVIDER_ID)
+        p.add("config", ("model_providers", PROVIDER_ID), provider, soft=ROUTING)
+        p.add("config", ("model_provider",), PROVIDER_ID, soft=ROUTING)
     return p
 
 

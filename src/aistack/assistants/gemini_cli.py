@@ -23,6 +23,9 @@ VERSION_COMMAND = "gemini"  # prints its version cheaply (doctor)
 VERIFIED = (Verified("client", "gemini", "0.61.0"),
             Verified("schema", "gemini-settings.schema.json", "2026-12-02"))
 TYPES = {"http": "http", "sse": "sse"}
+ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
+AUTH = ("security", "auth", "selectedType")
+AUTH_BEFORE = ("selectedAuthType",)  # the same setting in settings.json before Gemini CLI 0.3
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -40,7 +43,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     if profile.gateway:
         # `aistack run gemini` supplies GOOGLE_GEMINI_BASE_URL and a key; Gemini uses them only with API-key auth
         # selected (verified with gemini 0.61.0: exit 41 otherwise).
-        p.add("settings", ("security", "auth", "selectedType"), "gemini-api-key")
+        p.add("settings", AUTH, "gemini-api-key", soft=ROUTING, aliases=(AUTH_BEFORE,))
         p.manual.append(run_hint("gemini"))
     return p
 

@@ -66,7 +66,10 @@ PLUGIN = """// Written by `aistack setup`; `aistack setup --remove` deletes it. 
 import { execFile } from "node:child_process"
 
 const AISTACK = __AISTACK__
-const PROVIDERS = __PROVIDERS__
+// Only the providers aistack routes to the gateway, and only while they still go there: a provider the user routes
+// elsewhere never gets the company token.
+const GATEWAY = __GATEWAY__
+const same = (a, b) => typeof a === "string" && a.replace(/\/+$/, "") === b.replace(/\/+$/, "")
 
 function freshHeaders() {
   return new Promise((resolve, reject) => {
@@ -79,8 +82,8 @@ function freshHeaders() {
 
 export const AistackToken = async () => ({
   "chat.headers": async (input, output) => {
-    const provider = input?.model?.providerID ?? input?.provider?.info?.id ?? input?.provider?.id
-    if (!PROVIDERS.includes(provider)) return
+    const provider = input?.provider?.id ?? input?.model?.providerID
+    if (!(provider in GATEWAY) || !same(input?.provider?.options?.baseURL, GATEWAY[provider])) return
     const headers = await freshHeaders()
     for (const [name, value] of Object.entries(headers)) output.headers[name.toLowerCase()] = value
     // The Anthropic provider sends its key as x-api-key: that one must be fresh too.
@@ -93,8 +96,9 @@ export const AistackToken = async () => ({
 """
 
 
-def plugin_source(ctx: Context, providers: list[str]) -> str:
-    return PLUGIN.replace("__AISTACK__", json.dumps(ctx.aistack)).replace("__PROVIDERS__", json.dumps(providers))
+def plugin_source(ctx: Context, gateway: dict[str, str]) -> str:
+    """The plugin for these providers (name -> the base URL aistack writes for it)."""
+    return PLUGIN.replace("__AISTACK__", json.dumps(ctx.aistack)).replace("__GATEWAY__", json.dumps(gateway))
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
@@ -114,16 +118,20 @@ def config_plan(profile: Profile, ctx: Context) -> Plan:
         p.add("config", ("mcp", server.name), server_entry(server, profile, ctx))
     gw = profile.gateway
     if gw:
-        routed = [name for name in PROVIDERS if name != "google" or name in gw.providers]
-        for provider in routed:  # Google's API shape differs from the gateway root: only with an explicit route
+        routed: dict[str, str] = {}
+        for provider in PROVIDERS:
+            if provider == "google" and provider not in gw.providers:
+                continue  # Google's API shape differs from the gateway root: only with an explicit route
+            routing = f"gateway routing for {provider}"  # soft: left out when the user routes it their way
             options = ("provider", provider, "options")
-            base = gateway_base(profile, provider)
+            base = gateway_base(profile, provider) or gw.url
             if provider == "anthropic":
                 base += "/v1"  # OpenCode posts to <baseURL>/messages; Claude Code's base has no /v1
-            p.add("config", (*options, "baseURL"), base)
-            p.add("config", (*options, "apiKey"), PLACEHOLDER_KEY)  # the plugin's headers replace it
+            routed[provider] = base
+            p.add("config", (*options, "baseURL"), base, soft=routing)
+            p.add("config", (*options, "apiKey"), PLACEHOLDER_KEY, soft=routing)  # the plugin's headers replace it
             if gw.headers:
-                p.add("config", (*options, "headers"), dict(gw.headers))
+                p.add("config", (*options, "headers"), dict(gw.headers), soft=routing)
         p.add("plugin", (TEXT,), plugin_source(ctx, routed))
     return p
 

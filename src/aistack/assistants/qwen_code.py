@@ -25,6 +25,7 @@ VERSION_COMMAND = "qwen"  # prints its version cheaply (doctor)
 VERIFIED = (Verified("client", "qwen", "0.24.4"),
             Verified("schema", "qwen-code-settings.schema.json", "2026-12-02"))
 PROVIDER_ID = "aistack"
+ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
 KEY_VAR = "AISTACK_RELAY_KEY"  # the placeholder key's variable: Qwen wants one; the relay drops it
 
 
@@ -50,11 +51,12 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     if gw and ctx.relay is not None:
         provider = {"id": PROVIDER_ID, "name": f"{profile.org_name} AI gateway",
                     "baseUrl": ctx.relay_gateway("openai"), "envKey": KEY_VAR}
-        p.add("settings", ("modelProviders", "openai", Item("id", PROVIDER_ID)), provider)
+        p.add("settings", ("modelProviders", "openai", Item("id", PROVIDER_ID)), provider, soft=ROUTING)
         # Qwen fills a variable it does not have from the settings' `env` (qwen 0.24.4): no `.env` file, no secret.
-        p.add("settings", ("env", KEY_VAR), PLACEHOLDER_KEY)
+        p.add("settings", ("env", KEY_VAR), PLACEHOLDER_KEY, soft=ROUTING)
         # Qwen ignores modelProviders until an auth type is selected (verified with qwen 0.24.4).
-        p.add("settings", ("security", "auth", "selectedType"), "openai")
+        p.add("settings", ("security", "auth", "selectedType"), "openai", soft=ROUTING,
+              aliases=(("selectedAuthType",),))  # Gemini's older spelling, which Qwen Code kept reading
     return p
 
 

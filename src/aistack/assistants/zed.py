@@ -42,7 +42,8 @@ def plan(profile: Profile, ctx: Context) -> Plan:
                 lambda s: mcp_entry(s, profile, ctx, gui=True))
     if profile.gateway:
         for provider in ("anthropic", "openai"):
-            p.add("settings", ("language_models", provider, "api_url"), relay_or_gateway(profile, ctx, provider))
+            p.add("settings", ("language_models", provider, "api_url"), relay_or_gateway(profile, ctx, provider),
+                  soft=f"gateway routing for {provider}")
         p.manual.append("Zed wants a key for each model provider before it sends a request: enter any text as the "
                         "Anthropic and OpenAI key in its Agent settings (or start it with `aistack run zed`, which "
                         "sets placeholders); the relay replaces it with your fresh token and the gateway's headers.")

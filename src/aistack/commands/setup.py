@@ -97,6 +97,12 @@ def _print_results(results, dry_run: bool, remove: bool) -> None:
             err.write(line + "\n")
             for conflict in f.conflicts:
                 err.write(f"{result.name}: {f.path}: conflict: {conflict}\n")
+            for note in f.notes:
+                err.write(f"{result.name}: {f.path}: {note}\n")
+            for kept in f.kept:
+                err.write(f"{result.name}: {f.path}: kept: {kept}\n")
+        if any(f.kept for f in result.files) and not remove:
+            err.write(f"{result.name}: to route it through the gateway instead: aistack setup {result.name} --force\n")
         if not remove:
             for note in result.skipped:
                 err.write(f"{result.name}: skipped: {note}\n")

@@ -30,8 +30,8 @@ def detected(state: State) -> list[str]:
 def _managed_files(name: str, state: State) -> list[str]:
     """The files where aistack recorded entries for this assistant and this org."""
     from aistack.assistants import registry
-    from aistack.engine import ownership
     from aistack.configure import owner_of
+    from aistack.engine import ownership
 
     owner = owner_of(name, state.profile)
     found = []
@@ -69,18 +69,15 @@ def _quiet_env() -> dict[str, str]:
 def _written(name: str, state: State):
     """(file, edit, the value there now) for every entry setup would write, in files that parse."""
     from aistack.assistants import registry
-    from aistack.engine import text
-    from aistack.engine.document import parse
-    from aistack.engine.files import read_bytes
+    from aistack.engine.document import read
     from aistack.relay import local
 
     adapter = registry.get(name)
     plan = adapter.plan(state.profile, local.context(state.env))
     for key, cfg in adapter.files(state.env).items():
         try:
-            data = read_bytes(Path(cfg.path))
-            doc = parse(cfg.fmt, text.split(data).text if data is not None else "")
-        except Exception:  # noqa: BLE001 - the dry run reports unreadable files itself
+            doc = read(Path(cfg.path), cfg.fmt)[1]
+        except Exception:
             continue
         for edit in (e for e in plan.edits if e.file == key):
             yield cfg, edit, doc.get(edit.path)
@@ -88,8 +85,7 @@ def _written(name: str, state: State):
 
 def _drifted(name: str, state: State) -> dict[str, list[str]]:
     """Per file, the aistack entries whose value is not what setup would write: `key` (changed) or missing."""
-    from aistack.engine.apply import show_path
-    from aistack.engine.document import MISSING
+    from aistack.engine.document import MISSING, show_path
 
     found: dict[str, list[str]] = {}
     for cfg, edit, current in _written(name, state):

@@ -2,10 +2,7 @@
 
 Rules (the user's bytes come first):
 - a file that cannot be read or parsed is never rewritten;
-- a path aistack wrote earlier (its value still hashes to the record) is replaced whole, never merged;
-- a value aistack did not write is the user's: reported as a conflict, replaced only with force
-  (the user's value is kept in the record and restored by remove);
-- a value equal to what aistack would write is adopted, and left as it was by remove;
+- which entries are written, left, replaced or taken out is `editor.Editor`'s to decide;
 - remove takes out exactly what aistack added, and restores a file aistack created (or found blank) to that,
   deleting the directories aistack made for it once they are empty;
 - every change goes through the journal (crash-safe: the file as it was or as it will be, its record with it),
@@ -17,22 +14,17 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any, Iterable
 
-from aistack.engine import files, journal, made, ownership, text
-from aistack.engine.document import MISSING, Item, ParseError, Path, PathError, parse
+from aistack.engine import files, journal, made, ownership
+from aistack.engine.document import ParseError, from_bytes
+from aistack.engine.editor import Change, Editor, is_empty
 from aistack.engine.files import backup_once, file_lock, read_bytes, resolve_target
-from aistack.engine.ownership import Owned, value_hash
+from aistack.engine.text import FileText
 from aistack.errors import AistackError
 from aistack.paths import Env
-
-
-@dataclass(frozen=True)
-class Change:
-    path: Path
-    value: Any
 
 
 @dataclass
@@ -41,6 +33,8 @@ class FileOutcome:
     status: str = "unchanged"  # created | changed | unchanged | removed | error
     diff: str = ""
     conflicts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # the user's entries already as aistack would write them
+    kept: list[str] = field(default_factory=list)  # the user's own routing choices, left as they are
     error: str | None = None
     backup: str | None = None
 
@@ -52,106 +46,15 @@ class FileOutcome:
         data = {"path": self.path, "status": self.status}
         if self.conflicts:
             data["conflicts"] = self.conflicts
+        if self.notes:
+            data["notes"] = self.notes
+        if self.kept:
+            data["kept"] = self.kept
         if self.error:
             data["error"] = self.error
         if self.backup:
             data["backup"] = self.backup
         return data
-
-
-def show_path(path: Path) -> str:
-    parts = []
-    for k in path:
-        parts.append(f"[{k.key}={k.value}]" if isinstance(k, Item) else (k if "." not in k else f'"{k}"'))
-    return ".".join(parts) or "(top level)"
-
-
-def _is_empty(value: Any) -> bool:
-    return value == {} or value == []
-
-
-class _Editor:
-    """The decisions for one file, on a parsed document and its ownership record."""
-
-    def __init__(self, doc, record: ownership.FileRecord, owner: str, force: bool):
-        self.doc = doc
-        self.record = record
-        self.owner = owner
-        self.force = force
-        self.conflicts: list[str] = []
-        self.created: set[Path] = set()
-
-    def _first_missing(self, path: Path) -> Path:
-        for depth in range(1, len(path) + 1):
-            if not self.doc.has(path[:depth]):
-                return path[:depth]
-        return path
-
-    def put(self, change: Change) -> None:
-        path, value = change.path, change.value
-        wanted = value_hash(value)
-        current = self.doc.get(path)
-        owned = self.record.get(path)
-        if current is MISSING:
-            top = self._first_missing(path)
-            try:
-                self.doc.set(path, value)
-            except PathError as e:
-                self.conflicts.append(f"`{show_path(e.path)}`: {e.message}; aistack leaves it alone")
-                return
-            self.record.put(Owned(path, wanted, self.owner, created=top if top != path else None))
-            return
-        have = value_hash(current)
-        if owned is not None and have == owned.hash:
-            if have != wanted:
-                self.doc.set(path, value)
-            owned.hash = wanted
-            owned.share(self.owner)  # assistants sharing one file (Windsurf, Devin) share the entry
-        elif have == wanted:
-            self.record.put(Owned(path, wanted, self.owner, previous=current))
-        elif self.force:
-            previous = owned.previous if owned is not None else current
-            self.doc.set(path, value)
-            self.record.put(Owned(path, wanted, self.owner, previous=previous,
-                                  created=owned.created if owned is not None else None))
-        else:
-            what = "was changed since aistack wrote it" if owned is not None else "already exists and is not aistack's"
-            self.conflicts.append(f"`{show_path(path)}` {what}; left alone (use --force to replace it)")
-
-    def take_out(self, owned: Owned) -> None:
-        current = self.doc.get(owned.path)
-        if current is MISSING:
-            self._drop(owned)
-            return
-        if value_hash(current) != owned.hash and not self.force:
-            self.conflicts.append(f"`{show_path(owned.path)}` was changed since aistack wrote it; "
-                                  "left in place (use --force to remove it)")
-            return
-        if owned.previous is not MISSING:
-            self.doc.set(owned.path, owned.previous)
-        else:
-            self.doc.delete(owned.path)
-        if owned.created is not None:
-            for depth in range(len(owned.created), len(owned.path)):
-                self.created.add(owned.path[:depth])
-        self._drop(owned)
-
-    def _drop(self, owned: Owned) -> None:
-        """Forget an entry; the parent it created passes to an entry of aistack's still in it, which takes it out
-        when it goes last."""
-        self.record.drop(owned.path)
-        if owned.created is None:
-            return
-        for heir in self.record.entries.values():
-            if heir.created is None and heir.path[:len(owned.created)] == owned.created:
-                heir.created = owned.created
-                break
-
-    def prune_created(self) -> None:
-        """Delete the parents aistack created once nothing is left in them (deepest first)."""
-        for path in sorted(self.created, key=len, reverse=True):
-            if _is_empty(self.doc.get(path)):
-                self.doc.delete(path)
 
 
 def _diff(path: FsPath, before: str, after: str, existed: bool) -> str:
@@ -206,35 +109,27 @@ def _apply_locked(env: Env, path: FsPath, fmt: str, changes: list[Change], owner
             made.prune(env, target.parent)  # the directories aistack made for it, when empty
         return
     try:
-        framing = text.split(data) if data is not None else text.FileText(False, "\n", "")
-        before = framing.text
-        doc = parse(fmt, before)
+        framing, doc = from_bytes(data, fmt)
+        # The document holds the text now: a second copy of a 50 MB file is kept only for a dry run's diff.
+        blank = not framing.text.strip()
+        before = framing.text if dry_run or blank else ""
+        framing = FileText(framing.bom, framing.newline, "")
     except ParseError as e:
         raise AistackError(f"{path}:{e.line}:{e.column}: {e.message}; aistack did not change this file "
                            "(fix it or move it aside, then run again)") from None
 
     first_write = not record.entries
-    editor = _Editor(doc, record, owner, force)
-    wanted = {ownership.FileRecord.key(c.path) for c in changes}
-    if remove:
-        for owned in list(record.entries.values()):
-            if owned.owns(owner):
-                editor.take_out(owned)  # a file shared by two assistants: removing one takes them out
-    else:
-        for change in changes:
-            editor.put(change)
-        for key, owned in list(record.entries.items()):
-            if owned.owns(owner) and key not in wanted and not owned.release(owner):
-                editor.take_out(owned)  # no longer in the org profile, and no one else's
-    editor.prune_created()
-    outcome.conflicts = editor.conflicts
+    editor = Editor(fmt, doc, record, owner, force)
+    editor.run(changes, remove)
+    doc = editor.doc
+    outcome.conflicts, outcome.notes, outcome.kept = editor.conflicts, editor.notes, editor.kept
 
     after = doc.dump()
     if first_write and record.entries:
-        record.origin = "absent" if data is None else ("blank:" + before if not before.strip() else None)
-    restore_origin = (not record.entries and record.origin is not None and _is_empty(doc.get(())))
+        record.origin = "absent" if data is None else ("blank:" + before if blank else None)
+    restore_origin = (not record.entries and record.origin is not None and is_empty(doc.get(())))
     if restore_origin and record.origin == "absent":
-        outcome.diff = _diff(path, before, "", True)
+        outcome.diff = _diff(path, before, "", True) if dry_run else ""
         outcome.status = "removed"
         if not dry_run:
             _guard(path, target)
@@ -248,7 +143,7 @@ def _apply_locked(env: Env, path: FsPath, fmt: str, changes: list[Change], owner
         if not dry_run:
             ownership.save(env, path, record)
         return
-    outcome.diff = _diff(path, before, after, data is not None)
+    outcome.diff = _diff(path, before, after, data is not None) if dry_run else ""  # printed by dry runs only
     outcome.status = "created" if data is None else "changed"
     if dry_run:
         return

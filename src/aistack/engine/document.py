@@ -13,6 +13,7 @@ Guarantees every format keeps (the engine relies on them):
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any, Protocol, Union
 
@@ -72,6 +73,61 @@ class Document(Protocol):
         """The document's text."""
 
 
+def show_path(path: Path) -> str:
+    """A path as people read it: `mcpServers.docs`, `servers[name=docs]`, a dotted key quoted."""
+    parts = []
+    for k in path:
+        parts.append(f"[{k.key}={k.value}]" if isinstance(k, Item) else (k if "." not in k else f'"{k}"'))
+    return ".".join(parts) or "(top level)"
+
+
+def walk(data: Any, path: Path) -> Any:
+    """The plain value at path in plain data (dicts and lists), or MISSING."""
+    for key in path:
+        if isinstance(key, Item):
+            if not isinstance(data, list):
+                return MISSING
+            data = next((e for e in data if isinstance(e, dict) and e.get(key.key) == key.value), MISSING)
+        elif isinstance(data, dict) and key in data:
+            data = data[key]
+        else:
+            return MISSING
+        if data is MISSING:
+            return MISSING
+    return data
+
+
+def nest(rest: Path, value: Any) -> Any:
+    """The value to insert for a missing key when `rest` of the path is still to be created under it."""
+    if not rest:
+        return copy.deepcopy(value)
+    inner = nest(rest[1:], value)
+    key = rest[0]
+    return [with_item_key(key, inner)] if isinstance(key, Item) else {key: inner}
+
+
+def with_item_key(item: Item, value: Any) -> Any:
+    """A list element selected by `item` must carry the key it is found by; it goes first when missing."""
+    if not isinstance(value, dict):
+        raise PathError(f"an element selected by {item.key}={item.value!r} must be a mapping", (item,))
+    if item.key in value:
+        if value[item.key] != item.value:
+            raise PathError(f"the element's {item.key!r} is {value[item.key]!r}, not {item.value!r}", (item,))
+        return copy.deepcopy(value)
+    return {item.key: item.value, **copy.deepcopy(value)}
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal plain values, NaN equal to NaN (TOML and YAML can hold it)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True
+    return type(a) is type(b) and a == b
+
+
 def parse(fmt: str, text: str) -> Document:
     """Parse text (no BOM) of a format; raises ParseError with a 1-based line and column."""
     if fmt in ("json", "jsonc"):
@@ -91,3 +147,20 @@ def parse(fmt: str, text: str) -> Document:
 
         return TextDocument(text)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def from_bytes(data: bytes | None, fmt: str):
+    """A config file's bytes (None: no file) as (its framing, its document); ParseError when they are not valid
+    text of the format."""
+    from aistack.engine import text
+
+    framing = text.split(data) if data is not None else text.FileText(False, "\n", "")
+    return framing, parse(fmt, framing.text)
+
+
+def read(path, fmt: str):
+    """Read a config file into a document: (framing, document), an empty one when the file does not exist.
+    Raises AistackError when it cannot be read, ParseError when it does not parse."""
+    from aistack.engine.files import read_bytes
+
+    return from_bytes(read_bytes(path), fmt)

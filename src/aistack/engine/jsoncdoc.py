@@ -3,12 +3,15 @@
 Edits follow jsonc-parser's `modify` model: a new member is appended after the parent's last member, in the
 parent's own layout (one member per line, or all on one line) and trailing-comma style; a member owns the
 whitespace that precedes its key, its comma and the comments on the rest of its line, so deleting it takes
-exactly those away. Inserted values are formatted like `json.dumps(indent=<the file's indent>)`.
+exactly those away. A member added after one whose line ends in a `//` comment starts a line of its own.
+Inserted values are formatted like `json.dumps(indent=<the file's indent>)`.
 
 A key that appears twice in an object is read, replaced and deleted at its last occurrence, as JSON.parse
 reads it. `Item(key, value)` selects the first object in an array whose `key` is `value`; setting a missing
 one appends it, carrying that key first. Text that is blank (or only comments) is an empty object; once its
 last member is deleted it gives back that text.
+
+The text is parsed once (`jsonc_tree`): edits splice it and move the offsets after them.
 
 Known limit: an empty container whose inside already holds a line break (`{\n}`) gets a blank line before its
 closing bracket when a member is added, so that deleting the member can give back the original bytes (the
@@ -21,18 +24,22 @@ import json
 import math
 from typing import Any
 
-from aistack.engine.document import MISSING, Item, Key, Path, PathError
-from aistack.engine.jsonc_syntax import COMMENT, Entry, Node, Tree, parse_tree, to_python
+from aistack.engine.document import MISSING, Item, Key, ParseError, Path, PathError, nest, with_item_key
+from aistack.engine.jsonc_syntax import _TOKEN, parse_tree
+from aistack.engine.jsonc_tree import Entry, Invalid, Node, Tree
+from aistack.engine.text import newline_of
 
 _DEFAULT_UNIT = "  "
+_INDENT_PROBES = 256  # containers looked at to find the file's indent step
 
 
 class JsoncDocument:
     def __init__(self, text: str, strict: bool = False):
         self.strict = strict
-        self._tree = parse_tree(text, strict)
+        self._tree = _tree(text, strict)
         # A document that started blank goes back to its exact text once its last member is deleted.
         self._blank = text if self._tree.root is None else None
+        self._unit: str | None = None
 
     # -- the Document protocol -------------------------------------------------------------------------
 
@@ -40,29 +47,15 @@ class JsoncDocument:
         return self._tree.text
 
     def get(self, path: Path) -> Any:
-        root = self._tree.root
-        if root is None:
+        if self._tree.root is None:
             return {} if not path else MISSING
-        node: Node | None = root
-        for key in path:
-            entry = _find(node, key, self._tree)
-            if entry is None:
-                return MISSING
-            node = entry.node
-        return to_python(self._tree, node)
+        found = self._walk(path)
+        return MISSING if found is None else self._tree.value(found[1].node if path else found[0])
 
     def has(self, path: Path) -> bool:
-        node: Node | None = self._tree.root
-        if node is None:
+        if self._tree.root is None:
             return not path
-        for key in path:
-            if node is None or node.kind not in ("object", "array"):
-                return False
-            entry = _find(node, key, self._tree)
-            if entry is None:
-                return False
-            node = entry.node
-        return True
+        return self._walk(path) is not None
 
     def set(self, path: Path, value: Any) -> None:
         if not path:
@@ -74,88 +67,134 @@ class JsoncDocument:
         node = self._tree.root
         for depth, key in enumerate(path):
             _expect_container(node, key, path[:depth])
-            entry = _find(node, key, self._tree)
+            entry = self._find(node, key)
             if entry is None:
-                self._insert(node, key, _nest(path[depth + 1:], value))
+                self._insert(node, key, nest(path[depth + 1:], value))
                 return
             if depth == len(path) - 1:
                 if isinstance(key, Item):
-                    value = _with_item_key(key, value)
-                self._replace(entry, value)
+                    value = with_item_key(key, value)
+                self._replace(node, entry, value)
                 return
             node = entry.node
 
     def delete(self, path: Path) -> None:
         if not path or self._tree.root is None:
             return
-        node: Node | None = self._tree.root
-        container = node
-        entry = None
-        for key in path:
-            if node is None:
-                return
-            container = node
-            entry = _find(node, key, self._tree)
-            if entry is None:
-                return
-            node = entry.node
-        assert entry is not None and container is not None
-        self._remove(container, entry)
+        found = self._walk(path)
+        if found is None:
+            return
+        self._remove(*found)
         if self._blank is not None and not self._tree.root.entries:
-            self._apply([(0, len(self._tree.text), self._blank)])
+            self._tree = _tree(self._blank, self.strict)
+
+    # -- reading -----------------------------------------------------------------------------------------
+
+    def _walk(self, path: Path) -> tuple[Node, Entry | None] | None:
+        """The container holding the last key of path and its entry (the root and None for an empty path)."""
+        node, entry = self._tree.root, None
+        container = node
+        for key in path:
+            if node.kind not in ("object", "array"):
+                return None
+            container, entry = node, self._find(node, key)
+            if entry is None:
+                return None
+            node = entry.node
+        return container, entry
+
+    def _find(self, node: Node, key: Key) -> Entry | None:
+        tree = self._tree
+        if isinstance(key, Item):
+            if node.kind != "array":
+                return None
+            for entry in tree.entries(node):
+                if entry.node.kind != "object":
+                    continue
+                match = tree.find(entry.node, key.key)
+                if match is not None and match.node.kind == "string" and tree.value(match.node) == key.value:
+                    return entry
+            return None
+        return tree.find(node, key) if node.kind == "object" else None
 
     # -- layout of the file ----------------------------------------------------------------------------
 
     def newline(self) -> str:
-        text = self._tree.text
-        i = text.find("\n")
-        return "\r\n" if i > 0 and text[i - 1] == "\r" else "\n"
+        return newline_of(self._tree.text)
 
     def indent_unit(self) -> str:
         """The file's indent step: how much the shallowest member on its own line is indented past the line
         that opens its container."""
-        level = [self._tree.root] if self._tree.root else []
-        while level:
+        if self._unit is None:
+            self._unit = self._find_unit()
+        return self._unit
+
+    def _find_unit(self) -> str:
+        tree = self._tree
+        level = [tree.root] if tree.root else []
+        probes = 0
+        while level and probes < _INDENT_PROBES:
             for node in level:
-                outer = self._indent_of(node.first)
-                for entry in node.entries or ():
-                    lead = self._line_lead(entry.first)
+                probes += 1
+                outer = self._indent_of(node.start)
+                entries = tree.entries(node)
+                for i in range(len(entries)):
+                    lead = self._line_lead(node, i)
                     if lead is None or not lead.startswith(outer):
                         continue
                     step = lead[len(outer):]
                     if step and (set(step) == {"\t"} or set(step) == {" "}):
                         return step
-            level = [e.node for node in level for e in node.entries or () if e.node.entries is not None]
+            level = [e.node for node in level for e in tree.entries(node) if e.node.kind in ("object", "array")]
         return _DEFAULT_UNIT
 
-    def _line_lead(self, index: int) -> str | None:
-        """The whitespace that starts token `index`'s line, when only that and comments precede the token on
-        it; None when another token does."""
-        tree = self._tree
-        start = tree.starts[index]
-        line_start = tree.text.rfind("\n", 0, start) + 1
-        while index > 0 and tree.kinds[index - 1] == COMMENT and tree.starts[index - 1] >= line_start:
-            index -= 1
-            start = tree.starts[index]
-        lead = tree.text[line_start:start]
+    def _gap_start(self, container: Node, i: int) -> int:
+        """Where the whitespace and comments before member i begin: after its container's bracket or the comma
+        before it."""
+        entries = container.entries
+        return container.start + 1 if i == 0 else entries[i - 1].comma + 1
+
+    def _line_lead(self, container: Node, i: int) -> str | None:
+        """The whitespace that starts member i's line, when only that and comments precede the member on it;
+        None when another token does."""
+        text = self._tree.text
+        start = container.entries[i].start
+        line_start = text.rfind("\n", 0, start) + 1
+        for c_start, _ in reversed(self._tree.gap(self._gap_start(container, i))[0]):
+            if c_start < line_start:
+                break
+            start = c_start
+        lead = text[line_start:start]
         return lead if lead.strip(" \t") == "" else None
 
-    def _indent_of(self, index: int) -> str:
+    def _indent_of(self, offset: int) -> str:
         text = self._tree.text
-        start = self._tree.starts[index]
-        line_start = text.rfind("\n", 0, start) + 1
-        line = text[line_start:start]
+        line_start = text.rfind("\n", 0, offset) + 1
+        line = text[line_start:offset]
         return line[: len(line) - len(line.lstrip(" \t"))]
 
     def _colon(self) -> str:
         """`: ` unless the file writes its first member `"key":value`."""
         tree = self._tree
-        for entry in tree.root.entries or ():
-            between = tree.text[tree.ends[entry.first]:tree.starts[entry.node.first]]
+        for entry in tree.entries(tree.root):
+            between = tree.text[_TOKEN.match(tree.text, entry.start).end():entry.node.start]
             if between.strip(" \t") == ":":
                 return between[between.index(":"):]
             break
         return ": "
+
+    def _own_end(self, entry: Entry) -> tuple[int, int, bool]:
+        """Where the text an entry owns ends (its comma, then the comments that follow on its line), where the
+        next token starts, and whether the entry's line ends in a `//` comment."""
+        text = self._tree.text
+        end = entry.comma + 1 if entry.comma is not None else entry.node.end
+        comments, following = self._tree.gap(end)
+        line_comment = False
+        for c_start, c_end in comments:
+            if "\n" in text[end:c_start]:
+                break
+            end, line_comment = c_end, text.startswith("//", c_start)
+        return end, following, line_comment
 
     # -- edits -----------------------------------------------------------------------------------------
 
@@ -167,95 +206,118 @@ class JsoncDocument:
         text = json.dumps(value, ensure_ascii=False, indent=self.indent_unit(), separators=(",", colon))
         return text.replace("\n", self.newline() + indent)
 
-    def _member(self, key: Key, value: Any, indent: str | None) -> str:
-        if isinstance(key, Item):
-            return self._format(_with_item_key(key, value), indent)
-        return json.dumps(key, ensure_ascii=False) + self._colon() + self._format(value, indent)
-
-    def _end_of_line_part(self, entry: Entry) -> int:
-        """Index of the last token an entry owns: its comma, then the comments that follow on its line."""
-        tree = self._tree
-        last = entry.comma if entry.comma is not None else entry.node.last
-        while last + 1 < len(tree.kinds) and tree.kinds[last + 1] == COMMENT:
-            if "\n" in tree.text[tree.ends[last]:tree.starts[last + 1]]:
-                break
-            last += 1
-        return last
+    def _key_text(self, key: Key) -> str:
+        return "" if isinstance(key, Item) else json.dumps(key, ensure_ascii=False) + self._colon()
 
     def _insert(self, container: Node, key: Key, value: Any) -> None:
         tree = self._tree
-        entries = container.entries or []
+        entries = tree.entries(container)
+        if isinstance(key, Item):
+            value = with_item_key(key, value)
         nl = self.newline()
+        head = self._key_text(key)
         if not entries:
-            outer = self._indent_of(container.first)
+            outer = self._indent_of(container.start)
             inner = outer + self.indent_unit()
             # After the last comment inside the empty container, else right after its opening bracket.
-            anchor = container.last - 1
-            at = tree.ends[anchor]
-            text = nl + inner + self._member(key, value, inner) + nl + outer
-            self._apply([(at, at, text)])
+            comments = tree.gap(container.start + 1)[0]
+            at = comments[-1][1] if comments else container.start + 1
+            before = nl + inner + head
+            body = self._format(value, inner)
+            tree.splice((at, at, before + body + nl + outer))
+            self._add_entry(container, key, at + len(before) - len(head), at + len(before), body, None)
             return
         last = entries[-1]
-        at = tree.ends[self._end_of_line_part(last)]
+        at, _, line_comment = self._own_end(last)
+        lead = self._line_lead(container, len(entries) - 1)
+        if lead is None and line_comment:
+            lead = self._indent_of(container.start) + self.indent_unit()  # never after a `//` on its line
+        before = (nl + lead if lead is not None else " ") + head
+        body = self._format(value, lead)
         comma = "," if last.comma is not None else ""
-        lead = self._line_lead(last.first)
-        if lead is not None:
-            text = nl + lead + self._member(key, value, lead) + comma
-        else:
-            text = " " + self._member(key, value, None) + comma
-        edits = [(at, at, text)]
+        edits = [(at, at, before + body + comma)]
+        shift = 0
         if last.comma is None:
-            edits.append((last.node.end, last.node.end, ","))
-        self._apply(edits)
+            edits.insert(0, (last.node.end, last.node.end, ","))
+        tree.splice(*edits)
+        if last.comma is None:
+            last.comma, shift = last.node.end, 1
+        start = at + shift + len(before)
+        self._add_entry(container, key, start - len(head), start, body, start + len(body) if comma else None)
 
-    def _replace(self, entry: Entry, value: Any) -> None:
-        lead = self._line_lead(entry.first)
-        indent = self._indent_of(entry.first) if lead is not None else None
-        node = entry.node
-        self._apply([(node.start, node.end, self._format(value, indent))])
+    def _add_entry(self, container: Node, key: Key, start: int, value_start: int, body: str,
+                   comma: int | None) -> None:
+        kind = _kind(body)
+        entry = Entry(None if isinstance(key, Item) else key, start, Node(kind, value_start, value_start + len(body)),
+                      comma)
+        container.entries.append(entry)
+        if container.index is not None:
+            container.index[entry.key] = entry
+
+    def _replace(self, container: Node, entry: Entry, value: Any) -> None:
+        i = next(n for n, e in enumerate(container.entries) if e is entry)
+        indent = self._indent_of(entry.start) if self._line_lead(container, i) is not None else None
+        body = self._format(value, indent)
+        start, end = entry.node.start, entry.node.end
+        self._tree.splice((start, end, body))
+        entry.node = Node(_kind(body), start, start + len(body))
 
     def _remove(self, container: Node, entry: Entry) -> None:
         tree = self._tree
-        entries = container.entries or []
-        i = next(n for n, e in enumerate(entries) if e is entry)
-        start = tree.ends[entry.first - 1]  # the whitespace before the entry is its own
-        end = tree.ends[self._end_of_line_part(entry)]
-        edits = []
         text = tree.text
+        entries = container.entries
+        i = next(n for n, e in enumerate(entries) if e is entry)
+        comments = tree.gap(self._gap_start(container, i))[0]
+        start = comments[-1][1] if comments else self._gap_start(container, i)  # its whitespace is its own
+        end, following, _ = self._own_end(entry)
         if len(entries) == 1:
             # Undo what an insertion into an empty container adds after the member.
-            tail = self.newline() + self._indent_of(container.first)
-            if text.startswith(tail, end):
-                end += len(tail)
-        elif i == 0 and "\n" not in text[start:tree.starts[entry.first]]:
+            tail = self.newline() + self._indent_of(container.start)
+            after_line_comment = comments and text.startswith("//", comments[-1][0])
+            if text.startswith(tail, end) and not (after_line_comment and text[end + len(tail)] not in "\r\n"):
+                end += len(tail)  # (never so that a `//` comment runs on into the closing bracket)
+        elif i == 0 and "\n" not in text[start:entry.start]:
             # First member of a one-line container: take the space before the next member instead.
-            following = tree.starts[self._end_of_line_part(entry) + 1]
             if "\n" not in text[end:following]:
                 end = following
+        del entries[i]
+        container.index = None
+        edits = [(start, end, "")]
         if entry.comma is None and i > 0:
-            prev_comma = entries[i - 1].comma
-            assert prev_comma is not None
-            edits.append((tree.starts[prev_comma], tree.ends[prev_comma], ""))
-        edits.append((start, end, ""))
-        self._apply(edits)
+            previous = entries[i - 1]
+            edits.append((previous.comma, previous.comma + 1, ""))
+            previous.comma = None
+        tree.splice(*edits)
 
     def _set_blank(self, path: Path, value: Any) -> None:
         blank = self._tree.text
-        nl = "\r\n" if "\r\n" in blank else "\n"
+        nl = newline_of(blank)
         unit = _DEFAULT_UNIT
-        member = json.dumps(_nest(path[1:], value), ensure_ascii=False, indent=unit).replace("\n", nl + unit)
         if isinstance(path[0], Item):
             raise PathError("the top level is an object, not a list", path[:1])
+        member = json.dumps(nest(path[1:], value), ensure_ascii=False, indent=unit).replace("\n", nl + unit)
         body = "{" + nl + unit + json.dumps(path[0], ensure_ascii=False) + ": " + member + nl + "}" + nl
         # Whitespace alone is replaced; comments stay above the new object.
         prefix = "" if blank.strip() == "" else blank if blank.endswith("\n") else blank + nl
-        self._apply([(0, len(blank), prefix + body)])
+        self._tree = _tree(prefix + body, self.strict)
+        self._unit = None
 
-    def _apply(self, edits: list[tuple[int, int, str]]) -> None:
-        text = self._tree.text
-        for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
-            text = text[:start] + new + text[end:]
-        self._tree = parse_tree(text, self.strict)
+
+def _tree(text: str, strict: bool) -> Tree:
+    try:
+        return Tree(text, strict)
+    except Invalid:
+        pass
+    parse_tree(text, strict)  # raises the ParseError that says where and why
+    try:  # valid after all (an integer too long for the C scanner): scan every container
+        return Tree(text, strict, eager=True)
+    except Invalid:
+        raise ParseError("could not be read", 1, 1) from None
+
+
+def _kind(body: str) -> str:
+    c = body[0]
+    return {"{": "object", "[": "array", '"': "string", "t": "literal", "f": "literal", "n": "literal"}.get(c, "number")
 
 
 def _expect_container(node: Node, key: Key, where: Path) -> None:
@@ -265,46 +327,8 @@ def _expect_container(node: Node, key: Key, where: Path) -> None:
         raise PathError(f"{shown} is a{'n' if node.kind[0] in 'aeiou' else ''} {node.kind}, not an {want}", where)
 
 
-def _find(node: Node, key: Key, tree: Tree) -> Entry | None:
-    if isinstance(key, Item):
-        if node.kind != "array":
-            return None
-        for entry in node.entries or ():
-            if entry.node.kind != "object":
-                continue
-            match = _find(entry.node, key.key, tree)
-            if match is not None and match.node.kind == "string" and to_python(tree, match.node) == key.value:
-                return entry
-        return None
-    if node.kind != "object":
-        return None
-    found = None
-    for entry in node.entries or ():  # the last duplicate wins, as in JSON.parse
-        if entry.key == key:
-            found = entry
-    return found
 
 
-def _nest(rest: Path, value: Any) -> Any:
-    """The value to insert for a missing key when `rest` of the path is still to be created under it."""
-    if not rest:
-        return value
-    inner = _nest(rest[1:], value)
-    key = rest[0]
-    if isinstance(key, Item):
-        return [_with_item_key(key, inner)]
-    return {key: inner}
-
-
-def _with_item_key(item: Item, value: Any) -> Any:
-    """A list element selected by `item` must carry the key it is found by; it goes first when missing."""
-    if not isinstance(value, dict):
-        raise PathError(f"an element selected by {item.key}={item.value!r} must be an object", (item,))
-    if item.key in value:
-        if value[item.key] != item.value:
-            raise PathError(f"the element's {item.key!r} is {value[item.key]!r}, not {item.value!r}", (item,))
-        return value
-    return {item.key: item.value, **value}
 
 
 def _check_json(value: Any) -> None:

@@ -1,9 +1,14 @@
 """What aistack wrote into each user file, so its own entries are recognised without adding any key to them.
 
 One small JSON record per config file in aistack's data dir: for every path aistack set, a hash of the value it
-wrote, the value that was there before (when aistack replaced or adopted one), the top-most parent it had to
-create, and who asked for it (assistant and org; assistants that share one file share its entries). An entry
-whose current value still hashes to the record is aistack's; anything else at that path belongs to the user.
+wrote, the top-most parent it had to create, and who asked for it (assistant and org; assistants that share one
+file share its entries). When aistack replaced a user's entry (`--force`), `original` keeps the exact text it
+replaced (`patch.Hunk`s: the entry's comments, layout and position) and `previous` its value when JSON can hold
+it (the fallback when the text around it has changed). An entry whose current value still hashes to the record
+is aistack's; anything else at that path belongs to the user.
+
+Records written before `original` existed hold `previous` alone (for an entry aistack adopted because it was
+equal to its own, `previous` hashes to the entry): they still restore.
 """
 
 from __future__ import annotations
@@ -16,12 +21,41 @@ from typing import Any
 
 from aistack.engine.document import MISSING, Item, Path
 from aistack.engine.files import PRIVATE_FILE, atomic_write, read_bytes, resolve_target
+from aistack.engine.patch import Hunk
 from aistack.errors import AistackError
 from aistack.paths import Env, private_dir
 
 
 def value_hash(value: Any) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    """A short digest of a value: equal values, equal digests (whatever the file format made of them)."""
+    try:
+        text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=_plain)
+    except TypeError:  # keys of different types (YAML): compared as text
+        text = json.dumps(_str_keys(value), sort_keys=True, ensure_ascii=False, default=_plain)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _plain(value: Any) -> str:
+    """Dates and times (TOML, YAML) by their ISO text; anything else by its repr."""
+    iso = getattr(value, "isoformat", None)
+    return f"{type(value).__name__}:{iso() if iso else repr(value)}"
+
+
+def _str_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {f"{type(k).__name__}:{k}": _str_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_str_keys(v) for v in value]
+    return value
+
+
+def storable(value: Any) -> bool:
+    """Whether a value survives the record's JSON unchanged (no dates, infinities or lone surrogates)."""
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def encode_path(path: Path) -> list:
@@ -38,8 +72,14 @@ class Owned:
     hash: str
     owner: str
     created: Path | None = None  # top-most parent aistack created for this entry
-    previous: Any = MISSING  # the user's value aistack replaced (with --force) or adopted
+    previous: Any = MISSING  # the value of the user's entry aistack replaced (with --force)
+    original: list[Hunk] = field(default_factory=list)  # the exact text of the user's entry it replaced
+    soft: str | None = None  # gateway routing: gives way to the user's own choice
     also: list[str] = field(default_factory=list)  # other owners that asked for the same entry in a shared file
+
+    def adopted(self) -> bool:
+        """A record of an earlier version for an entry equal to aistack's: the user's entry, not aistack's."""
+        return not self.original and self.previous is not MISSING and value_hash(self.previous) == self.hash
 
     def owns(self, owner: str) -> bool:
         return owner == self.owner or owner in self.also
@@ -66,13 +106,25 @@ class Owned:
             data["created"] = encode_path(self.created)
         if self.previous is not MISSING:
             data["previous"] = self.previous
+        if self.original:
+            data["original"] = [h.to_json() for h in self.original]
+        if self.soft is not None:
+            data["soft"] = self.soft
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "Owned":
+    def from_json(cls, data: dict) -> Owned:
         return cls(path=decode_path(data["path"]), hash=data["hash"], owner=data.get("owner", ""),
                    created=decode_path(data["created"]) if "created" in data else None,
-                   previous=data.get("previous", MISSING), also=list(data.get("also", [])))
+                   previous=data.get("previous", MISSING), also=list(data.get("also", [])),
+                   original=_hunks(data.get("original", [])), soft=data.get("soft"))
+
+
+def _hunks(raw: Any) -> list[Hunk]:
+    try:
+        return [Hunk.from_json(h) for h in raw]
+    except (KeyError, TypeError, ValueError):
+        return []  # damaged: remove falls back to `previous`
 
 
 @dataclass

@@ -1,14 +1,15 @@
-"""Where things are in a TOML file: every table header and key/value line with its offsets.
+"""Where things are in a TOML file: every table header and key/value line with its offsets, indexed.
 
 tomllib validates the text and gives the values; this scanner only has to find statements in text known to be
 valid TOML, so it can be small: it skips strings, arrays and inline tables without judging them.
+`Statements` keeps them in text order with indexes by key, and takes a splice without a new scan of the file.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from aistack.engine.document import ParseError
@@ -44,11 +45,6 @@ def load(text: str) -> dict:
         raise ParseError(message[: m.start()], line, column) from None
 
 
-def newline_of(text: str) -> str:
-    i = text.find("\n")
-    return "\r\n" if i > 0 and text[i - 1] == "\r" else "\n"
-
-
 class _Scanner:
     def __init__(self, text: str):
         self.text = text
@@ -73,8 +69,9 @@ class _Scanner:
             text, i = self.text, self.i
             if text[i] == '"':
                 end = self.string_end(i)
-                parts.append(json.loads(text[i:end]) if "\\U" not in text[i:end] and "\\e" not in text[i:end]
-                             else tomllib.loads("k = " + text[i:end])["k"])
+                raw = text[i:end]
+                # Escapes (and a literal tab, which TOML allows in a basic string) are TOML's to read.
+                parts.append(raw[1:-1] if "\\" not in raw and "\t" not in raw else tomllib.loads("k = " + raw)["k"])
                 self.i = end
             elif text[i] == "'":
                 end = text.index("'", i + 1) + 1
@@ -142,11 +139,11 @@ class _Scanner:
         return m.end()
 
 
-def scan(text: str) -> list[Stmt]:
-    """The statements of valid TOML text, in order."""
+def scan(text: str, table: tuple[str, ...] = (), offset: int = 0) -> list[Stmt]:
+    """The statements of valid TOML text, in order; `table` is the table the text starts in, `offset` where the
+    text starts in the file."""
     s = _Scanner(text)
     stmts: list[Stmt] = []
-    table: tuple[str, ...] = ()
     in_aot = False
     aots: set[tuple[str, ...]] = set()
     while s.i < len(text):
@@ -164,7 +161,8 @@ def scan(text: str) -> list[Stmt]:
             if aot:
                 aots.add(table)
             in_aot = any(table[:n] in aots for n in range(1, len(table) + 1))
-            stmts.append(Stmt("aot" if aot else "table", table, start, s.to_line_end(), in_aot=in_aot))
+            stmts.append(Stmt("aot" if aot else "table", table, start + offset, s.to_line_end() + offset,
+                              in_aot=in_aot))
             continue
         key = s.key()
         s.i += 1  # "="
@@ -172,5 +170,159 @@ def scan(text: str) -> list[Stmt]:
         v_start = s.i
         v_end = s.value_end(v_start)
         s.i = v_end
-        stmts.append(Stmt("kv", table + key, start, s.to_line_end(), (v_start, v_end), in_aot))
+        stmts.append(Stmt("kv", table + key, start + offset, s.to_line_end() + offset,
+                          (v_start + offset, v_end + offset), in_aot))
     return stmts
+
+
+@dataclass(slots=True)
+class Member:
+    """A key/value inside an inline table."""
+
+    key: tuple[str, ...]  # dotted, relative to the inline table
+    start: int  # the key's first character
+    value: tuple[int, int]
+
+
+def inline_members(text: str, start: int) -> tuple[list[Member], int]:
+    """The members of the inline table whose `{` is at start, and the offset of its `}`."""
+    s = _Scanner(text)
+    s.i = start + 1
+    members: list[Member] = []
+    while True:
+        s.skip_blank()
+        if text[s.i] == "}":
+            return members, s.i
+        if text[s.i] == ",":
+            s.i += 1
+            continue
+        first = s.i
+        key = s.key()
+        s.i += 1  # "="
+        s.skip_blank()
+        v_start = s.i
+        s.i = s.value_end(v_start)
+        members.append(Member(key, first, (v_start, s.i)))
+
+
+class Statements:
+    """A file's statements in text order, with indexes by key, kept up to date across splices."""
+
+    def __init__(self, stmts: list[Stmt]):
+        self.all = stmts
+        self._tables: dict[tuple[str, ...], Stmt] = {}
+        self._aots: dict[tuple[str, ...], int] = {}
+        self._kvs: dict[tuple[str, ...], Stmt] = {}
+        self._under: dict[tuple[str, ...], dict[int, Stmt]] = {}  # prefix -> the statements under it
+        self._last: dict[tuple[str, ...], Stmt | None] = {}  # prefix -> its last header, once asked for
+        for st in stmts:
+            self._index(st)
+
+    def _index(self, st: Stmt) -> None:
+        if st.kind == "kv":
+            self._kvs[st.key] = st
+        elif st.kind == "table":
+            self._tables[st.key] = st
+        else:
+            self._aots[st.key] = self._aots.get(st.key, 0) + 1
+        for n in range(1, len(st.key) + 1):
+            self._under.setdefault(st.key[:n], {})[id(st)] = st
+            if st.kind != "kv":
+                last = self._last.get(st.key[:n], False)
+                if last is not False and (last is None or last.start < st.start):
+                    self._last[st.key[:n]] = st
+
+    def _unindex(self, st: Stmt) -> None:
+        if st.kind == "kv":
+            self._kvs.pop(st.key, None)
+        elif st.kind == "table":
+            self._tables.pop(st.key, None)
+        else:
+            self._aots[st.key] -= 1
+            if not self._aots[st.key]:
+                del self._aots[st.key]
+        for n in range(1, len(st.key) + 1):
+            self._under[st.key[:n]].pop(id(st), None)
+            if self._last.get(st.key[:n]) is st:
+                del self._last[st.key[:n]]
+
+    # -- questions -----------------------------------------------------------------------------------
+
+    def table(self, key: tuple) -> Stmt | None:
+        return self._tables.get(key)
+
+    def kv(self, key: tuple) -> Stmt | None:
+        return self._kvs.get(key)
+
+    def in_aot(self, path: tuple) -> bool:
+        """Whether path is an array of tables or inside one."""
+        return any(path[:n] in self._aots for n in range(1, len(path) + 1))
+
+    def under(self, prefix: tuple) -> list[Stmt]:
+        """The statements whose key starts with prefix, in text order."""
+        return sorted(self._under.get(prefix, {}).values(), key=lambda st: st.start)
+
+    def any_under(self, prefix: tuple) -> bool:
+        return bool(self._under.get(prefix))
+
+    def last_header_under(self, prefix: tuple) -> Stmt | None:
+        if prefix not in self._last:
+            headers = [st for st in self._under.get(prefix, {}).values() if st.kind != "kv"]
+            self._last[prefix] = max(headers, key=lambda st: st.start) if headers else None
+        return self._last[prefix]
+
+    def position(self, st: Stmt) -> int:
+        return self.position_at(st.start)
+
+    def position_at(self, offset: int) -> int:
+        """The index of the first statement that starts at or after offset."""
+        return bisect_left(self.all, offset, key=lambda s: s.start)
+
+    def block_end(self, header: Stmt) -> int:
+        """End of a table's last line of its own: its last key/value, or its header."""
+        end = header.end
+        for st in self.all[self.position(header) + 1:]:
+            if st.kind != "kv":
+                break
+            end = st.end
+        return end
+
+    def root(self) -> list[Stmt]:
+        """The key/values before the first table."""
+        out = []
+        for st in self.all:
+            if st.kind != "kv":
+                break
+            out.append(st)
+        return out
+
+    def first_header(self) -> Stmt | None:
+        return next((st for st in self.all if st.kind != "kv"), None)
+
+    # -- splices -------------------------------------------------------------------------------------
+
+    def splice(self, start: int, end: int, delta: int, new: list[Stmt]) -> None:
+        """Text [start, end) was replaced (its length changed by delta): the statements that began in it go,
+        the ones after move, `new` (already at their offsets) come in."""
+        i = bisect_left(self.all, start, key=lambda s: s.start)
+        j = bisect_left(self.all, end, key=lambda s: s.start) if end > start else i
+        for st in self.all[i:j]:
+            self._unindex(st)
+        for st in self.all[j:]:
+            st.start += delta
+            st.end += delta
+            if st.kind == "kv":
+                st.value = (st.value[0] + delta, st.value[1] + delta)
+        self.all[i:j] = new
+        for st in new:
+            self._index(st)
+
+    def resize(self, st: Stmt, delta: int) -> None:
+        """A splice inside the value of key/value `st`: it grows by delta and the statements after it move."""
+        st.end += delta
+        st.value = (st.value[0], st.value[1] + delta)
+        for other in self.all[self.position(st) + 1:]:
+            other.start += delta
+            other.end += delta
+            if other.kind == "kv":
+                other.value = (other.value[0] + delta, other.value[1] + delta)

@@ -1,238 +1,285 @@
-"""YAML documents (Goose, Continue) edited with ruamel.yaml's round trip, transplanted onto the original text.
+"""YAML documents (Goose, Continue) edited surgically: every edit is a splice of the entry's own lines (or, in
+a flow collection, of the entry and its separator); every other byte stays as it was.
 
-ruamel keeps comments, but its dump is not always the file's own bytes (it re-spaces flow mappings, wraps
-nothing here since the width is unbounded, but may move a comment or normalise indentation). So an edit is
-made in two renderings by ruamel, before and after the change, and only the lines that differ between the two
-are spliced into the original text, at the place the unchanged lines around them line up with. Every line
-the edit does not touch stays as it was, byte for byte, whatever ruamel would have made of it. The result is
-re-read and checked to hold the edit and nothing else; if that fails (ruamel changed the lines right next to
-the edit, too), ruamel's own rendering is used for the whole file.
+ruamel.yaml reads the text once (`yaml_tree` keeps where each key and item is), and reads it again when the
+document is dumped, to check that the text holds exactly the values the edits made. New entries are written
+by `yaml_emit` in the file's own indent steps (detected), after the last entry of their mapping or sequence
+and the comment lines indented inside it; an entry in a flow collection (`env: {A: b}`) stays flow style. An
+empty flow mapping or sequence that is a key's value (`extensions: {}`) grows as block style and, once its
+last entry is deleted, goes back to `{}` (`[]`). Edits never go through a node other places share: an anchor
+with aliases, an alias (`extensions: *defaults`), a merge key: that is a PathError, and the file is left.
 
-Indentation (mapping step, sequence step, dash offset) is detected from the file so new entries look like
-their neighbours. New mappings are block style; an edit inside a non-empty flow mapping (`env: {A: b}`) stays
-flow style, an empty one (`envs: {}`) grows as block style.
-
-Known limits, where set-then-delete cannot give back the original bytes:
-- a file that was only `{}` (a flow-style empty top level) comes back empty, without the `{}`;
-- a file holding only comments, `---` or directives comes back with those lines, and no others.
-ruamel hangs the comments and blank lines that follow an entry on that entry; replacing or deleting the
-entry keeps those lines in place (a user's comment lines are left behind, never lost). A comment at the end of
-a line inside a replaced value goes with the value.
+Known limits: a file that was only `{}` comes back empty, without the `{}`; an empty flow collection spelt with
+spaces (`{ }`) or several spaces after its key comes back as `key: {}`.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime
-import io
 import math
 import re
-from collections import Counter
 from typing import Any
 
-from aistack.engine.document import MISSING, Item, ParseError, Path, PathError
-from aistack.engine.transplant import transplant, with_newlines
-
-_KEY_LINE = re.compile(r"^(\s*)(- +)?([^\s#-][^#]*?|-[^\s#][^#]*?):\s*(#.*)?$")
-
-
-def _yaml(indent: tuple[int, int, int]):
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 1 << 30  # never re-wrap a long line
-    yaml.allow_unicode = True
-    mapping, sequence, offset = indent
-    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
-    return yaml
-
-
-def detect_indent(text: str) -> tuple[int, int, int]:
-    """(mapping step, sequence step, dash offset) as ruamel's `indent()` takes them, the most common ones in
-    the file; defaults 2, 2, 0."""
-    mappings: Counter[int] = Counter()
-    sequences: Counter[tuple[int, int]] = Counter()
-    prev_col = None
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        col = len(line) - len(line.lstrip(" "))
-        if prev_col is not None and col > prev_col:
-            rest = stripped[1:]
-            if stripped.startswith("- ") and not rest.lstrip().startswith("- "):
-                content = col + 1 + len(rest) - len(rest.lstrip(" "))
-                sequences[(content - prev_col, col - prev_col)] += 1
-            elif not stripped.startswith("-"):
-                mappings[col - prev_col] += 1
-        m = _KEY_LINE.match(line)
-        prev_col = (len(m.group(1)) + len(m.group(2) or "")) if m else None
-    mapping = mappings.most_common(1)[0][0] if mappings else 2
-    sequence, offset = sequences.most_common(1)[0][0] if sequences else (2, 0)
-    return mapping, max(sequence, offset + 2), offset
+from aistack.engine.document import MISSING, Item, ParseError, Path, PathError, nest, same_value, with_item_key
+from aistack.engine.text import newline_of
+from aistack.engine.yaml_syntax import NullTop, _yaml, detect_indent, load, plain  # noqa: F401 - plain: the API
+from aistack.engine.yaml_tree import YEntry, YNode, build, shift
 
 
 class YamlDocument:
     def __init__(self, text: str):
         self._text = text
         self._indent = detect_indent(text)
-        self._data = self._load(text)
-
-    def _load(self, text: str) -> Any:
-        from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
+        self._nl = newline_of(text)
+        self._null_top = False
+        self._root: YNode | None = None
         try:
-            data = _yaml(self._indent).load(text.replace("\r\n", "\n"))
-        except MarkedYAMLError as err:
-            mark = err.problem_mark or err.context_mark
-            message = (err.problem or err.context or "invalid YAML").strip()
-            if err.context and message.startswith("but "):
-                message = f"{err.context.strip()}, {message}"
-            raise ParseError(message, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1) from None
-        except YAMLError as err:
-            raise ParseError(str(err).strip().splitlines()[0], 1, 1) from None
-        if data is not None and not isinstance(data, dict):
-            raise ParseError("the top level must be a mapping", *_first_content(text))
-        return data
+            self._root, self._data = load(text, tree=True)
+        except NullTop:
+            self._data, self._null_top = {}, True
+        self._checked = True
+        self._blank = not text.strip()
+        self._items: dict[tuple[int, str], tuple[list, dict]] = {}  # (list, key) -> value -> index
 
     # -- the Document protocol -------------------------------------------------------------------------
 
     def dump(self) -> str:
+        # The edits were made on the text and on the values: they must agree. A text that was blank holds only
+        # what yaml_emit wrote (its own property tests read it back), and ruamel's import is spared.
+        if not self._checked and self._blank:
+            self._checked = True
+        if not self._checked:
+            try:
+                agree = same_value(load(self._text)[1], self._data)
+            except NullTop:
+                agree = self._data == {}
+            except ParseError as err:
+                raise RuntimeError(f"internal error: an edit produced invalid YAML ({err})") from err
+            if not agree:
+                raise RuntimeError("internal error: an edit to the YAML text did not do what it should")
+            self._checked = True
         return self._text
 
     def get(self, path: Path) -> Any:
-        node = _walk(self._data if self._data is not None else {}, path)
-        return node if node is MISSING else plain(node)
+        found = self._walk(path)
+        return found if found is MISSING else copy.deepcopy(found)
 
     def has(self, path: Path) -> bool:
-        return _walk(self._data if self._data is not None else {}, path) is not MISSING
+        return self._walk(path) is not MISSING
 
     def set(self, path: Path, value: Any) -> None:
         if not path:
             raise PathError("the path is empty", path)
         _check(value)
-        from ruamel.yaml.comments import CommentedMap
-
-        data = self._data if self._data is not None else CommentedMap()
-        base = self._render(self._data)
-        node = data
-        for depth, key in enumerate(path):
-            want = list if isinstance(key, Item) else dict
-            if not isinstance(node, want):
-                kind = "list" if want is list else "mapping"
-                raise PathError(f"{_show(path[:depth])} is not a {kind}", path[:depth])
-            child = _walk(node, (key,)) if depth < len(path) - 1 else MISSING
-            if child is MISSING:
-                inner = _nest(path[depth + 1:], value)
-                _add(node, key, _with_item_key(key, inner) if isinstance(key, Item) else inner)
-                break
-            node = child
-        self._commit(base, data)
+        if self._root is None:
+            self._set_empty(path, value)
+        else:
+            chain = [self._root]
+            for depth, key in enumerate(path):
+                node = chain[-1]
+                self._expect(node, key, path[:depth])
+                entry = self._find(node, path[:depth], key)
+                if entry is None:
+                    inner = nest(path[depth + 1:], value)
+                    self._insert(chain, key, with_item_key(key, inner) if isinstance(key, Item) else inner)
+                    break
+                if depth == len(path) - 1:
+                    if entry.value.shared:
+                        raise PathError(f"{_show(path)} is shared with other places (an anchor or alias)", path)
+                    self._replace(chain, entry, with_item_key(key, value) if isinstance(key, Item) else value)
+                    break
+                chain.append(entry.value)
+        self._assign(path, value)
 
     def delete(self, path: Path) -> None:
-        if not path or self._data is None:
+        if not path or self._root is None or self._walk(path) is MISSING:
             return
-        parent = _walk(self._data, path[:-1])
-        if parent is MISSING or _walk(parent, path[-1:]) is MISSING:
-            return
-        base = self._render(self._data)
-        key = path[-1]
-        if isinstance(key, Item):
-            parent.remove(_walk(parent, (key,)))
+        chain = [self._root]
+        for depth, key in enumerate(path[:-1]):
+            self._expect(chain[-1], key, path[:depth])
+            chain.append(self._find(chain[-1], path[:depth], key).value)
+        self._expect(chain[-1], path[-1], path[:-1])
+        self._remove(chain, self._find(chain[-1], path[:-1], path[-1]))
+        parent = self._walk(path[:-1])
+        if isinstance(path[-1], Item):
+            del parent[self._item_index(parent, path[-1])]
+            self._forget(parent)
         else:
-            del parent[key]
-        if not self._data:
-            # Nothing left: keep only the comments, blank lines and markers the file had.
-            self._text = "".join(line for line in self._text.splitlines(keepends=True)
-                                 if not line.strip() or line.lstrip().startswith(("#", "---", "...", "%")))
-            self._data = self._load(self._text)
+            del parent[path[-1]]
+        self._checked = False
+
+    # -- reading ---------------------------------------------------------------------------------------
+
+    def _expect(self, node: YNode, key, where: Path) -> None:
+        want = "seq" if isinstance(key, Item) else "map"
+        if node.kind == "alias" or node.shared:
+            raise PathError(f"{_show(where)} is shared with other places (an anchor or alias): aistack does not "
+                            "edit through it", where)
+        if node.kind != want:
+            raise PathError(f"{_show(where)} is not a {'list' if want == 'seq' else 'mapping'}", where)
+        self._fill(node)
+
+    def _fill(self, node: YNode) -> None:
+        """Read the entries of a value aistack inserted (known by its span until now)."""
+        if node.entries is not None:
             return
-        self._commit(base, self._data)
+        start = node.start if node.flow else self._text.rfind("\n", 0, node.start) + 1
+        composed = _yaml().compose(self._text[start:node.end])  # text aistack wrote: valid
+        filled = build(composed, self._text[start:node.end], 0) if composed is not None else None
+        node.entries = []
+        if filled is not None:
+            _relocate(filled, start)
+            node.entries = filled.entries
 
-    # -- rendering and transplanting -------------------------------------------------------------------
-
-    def _render(self, data: Any) -> str:
-        if data is None:
-            return ""
-        out = io.StringIO()
-        _yaml(self._indent).dump(data, out)
-        return out.getvalue()
-
-    def _commit(self, base: str, data: Any) -> None:
-        """Splice what changed between ruamel's two renderings into the original text; verify the result."""
-        from ruamel.yaml.comments import CommentedMap
-
-        if isinstance(data, CommentedMap) and data.fa.flow_style():
-            data.fa.set_block_style()  # a top level written `{}` grows as block style
-        edited = self._render(data)
-        want = plain(data)
-        candidate = transplant(self._text, base, edited)
-        for text in (candidate, with_newlines(edited, self._text)):
-            if text is None:
-                continue
-            try:
-                loaded = self._load(text)
-            except ParseError:
-                continue
-            if plain(loaded) == want:
-                self._text, self._data = text, loaded
-                return
-        self._data = self._load(self._text)  # the edit did not happen
-        raise RuntimeError("internal error: the YAML edit could not be rendered faithfully")
-
-
-def _first_content(text: str) -> tuple[int, int]:
-    for n, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith(("#", "---", "%")):
-            return n, len(line) - len(line.lstrip()) + 1
-    return 1, 1
-
-
-def _walk(node: Any, path: Path) -> Any:
-    for key in path:
+    def _find(self, node: YNode, where: Path, key) -> YEntry | None:
         if isinstance(key, Item):
-            if not isinstance(node, list):
+            i = self._item_index(self._walk(where), key)
+            return None if i is None else node.entries[i]
+        return next((e for e in node.entries if e.key == key), None)
+
+    def _walk(self, path: Path) -> Any:
+        """walk(), with the elements of lists found by an index (Continue keeps hundreds of servers in one)."""
+        data = self._data
+        for key in path:
+            if isinstance(key, Item):
+                i = self._item_index(data, key) if isinstance(data, list) else None
+                if i is None:
+                    return MISSING
+                data = data[i]
+            elif isinstance(data, dict) and key in data:
+                data = data[key]
+            else:
                 return MISSING
-            node = next((e for e in node if isinstance(e, dict) and e.get(key.key) == key.value), MISSING)
-        elif isinstance(node, dict) and key in node:
-            node = node[key]
-        else:
-            return MISSING
-        if node is MISSING:
-            return MISSING
-    return node
+        return data
+
+    def _item_index(self, items: list, item: Item) -> int | None:
+        """The index of the first mapping in items whose `item.key` is `item.value`."""
+        cached = self._items.get((id(items), item.key))
+        if cached is None or cached[0] is not items:
+            index: dict = {}
+            for i, element in enumerate(items):
+                value = element.get(item.key) if isinstance(element, dict) else None
+                if isinstance(value, str):
+                    index.setdefault(value, i)
+            cached = self._items[(id(items), item.key)] = (items, index)
+        return cached[1].get(item.value)
+
+    def _forget(self, items: list) -> None:
+        for key in [k for k in self._items if k[0] == id(items)]:
+            del self._items[key]
+
+    # -- positions ---------------------------------------------------------------------------------------
+
+    def _line_start(self, i: int) -> int:
+        return self._text.rfind("\n", 0, i) + 1
+
+    def _line_end(self, i: int) -> int:
+        """After the line break of the line holding offset i (the text's end on a last line without one)."""
+        n = self._text.find("\n", i)
+        return len(self._text) if n < 0 else n + 1
+
+    def _content_end(self, i: int) -> int:
+        """The end of the line holding offset i, before its line break."""
+        end = self._line_end(i)
+        return end - (2 if self._text[:end].endswith("\r\n") else 1 if self._text[:end].endswith("\n") else 0)
+
+    def _column(self, i: int) -> int:
+        return i - self._line_start(i)
+
+    def _after_block(self, end: int, column: int) -> int:
+        """Where an entry goes after a block collection ending at `end`: after its last line and the comment
+        lines indented inside it."""
+        at = self._line_end(end)
+        while at < len(self._text):
+            line = self._text[at:self._line_end(at)]
+            stripped = line.lstrip(" ")
+            if not stripped.startswith("#") or len(line) - len(stripped) < column:
+                break
+            at += len(line)
+        return at
+
+    # -- edits ---------------------------------------------------------------------------------------------
+
+    def _splice(self, start: int, end: int, new: str) -> None:
+        self._text = "".join((self._text[:start], new, self._text[end:]))
+        delta = len(new) - (end - start)
+        if delta and self._root is not None:
+            shift(self._root, end, delta)
+
+    def _lines(self, text: str) -> str:
+        return text.replace("\n", self._nl)
+
+    def _insert(self, chain: list[YNode], key, value: Any) -> None:
+        from aistack.engine.yaml_edit import insert
+
+        insert(self, chain, key, value)
+
+    def _replace(self, chain: list[YNode], entry: YEntry, value: Any) -> None:
+        from aistack.engine.yaml_edit import replace
+
+        replace(self, chain, entry, value)
+
+    def _remove(self, chain: list[YNode], entry: YEntry) -> None:
+        from aistack.engine.yaml_edit import remove
+
+        remove(self, chain, entry)
+
+    def _set_empty(self, path: Path, value: Any) -> None:
+        """The first entry of a document that holds only comments, blank lines and markers: at its end (before a
+        closing `...`)."""
+        if isinstance(path[0], Item):
+            raise PathError("the top level is a mapping, not a list", path[:1])
+        if self._null_top:
+            raise PathError("the top level is written as null (`~`), not as a mapping", ())
+        text = self._text
+        at = len(text)
+        m = re.search(r"(?m)^\.\.\.[ \t]*(#.*)?(\r?\n)?\Z", text)
+        if m:
+            at = m.start()
+        from aistack.engine.yaml_edit import map_entry
+
+        lead = self._nl if at and not text[:at].endswith("\n") else ""
+        line, entry = map_entry(self, at + len(lead), 0, path[0], nest(path[1:], value))
+        self._splice(at, at, lead + line + (self._nl if at < len(text) or not lead else ""))
+        self._root = YNode("map", False, entry.start, entry.value.end, [entry])
+
+    def _assign(self, path: Path, value: Any) -> None:
+        data = self._data
+        for depth, key in enumerate(path):
+            last = depth == len(path) - 1
+            inner = copy.deepcopy(value) if last else nest(path[depth + 1:], value)
+            if isinstance(key, Item):
+                i = self._item_index(data, key)
+                if i is None:
+                    data.append(with_item_key(key, inner))
+                    self._items[(id(data), key.key)][1][key.value] = len(data) - 1
+                    break
+                if last:
+                    data[i] = with_item_key(key, inner)
+                    self._forget(data)
+                    break
+                data = data[i]
+            else:
+                if key not in data or last:
+                    data[key] = inner
+                    break
+                data = data[key]
+        self._checked = False
 
 
-def _add(node: Any, key: Any, value: Any) -> None:
-    """Put value under key, replacing the whole value."""
-    if isinstance(key, Item):
-        current = _walk(node, (key,))
-        if current is MISSING:
-            node.append(value)
-        else:
-            node[node.index(current)] = value
-        return
-    node[key] = value
+def _relocate(node: YNode, offset: int) -> None:
+    node.start += offset
+    node.end += offset
+    for entry in node.entries or ():
+        entry.start += offset
+        if entry.colon >= 0:
+            entry.colon += offset
+        _relocate(entry.value, offset)
 
 
-def _nest(rest: Path, value: Any) -> Any:
-    if not rest:
-        return copy.deepcopy(value)
-    inner = _nest(rest[1:], value)
-    key = rest[0]
-    return [_with_item_key(key, inner)] if isinstance(key, Item) else {key: inner}
 
 
-def _with_item_key(item: Item, value: Any) -> Any:
-    if not isinstance(value, dict):
-        raise PathError(f"an element selected by {item.key}={item.value!r} must be a mapping", (item,))
-    if item.key in value:
-        if value[item.key] != item.value:
-            raise PathError(f"the element's {item.key!r} is {value[item.key]!r}, not {item.value!r}", (item,))
-        return copy.deepcopy(value)
-    return {item.key: item.value, **copy.deepcopy(value)}
 
 
 def _show(path: Path) -> str:
@@ -252,20 +299,3 @@ def _check(value: Any) -> None:
             _check(v)
     elif not isinstance(value, (str, int, float, bool, type(None), datetime.date, datetime.time)):
         raise ValueError(f"{type(value).__name__} cannot be written to YAML")
-
-
-def plain(node: Any) -> Any:
-    """ruamel's round-trip objects as plain Python values."""
-    if isinstance(node, dict):
-        return {str(k) if not isinstance(k, (int, float, bool)) else k: plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [plain(v) for v in node]
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    return node
