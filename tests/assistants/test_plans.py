@@ -135,7 +135,9 @@ def test_opencode_shapes(org):
     assert edits[("config", ("provider", "openai", "options", "apiKey"))] == "aistack-adds-the-real-token"
     plugin = edits[("plugin", ("text",))]
     assert '"/opt/aistack/bin/aistack"' in plugin and '["token", "--headers-json"]' in plugin
-    assert '["anthropic", "openai", "google"]' in plugin and '"chat.headers"' in plugin
+    assert ('{"anthropic": "https://ai.example.com/anthropic/v1", "openai": "https://ai.example.com/openai/v1", '
+            '"google": "https://ai.example.com/google"}') in plugin and '"chat.headers"' in plugin
+    assert r'a.replace(/\/+$/, "")' in plugin  # only requests to the base URL aistack wrote get the token
     assert registry.get("opencode").files(LINUX)["plugin"].path.as_posix() == \
         "/home/u/.config/opencode/plugin/aistack.js"
 

@@ -60,7 +60,7 @@ def server_entry(server, profile: Profile, ctx: Context) -> dict:
     return entry
 
 
-PLUGIN = """// Written by `aistack setup`; `aistack setup --remove` deletes it. Before every model request OpenCode asks
+PLUGIN = r"""// Written by `aistack setup`; `aistack setup --remove` deletes it. Before every model request OpenCode asks
 // this plugin for headers (`chat.headers`); it runs `aistack token --headers-json`, so each request carries a
 // token that is valid now, and a session outlives any one token. No token is kept in a file.
 import { execFile } from "node:child_process"
