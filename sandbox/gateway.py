@@ -1,4 +1,5 @@
-"""The sandbox's LLM gateway: the LiteLLM proxy (config from the launcher) plus the `aistack` usage API.
+"""The sandbox's LLM gateway: the LiteLLM proxy (config from the launcher), the `aistack` usage API, and Gemini's
+own API for the mock model (gateway_api_gemini.py).
 
 Environment: SANDBOX_CONFIG (LiteLLM YAML), SANDBOX_ISSUER, SANDBOX_AUDIENCE, SANDBOX_USAGE_DB,
 SANDBOX_PROFILE_JSON (the org profile to publish at /.well-known/aistack).
@@ -35,13 +36,15 @@ def main() -> None:
     from fastapi.routing import APIRoute
     from litellm.proxy.proxy_server import app
 
+    import gateway_api_gemini
     import gateway_hooks
     from serve import serve
     from usage_api import router
 
     # Ahead of LiteLLM's own routes, so that none of its catch-alls shadows ours.
     app.router.routes[0:0] = router(gateway_hooks.verifier, gateway_hooks.store).routes + [
-        APIRoute("/.well-known/aistack", org_profile, methods=["GET"])]
+        APIRoute("/.well-known/aistack", org_profile, methods=["GET"])] + gateway_api_gemini.router(
+        gateway_hooks.verifier, gateway_hooks.store).routes
     warm_up_after_start(app, gateway_hooks)
     serve(lambda port: app)
 

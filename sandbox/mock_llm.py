@@ -6,6 +6,12 @@ so that usage reports show numbers that move with the prompt. It also plays Anth
 cache: the prompt up to the last `cache_control` block is written to the cache the first time and
 read from it for five minutes after, as Claude Code's requests expect. LiteLLM's adapters turn its
 answers into the Anthropic Messages API (streamed or not), OpenAI chat completions and responses.
+
+A user message containing `CALL <name>` makes it call a tool (once per such message): the first offered tool
+whose name contains <name>, with no arguments (through `tool_search` and `tool_call` when the client offers its
+MCP tools only that way); once the tool's result is in the conversation it answers with its text and that result.
+So one turn of `CALL handbook` is model request, MCP tool call, model request, and a test can see in the answer
+that the token-protected MCP server served the call.
 """
 
 from __future__ import annotations
@@ -13,14 +19,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import threading
 import time
 from typing import Any
 
 from litellm import CustomLLM, ModelResponse
-from litellm.types.utils import GenericStreamingChunk, Usage
+from litellm.types.utils import ChatCompletionMessageToolCall, Function, GenericStreamingChunk, Usage
 
 ANSWER = os.environ.get("SANDBOX_ANSWER", "Hello from the aistack sandbox gateway.")
+
+
+def _answer(result: str | None) -> str:
+    return ANSWER if result is None else f"{ANSWER} The tool said: {result}"
 
 
 def estimate_tokens(value: Any) -> int:
@@ -70,10 +81,64 @@ def _counts(messages: list, optional_params: dict) -> dict[str, int]:
             "cache_read_input_tokens": read, "cache_creation_input_tokens": cached - read}
 
 
+CALL = re.compile(r"\bCALL ([A-Za-z0-9_.-]+)")
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(_text(block.get("text") or block.get("content") or "") for block in content
+                        if isinstance(block, dict))
+    return ""
+
+
+def _names(tools: list | None) -> list[str]:
+    return [(tool.get("function") or {}).get("name") or tool.get("name") or "" for tool in tools or []]
+
+
+def tool_step(messages: list, tools: list | None) -> tuple[tuple[str, dict] | None, str | None]:
+    """((tool, arguments), None) when the last user message asks for a tool not called since; (None, result
+    text) once its result is in; (None, None) for a plain answer. A client that hides its MCP tools behind a
+    search tool (Qwen Code's `tool_search` + `tool_call`) gets the search first, then the call by the found name."""
+    last_user = max((i for i, m in enumerate(messages) if isinstance(m, dict) and m.get("role") == "user"
+                     and CALL.search(_text(m.get("content")))), default=None)
+    if last_user is None:
+        return None, None
+    results = [_text(m.get("content")) for m in messages[last_user + 1:]
+               if isinstance(m, dict) and m.get("role") == "tool"]
+    wanted = CALL.search(_text(messages[last_user].get("content"))).group(1).lower()
+    offered = _names(tools)
+    direct = next((name for name in offered if wanted in name.lower()), None)
+    if direct is not None or "tool_search" not in offered:
+        if results:
+            return None, results[-1]
+        if direct is None:
+            return None, f"(no tool named like {wanted!r} was offered)"
+        return (direct, {}), None
+    if not results:
+        return ("tool_search", {"query": f"+{wanted}"}), None
+    if len(results) == 1:
+        found = re.search(r'"name"\s*:\s*"([^"]*' + re.escape(wanted) + r'[^"]*)"', results[0], re.IGNORECASE)
+        if found is None:
+            return None, f"(tool_search found nothing like {wanted!r})"
+        return ("tool_call", {"name": found.group(1), "arguments": {}}), None
+    return None, results[-1]
+
+
 class SandboxLLM(CustomLLM):
     def _response(self, model: str, messages: list, model_response: ModelResponse, optional_params: dict):
-        model_response.choices[0].message.content = ANSWER  # type: ignore[union-attr]
-        model_response.choices[0].finish_reason = "stop"
+        tool, result = tool_step(messages, optional_params.get("tools"))
+        if tool is not None:
+            name, arguments = tool
+            model_response.choices[0].message.content = None  # type: ignore[union-attr]
+            model_response.choices[0].message.tool_calls = [ChatCompletionMessageToolCall(  # type: ignore[union-attr]
+                id=f"call_{int(time.time() * 1000)}", type="function",
+                function=Function(name=name, arguments=json.dumps(arguments)))]
+            model_response.choices[0].finish_reason = "tool_calls"
+        else:
+            model_response.choices[0].message.content = _answer(result)  # type: ignore[union-attr]
+            model_response.choices[0].finish_reason = "stop"
         model_response.model = model
         model_response.created = int(time.time())
         model_response.usage = Usage(**_counts(messages, optional_params))  # type: ignore[attr-defined]
@@ -81,7 +146,15 @@ class SandboxLLM(CustomLLM):
 
     def _chunks(self, messages: list, optional_params: dict):
         usage = _counts(messages, optional_params)
-        words = ANSWER.split(" ")
+        tool, result = tool_step(messages, optional_params.get("tools"))
+        if tool is not None:
+            name, arguments = tool
+            yield GenericStreamingChunk(text="", is_finished=True, finish_reason="tool_calls", usage=usage, index=0,
+                                        tool_use={"id": f"call_{int(time.time() * 1000)}", "type": "function",
+                                                  "function": {"name": name, "arguments": json.dumps(arguments)},
+                                                  "index": 0})
+            return
+        words = _answer(result).split(" ")
         for i, word in enumerate(words):
             last = i == len(words) - 1
             yield GenericStreamingChunk(

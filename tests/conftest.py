@@ -27,6 +27,9 @@ def fake_home(tmp_path, monkeypatch):
     monkeypatch.setenv("AISTACK_CONFIG_DIR", str(tmp_path / "aistack-config"))
     monkeypatch.setenv("AISTACK_DATA_DIR", str(tmp_path / "aistack-data"))
     monkeypatch.setenv("AISTACK_CACHE_DIR", str(tmp_path / "aistack-cache"))
+    # No test may tell the real service manager (systemctl --user, launchctl) about a relay service.
+    monkeypatch.setenv("AISTACK_RELAY_SERVICE", "off")
+    monkeypatch.delenv("AISTACK_RELAY_PORT", raising=False)
     # No test may reach the real keyring; tests that need one install their own backend.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     for var in ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY", "SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT",

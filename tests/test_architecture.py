@@ -8,7 +8,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "aistack"
 
 BASE = {"errors", "paths", "headers", "wire", "__version__"}
-DOMAIN = {"auth", "configure", "repo", "usage", "bridge", "assistants", "profile", "engine"}
+DOMAIN = {"auth", "configure", "repo", "usage", "relay", "assistants", "profile", "engine"}
 ALLOWED: dict[str, set[str]] = {
     "__init__": set(),
     "errors": set(),
@@ -19,10 +19,10 @@ ALLOWED: dict[str, set[str]] = {
     "profile": BASE | {"engine"},
     "assistants": BASE | {"profile", "engine.document"},
     "auth": BASE | {"profile", "engine"},
-    "configure": BASE | {"profile", "engine", "assistants"},
+    "configure": BASE | {"profile", "engine", "assistants", "relay"},
     "repo": BASE | {"profile", "engine"},
     "usage": BASE | {"profile", "engine", "auth"},
-    "bridge": BASE | {"profile", "engine", "auth"},
+    "relay": BASE | {"profile", "engine", "auth", "assistants"},
     "doctor": BASE | DOMAIN,
     "commands": BASE | DOMAIN | {"doctor"},
     "cli": BASE | {"commands"},

@@ -12,6 +12,7 @@ from aistack.commands import auth as _auth
 from aistack.commands import bridge as _bridge
 from aistack.commands import doctor as _doctor
 from aistack.commands import init_repo as _init_repo
+from aistack.commands import relay as _relay
 from aistack.commands import setup as _setup
 from aistack.commands import usage as _usage
 from aistack.errors import DEBUG_VAR
@@ -48,6 +49,7 @@ _setup.register(app)
 _init_repo.register(app)
 _usage.register(app)
 _bridge.register(app)
+_relay.register(app)
 _doctor.register(app)
 
 

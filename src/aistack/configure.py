@@ -6,12 +6,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path as FsPath
 
 from aistack.assistants import registry
-from aistack.assistants.base import Adapter, ConfigFile, Context, Plan
+from aistack.assistants.base import Adapter, ConfigFile, Plan
 from aistack.engine.apply import Change, FileOutcome, apply_file
 from aistack.engine.document import Item
 from aistack.errors import AistackError, UsageError, debug_enabled
 from aistack.paths import Env
 from aistack.profile import Profile
+from aistack.relay import local as relay_local
 
 
 @dataclass
@@ -21,6 +22,7 @@ class AssistantResult:
     files: list[FileOutcome] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     manual: list[str] = field(default_factory=list)
+    relay: bool = False  # what aistack wrote names the user's relay, so its service must run
     error: str | None = None  # the assistant could not be planned at all
     notes: list[str] = field(default_factory=list)  # what aistack did that the user should know (entries moved)
 
@@ -46,12 +48,6 @@ def unexpected(e: Exception) -> str:
     detail = (str(e).strip().splitlines() or [""])[0][:200]
     return (f"unexpected error ({type(e).__name__}{': ' + detail if detail else ''}), a bug in aistack; the other "
             "assistants are not affected (`aistack --debug setup ...` shows the traceback)")
-
-
-def aistack_command(env: Env) -> str:
-    """How assistants should start aistack: the absolute path of this installation when it is on PATH."""
-    found = env.which("aistack") if env.is_local else None
-    return str(FsPath(found).absolute()) if found else "aistack"
 
 
 def select(names: list[str], all_: bool, env: Env, project: FsPath | None = None) -> list[str]:
@@ -106,7 +102,7 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
     """Apply each assistant's plan. With `project`, only MCP servers go into the repo-level files, and the
     command is the bare `aistack` (a committed file must not hold one person's paths). An unexpected error is
     that assistant's (or that file's) alone: reported, and the others still run; with --debug it is raised."""
-    ctx = Context(env=env, aistack="aistack" if project else aistack_command(env))
+    ctx = relay_local.context(env, project)
     results = []
     for name in names:
         adapter = registry.get(name)
@@ -121,6 +117,7 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
             result.error = unexpected(e)
             continue
         result.skipped, result.manual = plan.skipped, plan.manual
+        result.relay = names_relay(plan, ctx.relay)
         if project:
             result.manual = [adapter.PROJECT_NOTE] if adapter.PROJECT_NOTE else []
         for key, cfg in targets.items():
@@ -138,6 +135,45 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
             if cfg.former and outcome.status not in ("unchanged", "error") and not remove:
                 result.notes.append(f"{cfg.path}: {cfg.former}")
     return results
+
+
+def names_relay(plan: Plan, relay: str | None) -> bool:
+    """Whether any value the plan writes points at the relay (`http://127.0.0.1:PORT/...`)."""
+    def mentions(value: object) -> bool:
+        if isinstance(value, str):
+            return value.startswith(f"{relay}/")
+        if isinstance(value, dict):
+            return any(mentions(v) for v in value.values())
+        if isinstance(value, list):
+            return any(mentions(v) for v in value)
+        return False
+
+    return relay is not None and any(mentions(edit.value) for edit in plan.edits)
+
+
+def relay_service(results: list[AssistantResult], env: Env, *, remove: bool = False, dry_run: bool = False):
+    """The relay's background service after a setup: installed while any assistant set up here names the relay
+    (recorded per assistant), removed once none does. None when nothing was or is to be installed."""
+    from aistack.relay import service
+
+    state = relay_local.load_state(env)
+    users = set(state.get("users", []))
+    for result in results:
+        if remove or not result.relay:
+            users.discard(result.name)
+        elif result.ok:
+            users.add(result.name)
+    if not dry_run and (sorted(users) != state.get("users", []) or (users and "port" not in state)):
+        # The port is recorded with the first user: every later command agrees on it, AISTACK_RELAY_PORT or not.
+        relay_local.save_state(env, {**relay_local.load_state(env), "users": sorted(users),
+                                     "port": relay_local.port(env)})
+    if users and env.var(relay_local.SERVICE_VAR) in ("off", "0", "no"):
+        return None  # the user starts the relay themselves (`aistack relay start`, `aistack run`)
+    if users:
+        return service.install(env, relay_local.port(env), dry_run=dry_run)
+    outcome = service.remove(env, dry_run=dry_run)
+    return outcome if outcome.files else None
+
 
 def _servers_in(cfg, servers_path) -> tuple[list[str], str | None]:
     from aistack.engine.document import ParseError, read
@@ -185,7 +221,7 @@ def listing(env: Env) -> list[dict]:
     for name in registry.names():
         adapter = registry.get(name)
         row = {"assistant": name, "title": adapter.TITLE, "detected": bool(adapter.detect(seen)),
-               "delivery": adapter.DELIVERY, "gateway": adapter.GATEWAY,
+               "delivery": adapter.DELIVERY.to_json(), "gateway": adapter.GATEWAY,
                "verified": [v.to_json() for v in adapter.VERIFIED], "files": [], "servers": [], "managed": []}
         for key, cfg in adapter.files(env).items():
             info = _file_info(env, key, cfg)

@@ -21,8 +21,11 @@ def org():
     return load(str(EXAMPLE_ORG))
 
 
-def edits_of(name, org, env=LINUX):
-    plan = registry.get(name).plan(org, Context(env=env, aistack=AISTACK))
+RELAY = "http://127.0.0.1:24123"
+
+
+def edits_of(name, org, env=LINUX, relay=RELAY):
+    plan = registry.get(name).plan(org, Context(env=env, aistack=AISTACK, relay=relay))
     return {e.path: e.value for e in plan.edits}, plan
 
 
@@ -42,24 +45,18 @@ BRIDGE = {"command": AISTACK, "args": ["mcp-bridge", "docs"]}
 
 
 @pytest.mark.parametrize("name, path, docs", [
-    ("vscode", ("servers", "docs"), {"type": "http", "url": "https://mcp.example.com/docs/mcp",
-                                     "headers": {"Authorization": "Bearer ${env:AISTACK_TOKEN}"}}),
+    ("vscode", ("servers", "docs"), {"type": "http", "url": f"{RELAY}/mcp/docs"}),
     ("zed", ("context_servers", "docs"), BRIDGE),
     ("claude-desktop", ("mcpServers", "docs"), BRIDGE),
-    ("copilot-cli", ("mcpServers", "docs"), {"type": "http", "url": "https://mcp.example.com/docs/mcp",
-                                             "headers": {"Authorization": "Bearer ${AISTACK_TOKEN}"}, "tools": ["*"]}),
-    ("qwen-code", ("mcpServers", "docs"), {"httpUrl": "https://mcp.example.com/docs/mcp",
-                                           "headers": {"Authorization": "Bearer $AISTACK_TOKEN"}}),
+    ("copilot-cli", ("mcpServers", "docs"), {"type": "http", "url": f"{RELAY}/mcp/docs", "tools": ["*"]}),
+    ("qwen-code", ("mcpServers", "docs"), {"httpUrl": f"{RELAY}/mcp/docs"}),
     ("cline", ("mcpServers", "docs"), {**BRIDGE, "timeout": 60}),
     ("zoo-code", ("mcpServers", "docs"), BRIDGE),
-    ("kilo-code", ("mcp", "docs"), {"type": "remote", "url": "https://mcp.example.com/docs/mcp", "enabled": True,
-                                    "headers": {"Authorization": "Bearer {env:AISTACK_TOKEN}"}}),
-    ("amp", ("amp.mcpServers", "docs"), {"url": "https://mcp.example.com/docs/mcp",
-                                         "headers": {"Authorization": "Bearer ${AISTACK_TOKEN}"}}),
+    ("kilo-code", ("mcp", "docs"), {"type": "remote", "url": f"{RELAY}/mcp/docs", "enabled": True, "oauth": False}),
+    ("amp", ("amp.mcpServers", "docs"), {"url": f"{RELAY}/mcp/docs"}),
     ("junie", ("mcpServers", "docs"), BRIDGE),
     ("antigravity", ("mcpServers", "docs"), BRIDGE),
-    ("devin", ("mcpServers", "docs"), {"serverUrl": "https://mcp.example.com/docs/mcp",
-                                       "headers": {"Authorization": "Bearer ${env:AISTACK_TOKEN}"}}),
+    ("devin", ("mcpServers", "docs"), {"serverUrl": f"{RELAY}/mcp/docs"}),
 ])
 def test_token_server_entry(org, name, path, docs):
     edits, _ = edits_of(name, org)
@@ -72,8 +69,8 @@ def test_goose_extensions(org):
                                              "cmd": AISTACK, "args": ["mcp-bridge", "docs"]}
     assert edits[("extensions", "git")]["cmd"].endswith("uvx")
     assert any("tickets" in s for s in plan.skipped), "SSE + OAuth cannot reach Goose"
-    assert edits[("api_key_env",)] == "AISTACK_TOKEN"
-    assert edits[("base_url",)] == "https://ai.example.com/openai/v1"
+    assert edits[("api_key_env",)] == "AISTACK_TOKEN"  # what `aistack run goose` sets; the relay replaces it
+    assert edits[("base_url",)] == f"{RELAY}/gw/openai" and ("headers",) not in edits
 
 
 # Continue writes only into a config.yaml that exists: a macOS file system declared here, with one.
@@ -91,13 +88,15 @@ def test_continue_list_entries(org):
 def test_qwen_gateway_provider(org):
     edits, _ = edits_of("qwen-code", org)
     provider = edits[("modelProviders", "openai", Item("id", "aistack"))]
-    assert provider["baseUrl"] == "https://ai.example.com/openai/v1" and provider["envKey"] == "AISTACK_TOKEN"
+    assert provider == {"id": "aistack", "name": "Example Corp AI gateway", "baseUrl": f"{RELAY}/gw/openai",
+                        "envKey": "AISTACK_RELAY_KEY"}
+    assert edits[("env", "AISTACK_RELAY_KEY")] == "aistack-adds-the-real-token"  # a placeholder, not a secret
 
 
 def test_zed_routes_models(org):
     edits, plan = edits_of("zed", org)
-    assert edits[("language_models", "anthropic", "api_url")] == "https://ai.example.com/anthropic"
-    assert "aistack run zed" in plan.manual[0]
+    assert edits[("language_models", "anthropic", "api_url")] == f"{RELAY}/gw/anthropic"
+    assert "any text" in plan.manual[0] and "aistack run zed" in plan.manual[0]
 
 
 def test_oauth_servers_cannot_go_through_the_bridge(org):

@@ -1,7 +1,7 @@
 """`aistack setup` seen by the assistants whose CLIs joined the peers later (Continue's cn, Kilo Code's kilo, Amp,
 Cline's CLI): after a real login against oidc-provider, each reads what aistack wrote beside the user's own server,
-and reaches the server that checks the engineer's token at the IdP, through the token reference in its file (kilo,
-amp, started as `aistack run` would) or through `aistack mcp-bridge` with the token from the login (cn, cline)."""
+and reaches the server that checks the engineer's token at the IdP, through the relay its file names (kilo, amp) or
+through `aistack mcp-bridge` (cn, cline), with the token from the login: no AISTACK_TOKEN for those servers."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from oidc_peer import read_session
 from peers.configs import STDIO, USERS_OWN, write
 from peers.fixtures import answering_gateway  # noqa: F401
 from peers.org_stack import aistack_env, stack  # noqa: F401
+from relay_support import running_relay
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(240)]
 ORG_SERVERS = ("docs", "events", "local")
@@ -32,27 +33,29 @@ def no_token_in_files(home) -> None:
             assert token.encode() not in path.read_bytes(), path
 
 
-def test_kilo(stack, fake_home, cli):
+def test_kilo(stack, fake_home, cli, tmp_path):
     write(fake_home / ".config" / "kilo" / "kilo.jsonc", '{\n  // mine\n  "mcp": {"mine": {"type": "local", '
                                                         '"command": ["user-own-server", "--flag"]}},\n}\n')
-    setup(cli, "kilo-code", stack)
+    with running_relay(tmp_path / "relay.log") as relay:
+        setup(cli, "kilo-code", stack)
+        listing = peers.mcp_listing("kilo", fake_home, env=aistack_env(), timeout=200)
     token = read_session()["access_token"]
-    listing = peers.mcp_listing("kilo", fake_home, env=aistack_env(token), timeout=200)
     assert listing["mine"]["command"] == "user-own-server"
     assert {n: listing[n]["status"] for n in ORG_SERVERS} == dict.fromkeys(ORG_SERVERS, "connected"), listing
-    assert listing["docs"]["url"] == stack["protected"].http_url
+    assert listing["docs"]["url"] == f"{relay}/mcp/docs"
     assert f"Bearer {token}" in stack["protected"].authorizations()
     no_token_in_files(fake_home)
 
 
-def test_amp(stack, fake_home, cli):
+def test_amp(stack, fake_home, cli, tmp_path):
     write(fake_home / ".config" / "amp" / "settings.json", json.dumps({"amp.mcpServers": {"mine": USERS_OWN}}))
-    setup(cli, "amp", stack)
-    listing = peers.mcp_listing("amp", fake_home)  # offline: nothing is contacted
-    assert set(listing) == {"mine", *ORG_SERVERS} and not stack["protected"].seen
-    assert listing["events"]["url"] == stack["open"].sse_url
+    with running_relay(tmp_path / "relay.log") as relay:
+        setup(cli, "amp", stack)
+        listing = peers.mcp_listing("amp", fake_home)  # offline: nothing is contacted
+        assert set(listing) == {"mine", *ORG_SERVERS} and not stack["protected"].seen
+        assert listing["events"]["url"] == stack["open"].sse_url and listing["docs"]["url"] == f"{relay}/mcp/docs"
+        doctor = peers.amp_doctor(fake_home, env=aistack_env(), timeout=200)
     token = read_session()["access_token"]
-    doctor = peers.amp_doctor(fake_home, env=aistack_env(token), timeout=200)
     assert {n: doctor[n]["status"] for n in ORG_SERVERS} == dict.fromkeys(ORG_SERVERS, "connected"), doctor
     assert f"Bearer {token}" in stack["protected"].authorizations()
     no_token_in_files(fake_home)

@@ -13,6 +13,7 @@ import peers
 from oidc_peer import read_session
 from peers.configs import write
 from peers.org_stack import aistack_env, stack  # noqa: F401
+from relay_support import running_relay
 
 pytestmark = pytest.mark.peer
 
@@ -34,25 +35,26 @@ def seed_user_servers(home: Path) -> None:
         {"mcpServers": {"mine": {"type": "local", **USER_SERVER, "tools": ["*"]}}}, indent=2))
 
 
-def test_every_cli_lists_the_org_servers_and_the_users_own(stack, fake_home, cli):
+def test_every_cli_lists_the_org_servers_and_the_users_own(stack, fake_home, cli, tmp_path):
     seed_user_servers(fake_home)
-    code, _, err = cli("setup", *ASSISTANTS, "--org", str(stack["org"]))
-    assert code == 0, err
-    assert "codex: skipped: MCP server `events`" in err  # Codex has no SSE: reported, not dropped silently
+    with running_relay(tmp_path / "relay.log") as relay:
+        code, _, err = cli("setup", *ASSISTANTS, "--org", str(stack["org"]))
+        assert code == 0, err
+        assert "codex: skipped: MCP server `events`" in err  # Codex has no SSE: reported, not dropped silently
+        protected, open_server, command = stack["protected"], stack["open"], stack["command"]
+        # No AISTACK_TOKEN for any CLI: each gets its token from aistack as it connects.
+        listings = {name: peers.mcp_listing(name, fake_home, env=aistack_env(), timeout=120) for name in CLIS}
     token = read_session()["access_token"]
-    protected, open_server, command = stack["protected"], stack["open"], stack["command"]
-
-    listings = {name: peers.mcp_listing(name, fake_home, env=aistack_env() if name == "claude" else aistack_env(token),
-                                        timeout=120) for name in CLIS}
+    direct = {"claude", "codex"}  # their helpers run `aistack token`; the others' files name the relay
     for name, listing in listings.items():
         assert listing["mine"]["command"] == "my-own-server", name
-        assert listing["docs"]["url"] == protected.http_url, name
+        assert listing["docs"]["url"] == (protected.http_url if name in direct else f"{relay}/mcp/docs"), name
         assert listing["local"]["command"] == command[0] and listing["local"]["args"] == command[1:], name
         if name != "codex":
             assert listing["events"]["url"] == open_server.sse_url, name
     assert "events" not in listings["codex"]
     # The CLIs that connect: the token-protected server accepts the token aistack delivered (claude through
-    # headersHelper running `aistack token`, the others through the AISTACK_TOKEN reference in their file).
+    # headersHelper running `aistack token`, gemini, opencode and qwen through the relay).
     for name in ("claude", "gemini", "opencode", "qwen"):
         assert listings[name]["docs"]["status"] == "connected", (name, listings[name])
         assert listings[name]["local"]["status"] == "connected", (name, listings[name])

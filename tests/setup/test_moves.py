@@ -49,7 +49,8 @@ def test_kilo_code_7_file_gets_the_servers_and_the_v6_file_loses_only_aistacks(c
     assert code == 0, err
     assert f"kilo-code: note: {v6}: Kilo Code 7 reads kilo.jsonc" in err
     config = json.loads((fake_home / ".config" / "kilo" / "kilo.jsonc").read_text())
-    assert config["mcp"]["docs"]["headers"] == {"Authorization": "Bearer {env:AISTACK_TOKEN}"}
+    assert config["mcp"]["docs"]["url"].endswith("/mcp/docs") and "headers" not in config["mcp"]["docs"]  # the relay
+    assert (fake_home / ".config" / "kilo" / "plugin" / "aistack.js").is_file()  # fresh tokens for its models
     assert config["provider"]["openai"]["options"]["baseURL"] == "https://ai.example.com/openai/v1"
     assert json.loads(v6.read_text()) == {"mcpServers": {"mine": MINE}}
     code, out, _ = cli("setup", "--list", "--json")

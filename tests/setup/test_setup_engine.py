@@ -18,6 +18,13 @@ def home(fake_home):
     return fake_home
 
 
+def relay_url(path: str) -> str:
+    from aistack.paths import Env
+    from aistack.relay import local
+
+    return local.base_url(local.port(Env.current())) + path
+
+
 def cursor_file(home):
     return home / ".cursor" / "mcp.json"
 
@@ -30,7 +37,7 @@ def test_dry_run_writes_nothing(cli, home):
     code, out, err = cli("setup", "--all", "--org", ORG, "--dry-run")
     assert code == 0, err
     assert "+++ " + str(cursor_file(home)) in out
-    assert '"serverUrl": "https://mcp.example.com/docs/mcp"' in out
+    assert f'"serverUrl": "{relay_url("/mcp/docs")}"' in out
     assert not any(home.rglob("*.json")) and not any(home.rglob("*.toml"))
     assert "would create" in err
 
@@ -78,7 +85,7 @@ def test_user_bytes_survive_setup_and_remove(cli, home, framing):
     assert after.startswith(b"\xef\xbb\xbf") == framing.startswith("bom")
     if "crlf" in framing:
         assert after.count(b"\n") == after.count(b"\r\n")
-    assert b'"docs"' in after and b"$AISTACK_TOKEN" in after
+    assert b'"docs"' in after and relay_url("/mcp/docs").encode() in after and b"AISTACK_TOKEN" not in after
     backup = backup_of(gemini_file(home))
     assert backup.read_bytes() == raw
     code, _, err = cli("setup", "gemini-cli", "--remove")
@@ -174,7 +181,7 @@ def test_same_name_user_entry_is_a_conflict_then_force_then_remove(cli, home):
     code, _, err = cli("setup", "cursor", "--force")
     assert code == 0, err
     docs = json.loads(cursor_file(home).read_text())["mcpServers"]["docs"]
-    assert docs == {"url": "https://mcp.example.com/docs/mcp", "headers": {"Authorization": "Bearer ${env:AISTACK_TOKEN}"}}
+    assert docs == {"url": relay_url("/mcp/docs")}
     assert "command" not in docs, "replaced whole, never merged"
     assert cli("setup", "cursor", "--remove")[0] == 0
     assert json.loads(cursor_file(home).read_text()) == mine
@@ -276,6 +283,6 @@ def test_big_config_file(cli, home):
     cursor_file(home).write_bytes(raw)
     assert cli("setup", "cursor", "--org", ORG)[0] == 0
     after = cursor_file(home).read_bytes()
-    assert json.loads(after)["mcpServers"]["docs"]["url"].startswith("https://")
+    assert json.loads(after)["mcpServers"]["docs"]["url"] == relay_url("/mcp/docs")
     assert cli("setup", "cursor", "--remove")[0] == 0
     assert cursor_file(home).read_bytes() == raw

@@ -1,12 +1,13 @@
 """Amp: ~/.config/amp/settings.json, else settings.jsonc (JSONC), servers under the literal dotted key
-"amp.mcpServers". Amp expands `${AISTACK_TOKEN}` in headers (verified with amp 0.0.1790142911), so it runs as
-`aistack run amp`. Amp's models always run on Amp's own service."""
+"amp.mcpServers". Amp expands `${AISTACK_TOKEN}` in headers (verified with amp 0.0.1790142911), but once per
+session, so token-protected servers are at the user's relay, which adds a fresh token to every request. Amp's models
+always run on Amp's own service."""
 
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
-from aistack.assistants.common import add_servers, mcp_entry, on_path, run_hint
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.common import add_servers, mcp_entry, on_path
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -14,7 +15,9 @@ NAME = "amp"
 TITLE = "Amp"
 SERVERS = {"settings": ("amp.mcpServers",)}
 PROJECT = {"settings": ".amp/settings.json"}  # repo-level files, relative to the project root
-DELIVERY = "env"
+DELIVERY = Delivery("none", "relay",
+                    "MCP url at the relay (Amp runs no header helper; a `${AISTACK_TOKEN}` header would be read "
+                    "once)")
 GATEWAY = "none"
 PROJECT_NOTE = "Amp asks each person to approve a workspace's servers (`amp mcp approve NAME`) before it starts them."
 COMMANDS = ("amp",)  # its executables: detection, `aistack run` routing
@@ -40,10 +43,9 @@ def detect(env: Env) -> bool:
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
     add_servers(p, profile, ctx, "settings", SERVERS["settings"],
-                lambda s: mcp_entry(s, profile, ctx, ref="${AISTACK_TOKEN}"))
+                lambda s: mcp_entry(s, profile, ctx, relay=True))
     if profile.gateway:
         p.manual.append("Amp has no setting for a custom model gateway; its models stay on Amp's own service.")
-    p.manual.append(run_hint("amp"))
     return p
 
 

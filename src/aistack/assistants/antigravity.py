@@ -6,7 +6,7 @@ Gemini CLI's migration guide. Remote servers use `serverUrl`; servers needing th
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -15,7 +15,8 @@ NAME = "antigravity"
 TITLE = "Antigravity"
 SERVERS = {"mcp": ("mcpServers",), "cli": ("mcpServers",)}
 PROJECT = {"mcp": ".agents/mcp_config.json"}  # repo-level files, relative to the project root
-DELIVERY = "bridge"
+DELIVERY = Delivery("none", "bridge",
+                    "MCP through `aistack mcp-bridge`")
 GATEWAY = "none"
 PROJECT_NOTE = None
 COMMANDS = ("agy",)  # its executables: detection, `aistack run` routing
@@ -54,7 +55,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     for key, here in (("mcp", ide), ("cli", cli)):
         if here:
             add_servers(p, profile, ctx, key, SERVERS[key],
-                        lambda s: mcp_entry(s, profile, ctx, ref=None, url_key="serverUrl", gui=True))
+                        lambda s: mcp_entry(s, profile, ctx, url_key="serverUrl", gui=True))
     return p
 
 

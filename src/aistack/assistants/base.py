@@ -1,8 +1,9 @@
 """What an assistant adapter is: pure functions from (org profile, context) to the edits its files need.
 
 An adapter is a module that satisfies `Adapter` (checked by the type checker through registry.ADAPTERS). It is
-the one home of what aistack knows about that assistant: its files, how to detect it, what to write (plan), the
-environment `aistack run` gives it, its project files, its version command and how its files are verified. Shared entry builders live in
+the one home of what aistack knows about that assistant: its files, how to detect it, what to write (plan), how
+fresh tokens reach it (DELIVERY), the environment `aistack run` gives it, its project files, its version command
+and how its files are verified. Shared entry builders live in
 common.py and are borrowed by assignment or call, never by inheritance. Adapters never touch the disk, the clock
 or the network: what they need of the machine comes in through `Env` (paths, `exists`, `which`).
 """
@@ -18,11 +19,39 @@ from aistack.paths import Env
 from aistack.profile import Profile
 
 
+# How a fresh token reaches an assistant's traffic (Delivery.model / Delivery.mcp), best first.
+MECHANISMS = {
+    "helper": "the assistant runs `aistack token` itself (per request, per connection or after a 401)",
+    "plugin": "a plugin aistack writes runs `aistack token` before every request",
+    "relay": "its files name the loopback relay (aistack relay), which adds a fresh token to every request",
+    "bridge": "a stdio MCP server, `aistack mcp-bridge NAME`, fetches a fresh token for the remote server",
+    "manual": "set by hand in the app (setup prints how)",
+    "none": "the assistant cannot route this traffic through the company",
+}
+PLACEHOLDER_KEY = "aistack-adds-the-real-token"  # for clients that insist on a key where the relay adds the token
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Per kind of traffic, the MECHANISMS key; `how` says it for people (the hooks and entries used)."""
+
+    model: str
+    mcp: str
+    how: str
+
+    @property
+    def relay(self) -> bool:
+        return "relay" in (self.model, self.mcp)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"model": self.model, "mcp": self.mcp, "how": self.how, "relay": self.relay}
+
+
 @dataclass(frozen=True)
 class ConfigFile:
     key: str  # the adapter's name for the file: "mcp", "settings", ...
     path: PurePath
-    fmt: str  # "json" | "jsonc" | "toml" | "yaml"
+    fmt: str  # "json" | "jsonc" | "toml" | "yaml" | "text" (a file aistack owns whole)
     # A file an earlier version of the assistant read: aistack writes nothing new there and takes its own entries
     # out; `former` says where they went, shown when it does. `owner`: the `setup` name they were written under,
     # when the assistant has been renamed since.
@@ -64,11 +93,28 @@ class Plan:
         self.edits.append(Edit(file, path, value, soft, aliases))
 
 
+# The relay's URL scheme (aistack.relay.routes serves it): model traffic per gateway provider, MCP per org server.
+RELAY_GATEWAY = "/gw/"
+RELAY_MCP = "/mcp/"
+RELAY_PROVIDERS = ("anthropic", "openai", "google")
+
+
 @dataclass(frozen=True)
 class Context:
     env: Env
     aistack: str = "aistack"  # how assistants should run aistack (absolute when known)
     token_var: str = "AISTACK_TOKEN"
+    relay: str | None = None  # the user's relay (`http://127.0.0.1:PORT`); None where a file is shared (--project)
+
+    def relay_gateway(self, provider: str) -> str:
+        """The relay's URL standing for the gateway's `provider` base URL (it adds the token and static headers)."""
+        assert self.relay is not None and provider in RELAY_PROVIDERS
+        return f"{self.relay}{RELAY_GATEWAY}{provider}"
+
+    def relay_mcp(self, name: str) -> str:
+        """The relay's URL standing for the org's MCP server `name`."""
+        assert self.relay is not None
+        return f"{self.relay}{RELAY_MCP}{name}"
 
 
 class Adapter(Protocol):
@@ -79,7 +125,7 @@ class Adapter(Protocol):
     @property
     def TITLE(self) -> str: ...  # the product's name, for people
     @property
-    def DELIVERY(self) -> str: ...  # how the token reaches it: "helper", "env" or "bridge"
+    def DELIVERY(self) -> Delivery: ...  # how fresh tokens reach its model and MCP traffic
     @property
     def GATEWAY(self) -> str: ...  # model routing: "file", "run" (environment), "manual" or "none"
     @property
@@ -102,4 +148,4 @@ class Adapter(Protocol):
 
     def plan(self, profile: Profile, ctx: Context) -> Plan: ...
 
-    def run_env(self, profile: Profile, token: str) -> dict[str, str]: ...
+    def run_env(self, profile: Profile, ctx: Context) -> dict[str, str]: ...  # never a token: `run` adds that

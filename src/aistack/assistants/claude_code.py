@@ -1,12 +1,13 @@
 """Claude Code: MCP servers in ~/.claude.json (user scope), gateway routing in ~/.claude/settings.json.
 
-Tokens reach it through its own helpers: `apiKeyHelper` for model traffic, MCP `headersHelper` per server.
+Tokens reach it through its own helpers: `apiKeyHelper` for model traffic (run again on a 401), MCP `headersHelper` per
+server and connection.
 """
 
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
 from aistack.headers import is_bearer
 from aistack.assistants.common import gateway_base, helper_command, on_path, stdio_command
 from aistack.paths import Env
@@ -17,7 +18,9 @@ TITLE = "Claude Code"
 SERVERS = {"mcp": ("mcpServers",)}  # where each file keeps its MCP servers
 PROJECT = {"mcp": ".mcp.json"}  # repo-level files, relative to the project root
 PROJECT_NOTE = "Claude Code asks each person to approve the servers in a project's .mcp.json before using them."
-DELIVERY = "helper"
+DELIVERY = Delivery("helper", "helper",
+                    "apiKeyHelper runs `aistack token` (again after a 401); MCP headersHelper per connection; a "
+                    "gateway with its own token header: ANTHROPIC_BASE_URL at the relay")
 GATEWAY = "file"
 COMMANDS = ("claude",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "claude"  # prints its version cheaply (doctor)
@@ -61,12 +64,16 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         p.add("mcp", ("mcpServers", server.name), server_entry(server, profile, ctx))
     gw = profile.gateway
     if gw:
-        p.add("settings", ("env", "ANTHROPIC_BASE_URL"), gateway_base(profile, "anthropic"), soft=ROUTING)
-        if gw.headers:
+        # Claude Code sends its key as Authorization/X-Api-Key only: for a gateway with its own token header, the
+        # relay stands for the gateway and puts the token (and the static headers) where the gateway wants them.
+        relayed = not is_bearer(gw.token_header) and ctx.relay is not None
+        base = ctx.relay_gateway("anthropic") if relayed else gateway_base(profile, "anthropic")
+        p.add("settings", ("env", "ANTHROPIC_BASE_URL"), base, soft=ROUTING)
+        if gw.headers and not relayed:
             custom = "\n".join(f"{k}: {v}" for k, v in gw.headers.items())
             p.add("settings", ("env", "ANTHROPIC_CUSTOM_HEADERS"), custom, soft=ROUTING)
-        if is_bearer(gw.token_header):
-            p.add("settings", ("apiKeyHelper",), helper_command(ctx, "token"), soft=ROUTING)
+        if is_bearer(gw.token_header) or relayed:
+            p.add("settings", ("apiKeyHelper",), helper_command(ctx, "token"), soft=ROUTING)  # re-run on a 401
         else:
             p.manual.append(f"Claude Code sends its key as Authorization/X-Api-Key only; the gateway expects "
                             f"`{gw.token_header}`: ask your platform team to accept the bearer token.")

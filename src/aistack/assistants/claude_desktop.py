@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -12,7 +12,8 @@ from aistack.profile import Profile
 NAME = "claude-desktop"
 TITLE = "Claude Desktop"
 SERVERS = {"config": ("mcpServers",)}
-DELIVERY = "bridge"
+DELIVERY = Delivery("manual", "bridge",
+                    "MCP through `aistack mcp-bridge` (its file takes stdio servers only); models: managed setting")
 GATEWAY = "manual"
 PROJECT: dict[str, str] = {}  # no repo-level file
 PROJECT_NOTE = None
@@ -45,7 +46,7 @@ def detect(env: Env) -> bool:
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
     add_servers(p, profile, ctx, "config", SERVERS["config"],
-                lambda s: mcp_entry(s, profile, ctx, ref=None, gui=True, remote=False))
+                lambda s: mcp_entry(s, profile, ctx, gui=True, remote=False))
     if profile.gateway:
         p.manual.append("Claude Desktop's gateway (third-party inference) is set in Developer Mode or by MDM, "
                         "not in a file: ask your platform team for the managed setting.")

@@ -6,7 +6,7 @@ Neither interpolates the environment, so servers needing the token go through `a
 from __future__ import annotations
 
 from aistack.assistants import common, vscode_extension
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
 from aistack.assistants.common import on_path
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -14,7 +14,9 @@ from aistack.profile import Profile
 NAME = "cline"
 TITLE = "Cline"
 SERVERS = {"mcp": ("mcpServers",), "cli": ("mcpServers",)}
-DELIVERY = "bridge"
+DELIVERY = Delivery("manual", "bridge",
+                    "MCP through `aistack mcp-bridge`; models: an OpenAI-compatible base URL at the relay with any "
+                    "key, set by hand")
 GATEWAY = "manual"
 PROJECT: dict[str, str | tuple[str, ...]] = {}  # no repo-level file
 PROJECT_NOTE = None
@@ -61,7 +63,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         if here:
             vscode_extension.add_bridged_servers(p, profile, ctx, key, TYPES, {"timeout": TIMEOUT})
     if profile.gateway:
-        p.manual.append(vscode_extension.gateway_step(profile, TITLE))
+        p.manual.append(vscode_extension.gateway_step(profile, ctx, TITLE))
     return p
 
 

@@ -1,13 +1,14 @@
-"""Codex: ~/.codex/config.toml ([mcp_servers.*], [model_providers.*]). MCP servers get the token from
-`http_headers_helper` (`aistack token --headers-json`); the model provider reads it from AISTACK_TOKEN by name
-(`env_key`), so Codex runs as `aistack run codex`. Codex has no interpolation and no SSE transport."""
+"""Codex: ~/.codex/config.toml ([mcp_servers.*], [model_providers.*]). Codex runs aistack itself: its model
+provider's `auth.command` (`aistack token`, run again when the token is older than `refresh_interval_ms` and after
+a 401) and each MCP server's `http_headers_helper` (`aistack token --headers-json`, per connection and after a 401),
+so no `aistack run` is needed. Codex has no interpolation and no SSE transport."""
 
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
 from aistack.headers import is_bearer
-from aistack.assistants.common import gateway_base, helper_command, on_path, run_hint, stdio_command
+from aistack.assistants.common import gateway_base, helper_command, on_path, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -17,7 +18,9 @@ SERVERS = {"config": ("mcp_servers",)}  # where each file keeps its MCP servers
 PROJECT = {"config": ".codex/config.toml"}  # repo-level files, relative to the project root
 PROJECT_NOTE = ('Codex reads .codex/config.toml only in projects the user has trusted '
                 '(`[projects."<path>"] trust_level = "trusted"`), and never its model providers.')
-DELIVERY = "helper"
+DELIVERY = Delivery("helper", "helper",
+                    "the model provider's auth.command runs `aistack token` (again after a 401); MCP "
+                    "http_headers_helper per connection; a gateway with its own token header: base_url at the relay")
 GATEWAY = "file"
 COMMANDS = ("codex",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "codex"  # prints its version cheaply (doctor)
@@ -25,6 +28,9 @@ VERIFIED = (Verified("client", "codex", "0.171.0"),
             Verified("schema", "codex-config.schema.json", "2026-12-02"))
 PROVIDER_ID = "aistack"
 ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
+# Verified with codex 0.169.0 (`ModelProviderAuthInfo`): run at start, again once the token is older than the
+# interval, and at once after a 401; the timeout leaves room for a refresh at the IdP.
+AUTH = {"timeout_ms": 30000, "refresh_interval_ms": 60000}
 
 
 def _home(env: Env):
@@ -61,17 +67,19 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         p.add("config", ("mcp_servers", server.name), entry)
     gw = profile.gateway
     if gw:
-        provider: dict = {"name": f"{profile.org_name} AI gateway", "base_url": gateway_base(profile, "openai"),
-                          "wire_api": "responses"}
+        # `auth` always sends `Authorization: Bearer`: a gateway with its own token header gets the relay instead.
+        relayed = not is_bearer(header) and ctx.relay is not None
+        base = ctx.relay_gateway("openai") if relayed else gateway_base(profile, "openai")
+        provider: dict = {"name": f"{profile.org_name} AI gateway", "base_url": base, "wire_api": "responses"}
         if is_bearer(header):
-            provider["env_key"] = ctx.token_var
-        else:
-            provider["env_http_headers"] = {header: ctx.token_var}
-        if gw.headers:
+            provider["auth"] = dict(AUTH, command=ctx.aistack, args=["token"])
+        elif not relayed:
+            p.manual.append(f"Codex sends a fresh token as Authorization only; the gateway expects `{header}`: "
+                            "without the relay, ask your platform team to accept the bearer token.")
+        if gw.headers and not relayed:
             provider["http_headers"] = dict(gw.headers)
         p.add("config", ("model_providers", PROVIDER_ID), provider, soft=ROUTING)
         p.add("config", ("model_provider",), PROVIDER_ID, soft=ROUTING)
-    p.manual.append(run_hint("codex"))
     return p
 
 

@@ -6,7 +6,6 @@ import shlex
 from pathlib import PurePosixPath, PureWindowsPath
 
 from aistack.assistants.base import Context
-from aistack.headers import DEFAULT_TOKEN_HEADER, token_value
 from aistack.paths import Env
 from aistack.profile import McpServer, Profile
 
@@ -35,13 +34,12 @@ def command_stem(command: str) -> str:
     return name
 
 
-def auth_headers(profile: Profile, server: McpServer, reference: str) -> dict[str, str]:
-    """Static headers plus the token header written as the assistant's own reference to AISTACK_TOKEN."""
-    headers = dict(server.headers)
-    if server.auth == "token":
-        name = profile.gateway.token_header if profile.gateway else DEFAULT_TOKEN_HEADER
-        headers[name] = token_value(name, reference)
-    return headers
+RELAY_KEY_NOTE = " (the aistack relay, which adds your fresh token) and any text as the key"
+
+
+def relay_or_gateway(profile: Profile, ctx: Context, provider: str) -> str | None:
+    """For a base URL set by hand: the relay's, which keeps working across token lifetimes, else the gateway's."""
+    return ctx.relay_gateway(provider) if ctx.relay else gateway_base(profile, provider)
 
 
 def gateway_base(profile: Profile, provider: str) -> str | None:
@@ -86,20 +84,28 @@ def bridge_command(server: McpServer, ctx: Context) -> tuple[str, list[str]]:
     return ctx.aistack, ["mcp-bridge", server.name]
 
 
-def mcp_entry(server: McpServer, profile: Profile, ctx: Context, *, ref: str | None, url_key: str = "url",
+def through_relay(server: McpServer, ctx: Context) -> bool:
+    """A token-protected streamable-HTTP server, where the user's relay can stand for it (not in a shared file)."""
+    return ctx.relay is not None and server.kind == "http" and server.auth == "token"
+
+
+def mcp_entry(server: McpServer, profile: Profile, ctx: Context, *, relay: bool = False, url_key: str = "url",
               types: dict[str, str] | None = None, stdio_type: str | None = None, gui: bool = False,
               header_key: tuple[str, ...] = ("headers",), remote: bool = True) -> dict | None:
     """The common entry shape: stdio `command`/`args`/`env`, remote `url`(`url_key`) + `headers`.
 
-    ref: how the assistant's file refers to AISTACK_TOKEN (`${env:AISTACK_TOKEN}`...); None when it cannot, so a
-    server needing the token goes through `aistack mcp-bridge`. types: the `type` value per transport
-    ("http"/"sse"), or None for assistants without a `type` field; a transport missing from it is not supported
-    (returns None). gui: resolve stdio commands to absolute paths. remote=False: the assistant takes stdio servers
-    only, so every remote server goes through the bridge (except OAuth ones, which the bridge cannot sign in to).
+    relay: the assistant takes a plain URL for a token-protected server: a streamable-HTTP one gets the relay's URL
+    (the relay adds a fresh token and the server's headers); one the relay cannot stand for (SSE, or a shared
+    project file) goes through `aistack mcp-bridge`, as every token-protected remote server does without `relay`.
+    types: the `type` value per transport ("http"/"sse"), or None for assistants without a `type` field; a
+    transport missing from it is not supported (returns None). gui: resolve stdio commands to absolute paths.
+    remote=False: the assistant takes stdio servers only, so every remote server goes through the bridge (except
+    OAuth ones, which the bridge cannot sign in to).
     """
     if server.kind != "stdio" and not remote and server.auth == "oauth":
         return None
-    needs_bridge = server.kind != "stdio" and (server.auth == "token" and ref is None or not remote)
+    relayed = relay and remote and through_relay(server, ctx)
+    needs_bridge = server.kind != "stdio" and (server.auth == "token" and not relayed or not remote)
     if server.kind == "stdio" or needs_bridge:
         if needs_bridge:
             command, args = bridge_command(server, ctx)
@@ -113,8 +119,8 @@ def mcp_entry(server: McpServer, profile: Profile, ctx: Context, *, ref: str | N
     if types is not None and server.kind not in types:
         return None
     entry = {"type": types[server.kind]} if types else {}
-    entry[url_key] = server.url
-    headers = auth_headers(profile, server, ref or "")
+    entry[url_key] = ctx.relay_mcp(server.name) if relayed else server.url
+    headers = {} if relayed else dict(server.headers)
     if headers:
         target = entry
         for key in header_key[:-1]:
@@ -137,7 +143,7 @@ def add_servers(plan, profile: Profile, ctx: Context, file: str, servers_path, b
         plan.add(file, (*servers_path, server.name), entry)
 
 
-def no_run_env(profile: Profile, token: str) -> dict[str, str]:
+def no_run_env(profile: Profile, ctx: Context) -> dict[str, str]:
     """For assistants whose gateway route is in their files (or not possible): `aistack run` adds nothing."""
     return {}
 
@@ -147,5 +153,5 @@ def header_lines(headers: dict[str, str], sep: str) -> str:
 
 
 def run_hint(command: str) -> str:
-    return (f"Start it as `aistack run {command}`: that sets AISTACK_TOKEN (and the gateway's route) fresh for it, "
-            "without a secret in any file.")
+    return (f"Start it as `aistack run {command}` to route its models through the gateway: that sets the route "
+            "(through the relay, or a helper command) for the whole session, with no token in any file.")

@@ -7,8 +7,8 @@ an unknown `type`, whole, so aistack writes only into a config.yaml that exists.
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
-from aistack.assistants.common import gateway_base, mcp_entry, on_path
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.common import RELAY_KEY_NOTE, mcp_entry, on_path, relay_or_gateway
 from aistack.engine.document import Item
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -16,7 +16,8 @@ from aistack.profile import Profile
 NAME = "continue"
 TITLE = "Continue"
 SERVERS = {"config": ("mcpServers",)}
-DELIVERY = "bridge"
+DELIVERY = Delivery("manual", "bridge",
+                    "MCP through `aistack mcp-bridge`; models: an apiBase at the relay with any key, set by hand")
 GATEWAY = "manual"
 PROJECT: dict[str, str | tuple[str, ...]] = {}  # no repo-level file (cn does not read .continue/mcpServers/)
 PROJECT_NOTE = None
@@ -44,14 +45,14 @@ def plan(profile: Profile, ctx: Context) -> Plan:
                          "`name: Local Config` and `version: 1.0.0` lines, then run `aistack setup continue` again.")
         return p
     for server in profile.mcp_servers:
-        entry = mcp_entry(server, profile, ctx, ref=None, types=TYPES, gui=True,
+        entry = mcp_entry(server, profile, ctx, types=TYPES, gui=True,
                           header_key=("requestOptions", "headers"))
         p.add("config", ("mcpServers", Item("name", server.name)), {"name": server.name, **entry})
     if profile.gateway:
-        p.manual.append(
-            f"Continue: add a model with `provider: openai` and `apiBase: {gateway_base(profile, 'openai')}`. In the "
-            "IDE its key cannot come from a command: use a key your platform team issues for Continue. For `cn`, "
-            "`apiKey: ${{ secrets.AISTACK_TOKEN }}` with `aistack run cn` gives it a fresh token.")
+        key = RELAY_KEY_NOTE if ctx.relay else (
+            ". In the IDE its key cannot come from a command: use a key your platform team issues for Continue")
+        p.manual.append(f"Continue: add a model with `provider: openai` and `apiBase: "
+                        f"{relay_or_gateway(profile, ctx, 'openai')}`{key}.")
     return p
 
 

@@ -1,9 +1,10 @@
-"""Cursor: ~/.cursor/mcp.json; headers use `${env:AISTACK_TOKEN}`. Its model endpoint is set only in the UI."""
+"""Cursor: ~/.cursor/mcp.json; token-protected servers at the user's relay, which adds a fresh token (Cursor started
+from the desktop sees no shell environment, and runs no header helper). Its model endpoint is set only in the UI."""
 
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
 from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -12,7 +13,9 @@ NAME = "cursor"
 TITLE = "Cursor"
 SERVERS = {"mcp": ("mcpServers",)}
 PROJECT = {"mcp": ".cursor/mcp.json"}  # repo-level files, relative to the project root
-DELIVERY = "env"
+DELIVERY = Delivery("manual", "relay",
+                    "MCP url at the relay; SSE servers through the bridge; models: Cursor calls the gateway from its "
+                    "own servers, with a key set in Cursor")
 GATEWAY = "manual"
 PROJECT_NOTE = None
 COMMANDS = ("cursor", "cursor-agent")  # its executables: detection, `aistack run` routing
@@ -31,7 +34,7 @@ def detect(env: Env) -> bool:
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
     add_servers(p, profile, ctx, "mcp", SERVERS["mcp"], lambda s: mcp_entry(
-        s, profile, ctx, ref="${env:AISTACK_TOKEN}", gui=True, types=None if s.kind == "http" else {"sse": "sse"}))
+        s, profile, ctx, relay=True, gui=True, types=None if s.kind == "http" else {"sse": "sse"}))
     if profile.gateway:
         p.manual.append(
             f"Cursor: Settings > Models > enable \"Override OpenAI Base URL\" and enter "

@@ -1,13 +1,13 @@
 """Devin: Devin Desktop (the Windsurf rebrand) reads ~/.config/devin/mcp_config.json once it has moved there, else the
-Windsurf location it still reads (Windsurf's schema: `serverUrl`, `${env:}`); Devin for Terminal (`devin`) reads
-~/.config/devin/config.json (JSONC, `mcpServers`, a remote `url` tries streamable HTTP, then SSE), whose
-interpolation is not documented, so servers needing the token reach it through `aistack mcp-bridge`. Neither has a
-client that runs here: both follow Devin's documentation."""
+Windsurf location it still reads (Windsurf's schema: `serverUrl`); Devin for Terminal (`devin`) reads
+~/.config/devin/config.json (JSONC, `mcpServers`, a remote `url` tries streamable HTTP, then SSE). Both take a plain
+URL, so token-protected servers are at the user's relay. Neither has a client that runs here: both follow Devin's
+documentation."""
 
 from __future__ import annotations
 
 from aistack.assistants import common, windsurf
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -16,7 +16,9 @@ NAME = "devin"
 TITLE = "Devin"
 SERVERS = {"mcp": ("mcpServers",), "terminal": ("mcpServers",)}
 PROJECT = {"mcp": ".devin/mcp_config.json"}  # repo-level files, relative to the project root
-DELIVERY = "env"
+DELIVERY = Delivery("none", "relay",
+                    "MCP serverUrl (Devin Desktop) or url (Devin for Terminal) at the relay; SSE servers through the "
+                    "bridge")
 GATEWAY = "none"
 PROJECT_NOTE = None
 COMMANDS = ("devin",)  # its executables: detection, `aistack run` routing
@@ -50,7 +52,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     p = windsurf.plan(profile, ctx, product="Devin") if desktop else Plan()
     if terminal:
         add_servers(p, profile, ctx, "terminal", SERVERS["terminal"],
-                    lambda s: mcp_entry(s, profile, ctx, ref=None, gui=True))
+                    lambda s: mcp_entry(s, profile, ctx, relay=True, gui=True))
     return p
 
 

@@ -1,11 +1,11 @@
-"""Gemini CLI: ~/.gemini/settings.json (JSON with comments). Headers reference `$AISTACK_TOKEN`, which Gemini
-expands from its environment (`aistack run gemini`)."""
+"""Gemini CLI: ~/.gemini/settings.json (JSON with comments). Gemini runs no helper and reads its key once, so the
+relay stands for the gateway and the org's token-protected MCP servers: `httpUrl`s at the relay in the file, and
+`aistack run gemini` pointing GOOGLE_GEMINI_BASE_URL at it (a placeholder key; the relay adds the token)."""
 
 from __future__ import annotations
 
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
-from aistack.assistants.common import add_servers, header_lines, mcp_entry, on_path, run_hint
-from aistack.headers import is_bearer
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.common import add_servers, mcp_entry, on_path, run_hint
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -13,7 +13,9 @@ NAME = "gemini-cli"
 TITLE = "Gemini CLI"
 SERVERS = {"settings": ("mcpServers",)}
 PROJECT = {"settings": ".gemini/settings.json"}  # repo-level files, relative to the project root
-DELIVERY = "env"
+DELIVERY = Delivery("relay", "relay",
+                    "`aistack run gemini` points GOOGLE_GEMINI_BASE_URL at the relay (Gemini runs no helper); MCP "
+                    "httpUrl at the relay; SSE servers through the bridge")
 GATEWAY = "run"
 PROJECT_NOTE = None
 COMMANDS = ("gemini",)  # its executables: detection, `aistack run` routing
@@ -37,26 +39,18 @@ def detect(env: Env) -> bool:
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
     add_servers(p, profile, ctx, "settings", SERVERS["settings"],
-                lambda s: mcp_entry(s, profile, ctx, ref="$AISTACK_TOKEN", types=TYPES))
+                lambda s: mcp_entry(s, profile, ctx, relay=True, types=TYPES))
     if profile.gateway:
-        # `aistack run gemini` supplies GOOGLE_GEMINI_BASE_URL and the token as GEMINI_API_KEY; Gemini uses them
-        # only with API-key auth selected (verified with gemini 0.61.0: exit 41 otherwise).
+        # `aistack run gemini` supplies GOOGLE_GEMINI_BASE_URL and a key; Gemini uses them only with API-key auth
+        # selected (verified with gemini 0.61.0: exit 41 otherwise).
         p.add("settings", AUTH, "gemini-api-key", soft=ROUTING, aliases=(AUTH_BEFORE,))
         p.manual.append(run_hint("gemini"))
     return p
 
 
-def run_env(profile: Profile, token: str) -> dict[str, str]:
-    """What `aistack run gemini` adds: the gateway as its Gemini API base, the token as a bearer key."""
-    gw = profile.gateway
-    if gw is None:
+def run_env(profile: Profile, ctx: Context) -> dict[str, str]:
+    """What `aistack run gemini` adds: the relay as its Gemini API base (it adds the token, the gateway's token
+    header and static headers), and a placeholder key, which the relay drops."""
+    if profile.gateway is None or ctx.relay is None:
         return {}
-    env = {"GOOGLE_GEMINI_BASE_URL": gw.providers.get("google") or gw.url, "GEMINI_API_KEY": token}
-    headers = dict(gw.headers)
-    if is_bearer(gw.token_header):
-        env["GEMINI_API_KEY_AUTH_MECHANISM"] = "bearer"
-    else:
-        headers[gw.token_header] = token
-    if headers:
-        env["GEMINI_CLI_CUSTOM_HEADERS"] = header_lines(headers, ", ")
-    return env
+    return {"GOOGLE_GEMINI_BASE_URL": ctx.relay_gateway("google"), "GEMINI_API_KEY": PLACEHOLDER_KEY}

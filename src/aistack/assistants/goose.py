@@ -1,19 +1,21 @@
 """Goose: `extensions` in ~/.config/goose/config.yaml (Windows %APPDATA%\\Block\\goose\\config). No interpolation
 (secrets go through the keyring) and no SSE: servers needing the token or speaking SSE go through
-`aistack mcp-bridge`. Model traffic: a custom provider file reading the key from AISTACK_TOKEN by name."""
+`aistack mcp-bridge`. Model traffic: a custom provider file whose base URL is the relay (which adds a fresh token);
+the key it reads from AISTACK_TOKEN by name is what `aistack run goose` sets, and the relay drops it."""
 
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
-from aistack.assistants.common import auth_headers, bridge_command, gateway_base, on_path, stdio_command
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.common import bridge_command, on_path, relay_or_gateway, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
 
 NAME = "goose"
 TITLE = "Goose"
 SERVERS = {"config": ("extensions",)}
-DELIVERY = "bridge"
+DELIVERY = Delivery("relay", "bridge",
+                    "the custom provider's base_url at the relay; MCP through `aistack mcp-bridge`")
 GATEWAY = "file"
 PROJECT: dict[str, str] = {}  # no repo-level file
 PROJECT_NOTE = None
@@ -41,9 +43,8 @@ def _entry(server, profile: Profile, ctx: Context) -> dict:
     base = {"name": server.name, "enabled": True, "timeout": TIMEOUT}
     if server.kind == "http" and server.auth != "token":
         entry = {**base, "type": "streamable_http", "uri": server.url}
-        headers = auth_headers(profile, server, "")
-        if headers:
-            entry["headers"] = headers
+        if server.headers:
+            entry["headers"] = dict(server.headers)
         return entry
     command, args = stdio_command(server, ctx, gui=True) if server.kind == "stdio" else bridge_command(server, ctx)
     entry = {**base, "type": "stdio", "cmd": command, "args": args}
@@ -63,8 +64,8 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     gw = profile.gateway
     if gw:
         provider = {"name": PROVIDER, "engine": "openai", "display_name": f"{profile.org_name} AI gateway",
-                    "api_key_env": ctx.token_var, "base_url": gateway_base(profile, "openai"), "models": []}
-        if gw.headers:
+                    "api_key_env": ctx.token_var, "base_url": relay_or_gateway(profile, ctx, "openai"), "models": []}
+        if gw.headers and ctx.relay is None:
             provider["headers"] = dict(gw.headers)
         for key, value in provider.items():
             p.add("provider", (key,), value)

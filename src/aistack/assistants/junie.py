@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -12,7 +12,8 @@ NAME = "junie"
 TITLE = "JetBrains Junie"
 SERVERS = {"mcp": ("mcpServers",)}
 PROJECT = {"mcp": ".junie/mcp/mcp.json"}  # repo-level files, relative to the project root
-DELIVERY = "bridge"
+DELIVERY = Delivery("none", "bridge",
+                    "MCP through `aistack mcp-bridge` (stdio servers only)")
 GATEWAY = "none"
 PROJECT_NOTE = None
 COMMANDS = ()  # its executables: detection, `aistack run` routing
@@ -31,7 +32,7 @@ def detect(env: Env) -> bool:
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
     add_servers(p, profile, ctx, "mcp", SERVERS["mcp"],
-                lambda s: mcp_entry(s, profile, ctx, ref=None, gui=True, remote=False))
+                lambda s: mcp_entry(s, profile, ctx, gui=True, remote=False))
     if profile.gateway:
         p.manual.append("Junie has no documented setting for a custom model gateway.")
     return p

@@ -1,6 +1,8 @@
 """Kilo Code 7 (CLI and VS Code extension, an OpenCode fork): ~/.config/kilo/kilo.jsonc (or kilo.json), OpenCode's
-shape: `mcp`, `{env:AISTACK_TOKEN}` in headers (`aistack run kilo`), providers' `baseURL`. Verified with kilo 7.7.7,
-which also rewrites the file on its first run (adds `$schema`, keeps comments).
+shape: `mcp`, providers' `baseURL`, and OpenCode's plugins: the same plugin as OpenCode's (`plugin/aistack.js` in
+Kilo's config directory, its `chat.headers` hook) puts a fresh token on every model request, and token-protected MCP
+servers are at the relay. Verified with kilo 7.7.7, which also rewrites the file on its first run (adds `$schema`,
+keeps comments).
 
 Kilo Code 6 kept servers in the extension's mcp_settings.json, which Kilo 7 only reads into memory inside VS Code
 and never interpolates: aistack writes nothing new there and takes its own entries out, saying so."""
@@ -8,7 +10,7 @@ and never interpolates: aistack writes nothing new there and takes its own entri
 from __future__ import annotations
 
 from aistack.assistants import common, opencode, vscode_extension
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
 from aistack.assistants.common import on_path
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -18,7 +20,9 @@ TITLE = "Kilo Code"
 SERVERS = {"config": ("mcp",), "legacy": ("mcpServers",)}
 # repo-level files, relative to the project root: the first of these that exists, else kilo.jsonc
 PROJECT = {"config": ("kilo.jsonc", "kilo.json", ".kilo/kilo.jsonc", ".kilo/kilo.json"), "legacy": ".kilocode/mcp.json"}
-DELIVERY = "env"
+DELIVERY = Delivery("plugin", "relay",
+                    "the plugin aistack writes (plugin/aistack.js in Kilo's config directory) runs `aistack token "
+                    "--headers-json` before every model request; MCP url at the relay, OAuth off")
 GATEWAY = "file"
 PROJECT_NOTE = None
 COMMANDS = ("kilo", "kilocode")  # its executables: detection, `aistack run` routing
@@ -38,7 +42,7 @@ def files(env: Env) -> dict[str, ConfigFile]:
     jsonc, json_ = _dir(env).joinpath("kilo.jsonc"), _dir(env).joinpath("kilo.json")
     path = json_ if env.exists(json_) and not env.exists(jsonc) else jsonc
     legacy = vscode_extension.storage(env, EXTENSION, "mcp_settings.json")
-    return {"config": ConfigFile("config", path, "jsonc"),
+    return {"config": ConfigFile("config", path, "jsonc"), "plugin": opencode.plugin_file(_dir(env)),
             "legacy": ConfigFile("legacy", legacy, "json", former=MOVED)}
 
 
@@ -48,7 +52,7 @@ def detect(env: Env) -> bool:
 
 
 def plan(profile: Profile, ctx: Context) -> Plan:
-    return opencode.config_plan(profile, ctx, "kilo")
+    return opencode.config_plan(profile, ctx)
 
 
 run_env = common.no_run_env

@@ -1,11 +1,12 @@
-"""Qwen Code: ~/.qwen/settings.json (Gemini CLI's schema, JSON with comments; `$AISTACK_TOKEN` in headers).
-Model traffic goes through `modelProviders.openai` with the key read from AISTACK_TOKEN by name."""
+"""Qwen Code: ~/.qwen/settings.json (Gemini CLI's schema, JSON with comments). Qwen runs no helper and reads its key
+once, so the relay stands for the gateway (`modelProviders.openai` with its baseUrl at the relay and a placeholder
+key in the settings' own `env`) and for the org's token-protected MCP servers (`httpUrl` at the relay)."""
 
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
-from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path, run_hint
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.common import add_servers, mcp_entry, on_path
 from aistack.engine.document import Item
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -14,7 +15,9 @@ NAME = "qwen-code"
 TITLE = "Qwen Code"
 SERVERS = {"settings": ("mcpServers",)}
 PROJECT = {"settings": ".qwen/settings.json"}  # repo-level files, relative to the project root
-DELIVERY = "env"
+DELIVERY = Delivery("relay", "relay",
+                    "modelProviders baseUrl at the relay, a placeholder key in settings env (Qwen runs no helper); "
+                    "MCP httpUrl at the relay; SSE servers through the bridge")
 GATEWAY = "file"
 PROJECT_NOTE = None
 COMMANDS = ("qwen",)  # its executables: detection, `aistack run` routing
@@ -23,6 +26,7 @@ VERIFIED = (Verified("client", "qwen", "0.24.4"),
             Verified("schema", "qwen-code-settings.schema.json", "2026-12-02"))
 PROVIDER_ID = "aistack"
 ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
+KEY_VAR = "AISTACK_RELAY_KEY"  # the placeholder key's variable: Qwen wants one; the relay drops it
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -34,8 +38,8 @@ def detect(env: Env) -> bool:
 
 
 def _entry(server, profile, ctx):
-    entry = mcp_entry(server, profile, ctx, ref="$AISTACK_TOKEN")
-    if server.kind == "http":  # Qwen keeps Gemini's older split: `httpUrl` streamable HTTP, `url` SSE
+    entry = mcp_entry(server, profile, ctx, relay=True)
+    if server.kind == "http" and "url" in entry:  # Qwen keeps Gemini's older split: `httpUrl` streamable HTTP
         entry["httpUrl"] = entry.pop("url")
     return entry
 
@@ -44,16 +48,15 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
     add_servers(p, profile, ctx, "settings", SERVERS["settings"], lambda s: _entry(s, profile, ctx))
     gw = profile.gateway
-    if gw:
+    if gw and ctx.relay is not None:
         provider = {"id": PROVIDER_ID, "name": f"{profile.org_name} AI gateway",
-                    "baseUrl": gateway_base(profile, "openai"), "envKey": ctx.token_var}
-        if gw.headers:
-            provider["generationConfig"] = {"customHeaders": dict(gw.headers)}
+                    "baseUrl": ctx.relay_gateway("openai"), "envKey": KEY_VAR}
         p.add("settings", ("modelProviders", "openai", Item("id", PROVIDER_ID)), provider, soft=ROUTING)
+        # Qwen fills a variable it does not have from the settings' `env` (qwen 0.24.4): no `.env` file, no secret.
+        p.add("settings", ("env", KEY_VAR), PLACEHOLDER_KEY, soft=ROUTING)
         # Qwen ignores modelProviders until an auth type is selected (verified with qwen 0.24.4).
         p.add("settings", ("security", "auth", "selectedType"), "openai", soft=ROUTING,
               aliases=(("selectedAuthType",),))  # Gemini's older spelling, which Qwen Code kept reading
-    p.manual.append(run_hint("qwen"))
     return p
 
 

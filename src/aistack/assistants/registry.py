@@ -5,7 +5,7 @@ from __future__ import annotations
 from aistack.assistants import (amp, antigravity, claude_code, claude_desktop, cline, codex, continue_dev, copilot_cli,
                                 cursor, devin, gemini_cli, goose, junie, kilo_code, opencode, qwen_code, vscode,
                                 windsurf, zed, zoo_code)
-from aistack.assistants.base import Adapter
+from aistack.assistants.base import Adapter, Context
 from aistack.assistants.common import command_stem
 from aistack.profile import Profile
 
@@ -47,9 +47,8 @@ def for_command(command: str) -> Adapter | None:
     return next((a for a in _MODULES if name in a.COMMANDS), None)
 
 
-def run_env(profile: Profile | None, token: str, command: str) -> dict[str, str]:
-    """What `aistack run COMMAND` adds to the environment: AISTACK_TOKEN, and the gateway's route for an
-    assistant that takes it from its environment."""
+def run_env(profile: Profile | None, ctx: Context, command: str) -> dict[str, str]:
+    """The gateway route `aistack run COMMAND` adds for an assistant that takes it from its environment (never a
+    token: `aistack run` exports AISTACK_TOKEN itself)."""
     adapter = for_command(command)
-    routed = adapter.run_env(profile, token) if adapter is not None and profile is not None else {}
-    return {"AISTACK_TOKEN": token, **routed}
+    return adapter.run_env(profile, ctx) if adapter is not None and profile is not None else {}

@@ -1,10 +1,11 @@
-"""VS Code / GitHub Copilot Chat: the user `mcp.json` (JSONC) with `servers`; `${env:AISTACK_TOKEN}` headers."""
+"""VS Code / GitHub Copilot Chat: the user `mcp.json` (JSONC) with `servers`; token-protected servers at the user's
+relay, which adds a fresh token (VS Code started from the desktop sees no shell environment)."""
 
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
-from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.common import RELAY_KEY_NOTE, add_servers, mcp_entry, on_path, relay_or_gateway
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -12,7 +13,9 @@ NAME = "vscode"
 TITLE = "VS Code (GitHub Copilot)"
 SERVERS = {"mcp": ("servers",)}
 PROJECT = {"mcp": ".vscode/mcp.json"}  # repo-level files, relative to the project root
-DELIVERY = "env"
+DELIVERY = Delivery("manual", "relay",
+                    "MCP url at the relay; SSE servers through the bridge; models: a bring-your-own-key endpoint at "
+                    "the relay, set in VS Code")
 GATEWAY = "manual"
 PROJECT_NOTE = None
 COMMANDS = ("code",)  # its executables: detection, `aistack run` routing
@@ -36,12 +39,12 @@ def detect(env: Env) -> bool:
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
     add_servers(p, profile, ctx, "mcp", SERVERS["mcp"], lambda s: mcp_entry(
-        s, profile, ctx, ref="${env:AISTACK_TOKEN}", types=TYPES, stdio_type="stdio", gui=True))
+        s, profile, ctx, relay=True, types=TYPES, stdio_type="stdio", gui=True))
     if profile.gateway:
         p.manual.append(
             "VS Code keeps bring-your-own-model keys in its secret storage, which no file can fill: in the Chat view, "
-            f"Manage Models > Add Models > OpenAI Compatible, endpoint {gateway_base(profile, 'openai')}, with a key "
-            "your platform team issues for VS Code (your login token expires within the hour).")
+            f"Manage Models > Add Models > OpenAI Compatible, endpoint {relay_or_gateway(profile, ctx, 'openai')}"
+            f"{RELAY_KEY_NOTE if ctx.relay else ', with a key your platform team issues for VS Code'}.")
     return p
 
 

@@ -1,10 +1,10 @@
-"""Windsurf (Cascade): ~/.codeium/windsurf/mcp_config.json; remote servers use `serverUrl`, headers
-`${env:AISTACK_TOKEN}`. Windsurf cannot route model traffic through a custom gateway."""
+"""Windsurf (Cascade): ~/.codeium/windsurf/mcp_config.json; remote servers use `serverUrl`, token-protected ones the
+user's relay, which adds a fresh token. Windsurf cannot route model traffic through a custom gateway."""
 
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -12,7 +12,8 @@ from aistack.profile import Profile
 NAME = "windsurf"
 TITLE = "Windsurf"
 SERVERS = {"mcp": ("mcpServers",)}
-DELIVERY = "env"
+DELIVERY = Delivery("none", "relay",
+                    "MCP serverUrl at the relay; SSE servers through the bridge")
 GATEWAY = "none"
 PROJECT: dict[str, str] = {}  # no repo-level file
 PROJECT_NOTE = None
@@ -32,7 +33,7 @@ def detect(env: Env) -> bool:
 def plan(profile: Profile, ctx: Context, product: str = "Windsurf") -> Plan:
     p = Plan()
     add_servers(p, profile, ctx, "mcp", SERVERS["mcp"],
-                lambda s: mcp_entry(s, profile, ctx, ref="${env:AISTACK_TOKEN}", url_key="serverUrl", gui=True))
+                lambda s: mcp_entry(s, profile, ctx, relay=True, url_key="serverUrl", gui=True))
     if profile.gateway:
         p.manual.append(f"{product} cannot send model traffic through a custom gateway; its models stay on "
                         f"{product}'s own service.")

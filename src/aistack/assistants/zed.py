@@ -1,10 +1,11 @@
 """Zed: `context_servers` in settings.json (JSONC, a shared settings file). Zed has no interpolation, so servers
-that need the token go through `aistack mcp-bridge`; `language_models.*.api_url` routes model traffic."""
+that need the token go through `aistack mcp-bridge`; `language_models.*.api_url` names the relay, which adds the
+token to Zed's model traffic (Zed's own key can be any text)."""
 
 from __future__ import annotations
 
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
-from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.common import add_servers, mcp_entry, on_path, relay_or_gateway
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -12,7 +13,8 @@ NAME = "zed"
 TITLE = "Zed"
 SERVERS = {"settings": ("context_servers",)}
 PROJECT = {"settings": ".zed/settings.json"}  # repo-level files, relative to the project root
-DELIVERY = "bridge"
+DELIVERY = Delivery("relay", "bridge",
+                    "language_models api_url at the relay, any key; MCP through `aistack mcp-bridge`")
 GATEWAY = "file"
 PROJECT_NOTE = None
 COMMANDS = ("zed", "zeditor")  # its executables: detection, `aistack run` routing
@@ -37,18 +39,20 @@ def detect(env: Env) -> bool:
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
     add_servers(p, profile, ctx, "settings", SERVERS["settings"],
-                lambda s: mcp_entry(s, profile, ctx, ref=None, gui=True))
+                lambda s: mcp_entry(s, profile, ctx, gui=True))
     if profile.gateway:
         for provider in ("anthropic", "openai"):
-            p.add("settings", ("language_models", provider, "api_url"), gateway_base(profile, provider),
+            p.add("settings", ("language_models", provider, "api_url"), relay_or_gateway(profile, ctx, provider),
                   soft=f"gateway routing for {provider}")
-        p.manual.append("Zed reads its model key from ANTHROPIC_API_KEY / OPENAI_API_KEY: start it with "
-                        "`aistack run zed` so both hold a fresh token (Zed cannot send the gateway's extra headers).")
+        p.manual.append("Zed wants a key for each model provider before it sends a request: enter any text as the "
+                        "Anthropic and OpenAI key in its Agent settings (or start it with `aistack run zed`, which "
+                        "sets placeholders); the relay replaces it with your fresh token and the gateway's headers.")
     return p
 
 
-def run_env(profile: Profile, token: str) -> dict[str, str]:
-    """What `aistack run zed` adds: the model keys Zed reads from its environment."""
+def run_env(profile: Profile, ctx: Context) -> dict[str, str]:
+    """What `aistack run zed` adds: placeholder model keys (Zed reads them from its environment); the relay adds
+    the real token."""
     if profile.gateway is None:
         return {}
-    return {"ANTHROPIC_API_KEY": token, "OPENAI_API_KEY": token}
+    return {"ANTHROPIC_API_KEY": PLACEHOLDER_KEY, "OPENAI_API_KEY": PLACEHOLDER_KEY}

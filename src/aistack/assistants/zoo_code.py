@@ -9,7 +9,7 @@ out (the servers you added there stay, for Zoo Code's "Roo Import")."""
 from __future__ import annotations
 
 from aistack.assistants import common, vscode_extension
-from aistack.assistants.base import ConfigFile, Context, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -19,7 +19,9 @@ FORMERLY = "roo-code"  # the `setup` name of the product it replaces
 SERVERS = {"mcp": ("mcpServers",), "legacy": ("mcpServers",)}
 # repo-level files: .zoo/mcp.json, unless a project has only Roo Code's .roo/mcp.json (which Zoo Code then reads)
 PROJECT = {"mcp": (".zoo/mcp.json", ".roo/mcp.json")}
-DELIVERY = "bridge"
+DELIVERY = Delivery("manual", "bridge",
+                    "MCP through `aistack mcp-bridge`; models: an OpenAI-compatible base URL at the relay with any "
+                    "key, set by hand")
 GATEWAY = "manual"
 PROJECT_NOTE = ("Zoo Code reads .zoo/mcp.json, and .roo/mcp.json only while .zoo/mcp.json does not exist: keep "
                 "the project's servers in one of them.")
@@ -48,7 +50,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
     vscode_extension.add_bridged_servers(p, profile, ctx, "mcp", TYPES)
     if profile.gateway:
-        p.manual.append(vscode_extension.gateway_step(profile, TITLE))
+        p.manual.append(vscode_extension.gateway_step(profile, ctx, TITLE))
     return p
 
 

@@ -24,7 +24,10 @@ def load(org: str | None, *, required: bool = True) -> tuple[Profile | None, Env
 
 
 def env_token() -> str | None:
-    return os.environ.get("AISTACK_TOKEN") or None
+    """AISTACK_TOKEN from CI or a container (never the one `aistack run` exported)."""
+    from aistack.auth.fast import env_token as from_environment
+
+    return from_environment(os.environ)
 
 
 def token(org: str | None, loaded: tuple[Profile | None, Env] | None = None) -> str:
@@ -36,7 +39,7 @@ def token(org: str | None, loaded: tuple[Profile | None, Env] | None = None) -> 
 
     profile, env = loaded or load(org)
     if profile is None:
-        return os.environ["AISTACK_TOKEN"]  # only loaded without a profile when AISTACK_TOKEN is set
+        raise AssertionError("a profile is loaded unless AISTACK_TOKEN is set")
     refresh_remembered(profile, env)
     return access_token(profile, env, debug=debug_enabled())
 

@@ -18,6 +18,10 @@ from aistack.headers import build_headers
 APP = "aistack"
 REFRESH_MARGIN = 60.0  # seconds: a token expiring sooner is refreshed first
 REMEMBERED = "org.json"
+TOKEN_VAR = "AISTACK_TOKEN"
+# Set by `aistack run` next to the AISTACK_TOKEN it exports: that token's fingerprint. Every helper the assistant
+# re-runs after a 401 inherits both, and must fetch a fresh token instead of handing back the expired snapshot.
+RUN_MARK = "AISTACK_TOKEN_FROM_RUN"
 
 
 def _var(environ, name: str) -> str | None:
@@ -48,8 +52,7 @@ def data_dir(environ, platform: str, home: str) -> str:
     return os.path.join(_var(environ, "XDG_DATA_HOME") or os.path.join(home, ".local", "share"), APP)
 
 
-def session_name(issuer: str, client_id: str) -> str:
-    """One session file per (issuer, client): switching orgs keeps each login."""
+def _sha256(text: str) -> str:
     try:  # the builtin SHA-256 loads in a fraction of hashlib's (OpenSSL) time; same digest
         from _sha2 import sha256  # Python >= 3.12
     except ImportError:
@@ -57,8 +60,28 @@ def session_name(issuer: str, client_id: str) -> str:
             from _sha256 import sha256  # Python 3.11
         except ImportError:  # pragma: no cover - a build without the builtin
             from hashlib import sha256
-    digest = sha256(f"{issuer.rstrip('/')}\n{client_id}".encode()).hexdigest()[:24]
+    return sha256(text.encode()).hexdigest()
+
+
+def session_name(issuer: str, client_id: str) -> str:
+    """One session file per (issuer, client): switching orgs keeps each login."""
+    digest = _sha256(issuer.rstrip("/") + "\n" + client_id)[:24]
     return f"session-{digest}.json"
+
+
+def fingerprint(token: str) -> str:
+    """What `aistack run` records in RUN_MARK: enough to recognise its own token, nothing to rebuild it from."""
+    return _sha256(token)[:16]
+
+
+def env_token(environ) -> str | None:
+    """AISTACK_TOKEN as given by CI or a container, which wins over any login; None when unset, or when it is the
+    snapshot `aistack run` exported (RUN_MARK matches it): that one is refreshed from the login like no variable."""
+    token = (environ.get(TOKEN_VAR) or "").strip()
+    if not token:
+        return None
+    mark = environ.get(RUN_MARK)
+    return None if mark and mark == fingerprint(token) else token
 
 
 def headers_for(profile: dict, token: str | None, server: str | None) -> dict[str, str] | None:
@@ -124,10 +147,10 @@ def main(args: list[str]) -> int | None:
     if parsed is None:
         return None
     headers_json, server = parsed
-    env_token = os.environ.get("AISTACK_TOKEN") or None
-    if env_token and not headers_json:
-        return _emit(env_token)
     environ, home = os.environ, os.path.expanduser("~")
+    from_env = env_token(environ)
+    if from_env and not headers_json:
+        return _emit(from_env)
     platform = "win32" if sys.platform.startswith("win") else ("darwin" if sys.platform == "darwin" else "linux")
     remembered_path = os.path.join(config_dir(environ, platform, home), REMEMBERED)
     try:
@@ -136,7 +159,7 @@ def main(args: list[str]) -> int | None:
         if not source.startswith(("https://", "http://")) and os.path.isfile(source):
             if os.stat(source).st_mtime_ns > os.stat(remembered_path).st_mtime_ns:
                 return None  # the profile file changed: the full path re-reads and re-validates it
-        token = env_token
+        token = from_env
         if token is None and server_needs_token(profile, server):
             auth = profile["auth"]
             issuer, client_id = auth["issuer"].rstrip("/"), auth["client_id"]

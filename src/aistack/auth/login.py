@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from aistack.auth import browser, store
+from aistack.auth import browser, fast, store
 from aistack.auth.discovery import Metadata, discover
 from aistack.auth.http import Http
 from aistack.errors import AistackError
@@ -52,7 +52,7 @@ def choose_flow(meta: Metadata, requested: str | None, env: Env) -> str:
 
 def login(profile: Profile, env: Env, options: Options, *, sleep: Callable[[float], None] = time.sleep) -> dict:
     """Log in and store the credentials; returns what `status` would show."""
-    if env.var("AISTACK_TOKEN"):
+    if fast.env_token(env.environ):
         raise AistackError("AISTACK_TOKEN is set, so aistack uses it and will not store a login.",
                            hint="Unset AISTACK_TOKEN (e.g. `unset AISTACK_TOKEN`), then run `aistack login` again.")
     auth = profile.auth

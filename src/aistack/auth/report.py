@@ -9,6 +9,7 @@ import time
 from datetime import datetime, timezone
 
 from aistack.auth import store
+from aistack.auth.fast import env_token
 from aistack.auth.tokens import revoke, session_for
 from aistack.errors import AistackError
 from aistack.paths import Env
@@ -22,7 +23,7 @@ def _iso(ts: float | None) -> str | None:
 def status(profile: Profile, env: Env) -> dict:
     report: dict = {"org": profile.org_name, "profile": profile.source,
                     "issuer": profile.auth.issuer if profile.auth else None}
-    if os.environ.get("AISTACK_TOKEN"):
+    if env_token(os.environ):
         report.update(logged_in=True, storage="environment", storage_detail="AISTACK_TOKEN (overrides any login)")
         return report
     path, data = session_for(profile, env)

@@ -57,29 +57,14 @@ def register(app: typer.Typer) -> None:
         command: list[str] = typer.Argument(..., metavar="CMD [ARGS]...", help="The command to run."),
         org: str = ORG,
     ) -> None:
-        """Run CMD with AISTACK_TOKEN set to a fresh access token (and the gateway's route for assistants that take
-        it from the environment: gemini, copilot, zed); exits with CMD's exit code."""
-        import os
-        import subprocess
-        import sys
+        """Run CMD with AISTACK_TOKEN set (and, for assistants that take it from the environment: gemini, copilot,
+        zed, the gateway's route, through the relay); exits with CMD's exit code."""
+        from aistack.relay.run import run as run_command
 
-        from aistack.assistants.registry import run_env
-        from aistack.auth.command import env_token, load, token as current_token
-        from aistack.errors import AistackError
-
-        profile, env = load(org, required=not env_token())
-        token = current_token(org, (profile, env)) if profile is not None else os.environ["AISTACK_TOKEN"]
-        child_env = dict(os.environ, **run_env(profile, token, command[0]))
-        sys.stdout.flush()
         try:
-            if os.name == "nt":
-                raise typer.Exit(subprocess.run(command, env=child_env).returncode)
-            os.execvpe(command[0], command, child_env)
-        except FileNotFoundError:
-            raise AistackError(f"command not found: {command[0]}.", hint="Check the command name and your PATH.",
-                               exit_code=127) from None
-        except PermissionError:
-            raise AistackError(f"cannot execute {command[0]} (permission denied).", exit_code=126) from None
+            run_command(org, command)
+        except SystemExit as done:  # Windows: the child's exit code
+            raise typer.Exit(int(done.code or 0)) from None
 
     @app.command()
     def env(

@@ -24,8 +24,8 @@ def register(app: typer.Typer) -> None:
 
         import anyio
 
-        from aistack.bridge.proxy import serve
-        from aistack.bridge.target import get_token, target_for
+        from aistack.relay.bridge import serve
+        from aistack.relay.target import get_token, target_for
         from aistack.paths import Env
         from aistack.profile import resolve
 

@@ -48,13 +48,17 @@ def register(app: typer.Typer) -> None:
                              "(`aistack setup --list` shows them).\n")
             raise typer.Exit(ExitCode.PROBLEM)
         results = configure.run(names, profile, env, remove=remove, force=force, dry_run=dry_run, project=root)
+        relay = None if root else configure.relay_service(results, env, remove=remove, dry_run=dry_run)
         if as_json:
             payload = {"schema": 1, "org": profile.org_name, "dry_run": dry_run, "remove": remove,
-                       "assistants": [r.to_json() for r in results]}
+                       "assistants": [r.to_json() for r in results],
+                       "relay_service": relay.to_json() if relay else None}
             sys.stdout.write(json.dumps(payload, indent=2) + "\n")
         else:
             _print_results(results, dry_run, remove)
-        if not all(r.ok for r in results):
+            if relay:
+                _print_service(relay, dry_run)
+        if not all(r.ok for r in results) or (relay and relay.error):
             raise typer.Exit(ExitCode.PROBLEM)
 
 
@@ -110,6 +114,15 @@ def _print_results(results, dry_run: bool, remove: bool) -> None:
         err.write("No changes.\n")
 
 
+def _print_service(outcome, dry_run: bool) -> None:
+    verb = {"created": "would create" if dry_run else "created", "changed": "would change" if dry_run else "changed",
+            "removed": "would delete" if dry_run else "deleted", "unchanged": "no changes"}
+    for path, status in outcome.files:
+        sys.stderr.write(f"relay service: {path}: {verb[status]}\n")
+    for note in outcome.notes:
+        sys.stderr.write(f"relay service: {note}\n")
+
+
 def _print_listing(rows, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
@@ -121,7 +134,8 @@ def _print_listing(rows, as_json: bool) -> None:
         first = row["verified"][0] if row["verified"] else None
         how = f"{first['what']} {first['version']}" if first and first["by"] == "client" else (
             f"{first['by']} {first['version']}" if first else "-")
-        sys.stdout.write(f"{row['assistant']:<14} {mark:<10} token via {row['delivery']:<7} verified: {how:<24} "
+        delivery = f"{row['delivery']['model']}/{row['delivery']['mcp']}"
+        sys.stdout.write(f"{row['assistant']:<14} {mark:<10} token via {delivery:<13} verified: {how:<24} "
                          f"servers: {servers}\n")
         for f in row["files"]:
             state = "" if f["exists"] else " (absent)"

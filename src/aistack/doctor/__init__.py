@@ -28,12 +28,14 @@ def _offline(rid: str, title: str, what: str) -> tuple[str, str, Check]:
 
 def concurrent(state: State) -> list[tuple[str, str, Check]]:
     """(id, title, check) for every independent check this profile calls for; offline, only the local ones."""
-    from aistack.doctor import assistants, network
+    from aistack.doctor import assistants, network, relay
 
     gateway = state.profile.gateway.url if state.profile.gateway else "the gateway"
     checks: list[tuple[str, str, Check]] = [
         _offline("clock", "clock skew", "no server") if state.offline else ("clock", "clock skew", network.check_clock),
         _offline("gateway", "gateway", gateway) if state.offline else ("gateway", "gateway", network.check_gateway)]
+    if relay.in_use(state):
+        checks.append(_offline("relay", "relay", "the relay") if state.offline else ("relay", "relay", relay.check_relay))
     for server in state.profile.mcp_servers:
         rid, title = f"mcp:{server.name}", f"MCP server {server.name}"
         if state.offline and server.kind != "stdio":

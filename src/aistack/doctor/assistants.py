@@ -68,13 +68,12 @@ def _quiet_env() -> dict[str, str]:
 
 def _written(name: str, state: State):
     """(file, edit, the value there now) for every entry setup would write, in files that parse."""
-    from aistack import configure
     from aistack.assistants import registry
-    from aistack.assistants.base import Context
     from aistack.engine.document import read
+    from aistack.relay import local
 
     adapter = registry.get(name)
-    plan = adapter.plan(state.profile, Context(env=state.env, aistack=configure.aistack_command(state.env)))
+    plan = adapter.plan(state.profile, local.context(state.env))
     for key, cfg in adapter.files(state.env).items():
         try:
             doc = read(Path(cfg.path), cfg.fmt)[1]

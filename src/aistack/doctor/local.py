@@ -6,6 +6,7 @@ import os
 import time
 from pathlib import Path
 
+from aistack.auth.fast import env_token
 from aistack.doctor.model import FAIL, OK, SKIP, WARN, Result, State, one_line
 from aistack.errors import AistackError, ExitCode
 
@@ -81,7 +82,7 @@ def check_login(state: State) -> Result:
 
     title = "logged in"
     profile = state.profile
-    if os.environ.get("AISTACK_TOKEN"):
+    if env_token(os.environ):
         return Result("login", title, OK, "AISTACK_TOKEN is set; it overrides any stored login")
     if profile.auth is None:
         return Result("login", title, SKIP, f"the org profile {profile.source} has no [auth] section")
@@ -103,9 +104,9 @@ def check_token(state: State) -> Result:
     from aistack.auth.tokens import access_token, session_for
 
     title = "token refreshable"
-    env_token = os.environ.get("AISTACK_TOKEN", "").strip()
-    if env_token:
-        state.token = env_token
+    from_env = env_token(os.environ)
+    if from_env:
+        state.token = from_env
         return Result("token", title, SKIP, "AISTACK_TOKEN is used as it is; aistack cannot refresh it")
     if state.profile.auth is None:
         state.token_problem = "the org profile has no [auth] section"
@@ -143,7 +144,7 @@ def check_keyring(state: State) -> Result:
     from aistack.auth import keystore
 
     title = "credential storage"
-    if os.environ.get("AISTACK_TOKEN"):
+    if env_token(os.environ):
         return Result("keyring", title, SKIP, "AISTACK_TOKEN is set; nothing is read from storage")
     data = None
     if state.profile.auth is not None:

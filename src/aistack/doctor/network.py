@@ -162,8 +162,8 @@ class _Refused(_Failed):
 async def _handshake(server: McpServer, state: State) -> str:
     import anyio
 
-    from aistack.bridge.remote import TokenAuth, connect, explain
-    from aistack.bridge.target import Target
+    from aistack.relay.remote import TokenAuth, connect, explain
+    from aistack.relay.target import Target
 
     profile = state.profile
     token_header = None

@@ -142,6 +142,10 @@ def parse(fmt: str, text: str) -> Document:
         from aistack.engine.yamldoc import YamlDocument
 
         return YamlDocument(text)
+    if fmt == "text":
+        from aistack.engine.textdoc import TextDocument
+
+        return TextDocument(text)
     raise ValueError(f"unknown format {fmt!r}")
 
 

@@ -21,9 +21,9 @@ from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
-from aistack.bridge.remote import TokenAuth, connect, explain, say
-from aistack.bridge.target import Target
 from aistack.errors import AistackError, render
+from aistack.relay.remote import TokenAuth, connect, explain, say
+from aistack.relay.target import Target
 
 FAILED_EXIT_GRACE = 1.0  # seconds to let the assistant read the failed initialize before we exit
 UNANSWERED_WAIT = 30.0  # after a failure, how long to wait for an initialize we can fail

@@ -16,8 +16,8 @@ from mcp.shared.exceptions import MCPError
 
 from aistack import __version__, wire
 from aistack.auth.accessor import token_from_env
-from aistack.bridge.target import Target
 from aistack.errors import AistackError, ExitCode
+from aistack.relay.target import Target
 
 CONNECT_TIMEOUT = 30.0  # seconds for the remote's initialize: a GUI assistant waits on us meanwhile
 READ_TIMEOUT = 300.0  # an SSE stream may stay quiet for minutes

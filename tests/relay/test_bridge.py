@@ -10,12 +10,11 @@ import sys
 import anyio
 import mcp_types as types
 import pytest
+from bridge_support import INITIALIZE, TIMEOUT, TOKEN, bridge_params, call_whoami, remote_entry, write_profile
+from conftest import REPO, subprocess_env
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.shared.exceptions import MCPError
-
-from bridge_support import INITIALIZE, TIMEOUT, TOKEN, bridge_params, call_whoami, remote_entry, write_profile
-from conftest import REPO, subprocess_env
 from mcp_remote import INSTRUCTIONS, RemoteServer, fingerprint
 
 
@@ -182,8 +181,8 @@ def test_claude_code_connects_through_the_bridge(tmp_path, fake_home):
 
 
 def test_the_token_goes_in_the_gateways_token_header():
-    from aistack.bridge.target import target_for
     from aistack.profile import parse_text
+    from aistack.relay.target import target_for
 
     text = ('schema = 1\n[org]\nname = "T"\n[gateway]\nurl = "https://ai.example.com"\ntoken_header = "X-Api-Token"\n'
             + remote_entry("docs", "https://mcp.example.com/docs") + remote_entry("open", "https://o.example.com",

@@ -7,11 +7,10 @@ import sys
 
 import anyio
 import pytest
+from bridge_support import TIMEOUT, TOKEN, bridge_params, remote_entry, write_profile
 from mcp.client.session import ClientSession
 from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import MCPError
-
-from bridge_support import TIMEOUT, TOKEN, bridge_params, remote_entry, write_profile
 from mcp_remote import RemoteServer, fingerprint
 
 
@@ -20,8 +19,8 @@ def test_a_rejected_token_is_replaced_by_a_fresh_one(tmp_path):
     """Access tokens expire while a GUI assistant keeps the bridge running for days: on a 401 the
     bridge asks `get_token` again and retries. `get_token` here is a list of tokens standing in for
     `aistack token` over time; the server is real and revokes the first token mid-session."""
-    from aistack.bridge.remote import TokenAuth, connect
-    from aistack.bridge.target import Target
+    from aistack.relay.remote import TokenAuth, connect
+    from aistack.relay.target import Target
 
     first, second = "at-first-" + "1" * 30, "at-second-" + "2" * 30
     handed_out = [second]

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from bridge_support import TOKEN, remote_entry, run_raw, write_profile
 from conftest import REPO, subprocess_env
 from mcp_remote import RemoteServer
