@@ -27,7 +27,7 @@ from mcp.client.streamable_http import streamable_http_client
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from mcp_remote import RemoteServer  # noqa: E402  (the test suite's token-checking SDK server)
+from peers import mcp_server as org_mcp  # noqa: E402  (the org's MCP server, as the tests run it)
 
 TOKEN = "bench-token"
 BARE_SERVER = """
@@ -84,16 +84,16 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--starts", type=int, default=6)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, RemoteServer(TOKEN) as remote:
+    with tempfile.TemporaryDirectory() as tmp, org_mcp.start(tokens={TOKEN}) as remote:
         profile = Path(tmp) / "org.toml"
         profile.write_text(f'schema = 1\n[org]\nname = "Bench"\n[[mcp_servers]]\nname = "docs"\n'
-                           f'url = "{remote.url}"\nauth = "token"\n', encoding="utf-8")
+                           f'url = "{remote.http_url}"\nauth = "token"\n', encoding="utf-8")
         env = dict(os.environ, HOME=tmp, AISTACK_CONFIG_DIR=f"{tmp}/cfg", AISTACK_DATA_DIR=f"{tmp}/data",
                    AISTACK_CACHE_DIR=f"{tmp}/cache", PYTHONPATH=str(REPO / "src"), AISTACK_TOKEN=TOKEN)
         params = StdioServerParameters(command=sys.executable, args=["-m", "aistack", "mcp-bridge", "docs",
                                                                      "--org", str(profile)], env=env)
         bare_params = StdioServerParameters(command=sys.executable, args=["-c", BARE_SERVER], env=env)
-        direct_call = anyio.run(direct, remote.url, args.calls)
+        direct_call = anyio.run(direct, remote.http_url, args.calls)
         _, bridged_call = anyio.run(bridged, params, args.calls)
         # start-ups alternate so that a busy machine slows both alike; the faster half of each counts
         starts = {"bare": [], "bridge": []}

@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
-from usage_servers import TOKEN, Loopback, Reply, metrics  # noqa: E402
+from support.http import TOKEN, Loopback, Reply  # noqa: E402
+from support.usage import metrics  # noqa: E402
 
 YEAR = date(2026, 1, 1)
 MODELS = [f"model-{i:02d}" for i in range(20)]

@@ -7,8 +7,8 @@ cache: the prompt up to the last `cache_control` block is written to the cache t
 read from it for five minutes after, as Claude Code's requests expect. LiteLLM's adapters turn its
 answers into the Anthropic Messages API (streamed or not), OpenAI chat completions and responses.
 
-A user message containing `CALL <name>` makes it call a tool (once per such message): the first offered tool
-whose name contains <name>, with no arguments (through `tool_search` and `tool_call` when the client offers its
+A user message containing `CALL <name>` makes it call a tool (once per such message): the offered tool named
+<name> (bare or behind the client's server prefix), else the first whose name contains <name>, with no arguments (through `tool_search` and `tool_call` when the client offers its
 MCP tools only that way); once the tool's result is in the conversation it answers with its text and that result.
 So one turn of `CALL handbook` is model request, MCP tool call, model request, and a test can see in the answer
 that the token-protected MCP server served the call.
@@ -97,6 +97,16 @@ def _names(tools: list | None) -> list[str]:
     return [(tool.get("function") or {}).get("name") or tool.get("name") or "" for tool in tools or []]
 
 
+def _best(offered: list[str], wanted: str) -> str | None:
+    """The offered tool that is `wanted` (exactly, or as the last part of a client's prefixed name such as
+    `mcp__handbook__handbook`), else the first whose name contains it (`mcp__handbook__echo` for `CALL handbook`
+    only when the server has no tool of that name)."""
+    def last_part(name: str) -> str:
+        return re.split(r"__|[-.:/]|_(?=[^_]*$)", name.lower())[-1]
+    exact = [name for name in offered if name.lower() == wanted or last_part(name) == wanted]
+    return exact[0] if exact else next((name for name in offered if wanted in name.lower()), None)
+
+
 def tool_step(messages: list, tools: list | None) -> tuple[tuple[str, dict] | None, str | None]:
     """((tool, arguments), None) when the last user message asks for a tool not called since; (None, result
     text) once its result is in; (None, None) for a plain answer. A client that hides its MCP tools behind a
@@ -109,7 +119,7 @@ def tool_step(messages: list, tools: list | None) -> tuple[tuple[str, dict] | No
                if isinstance(m, dict) and m.get("role") == "tool"]
     wanted = CALL.search(_text(messages[last_user].get("content"))).group(1).lower()
     offered = _names(tools)
-    direct = next((name for name in offered if wanted in name.lower()), None)
+    direct = _best(offered, wanted)
     if direct is not None or "tool_search" not in offered:
         if results:
             return None, results[-1]

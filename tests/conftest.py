@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-pytest_plugins = ["oidc_peer"]  # the OpenID provider and scripted-browser fixtures
-EXAMPLE_ORG = REPO / "examples" / "org.toml"
+# The OpenID provider and scripted-browser fixtures; `serve`, the loopback HTTP server.
+pytest_plugins = ["support.oidc_peer", "support.http"]
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +28,7 @@ def fake_home(tmp_path, monkeypatch):
     # No test may reach the real keyring; tests that need one install their own backend.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     for var in ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY", "SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT",
-                "DBUS_SESSION_BUS_ADDRESS", "AISTACK_KEYRING_TIMEOUT"):
+                "DBUS_SESSION_BUS_ADDRESS", "AISTACK_KEYRING_TIMEOUT", "AISTACK_DEBUG"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)
     return home
@@ -52,32 +47,13 @@ def cli(capsys):
     return invoke
 
 
-def aistack_cmd() -> list[str]:
-    """The command that runs this checkout's aistack in a subprocess."""
-    return [sys.executable, "-m", "aistack"]
-
-
-def backup_of(path: Path) -> Path:
-    """Where aistack keeps its one backup of a user's file: its data dir, named after the file's real path."""
-    from aistack.engine.files import backup_path, resolve_target
-
-    return backup_path(resolve_target(Path(path)), Path(os.environ["AISTACK_DATA_DIR"]))
-
-
-def subprocess_env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
-    env.update(extra)
-    return env
-
-
 @pytest.fixture
 def memory_keyring():
     """An in-memory keyring for in-process tests; the real one is never touched."""
     import keyring
     from keyring.backends import fail
 
-    from keyrings_fake import MemoryKeyring
+    from support.keyrings_fake import MemoryKeyring
 
     backend = MemoryKeyring()
     keyring.set_keyring(backend)

@@ -1,7 +1,7 @@
 import subprocess
 import sys
 
-from conftest import subprocess_env
+from support import subprocess_env
 
 
 def test_version(cli):

@@ -11,7 +11,7 @@ from aistack.assistants.base import Context
 from aistack.assistants.common import helper_command
 from aistack.paths import Env
 from aistack.profile import load
-from conftest import EXAMPLE_ORG
+from support import EXAMPLE_ORG
 
 LINUX = Env(home="/home/u", environ={}, platform="linux")
 WIN = Env(home="C:\\Users\\u", environ={"APPDATA": "C:\\Users\\u\\AppData\\Roaming"}, platform="win32")

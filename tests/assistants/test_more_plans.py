@@ -7,7 +7,7 @@ from aistack.assistants.base import Context
 from aistack.engine.document import Item
 from aistack.paths import Env
 from aistack.profile import load
-from conftest import EXAMPLE_ORG
+from support import EXAMPLE_ORG
 
 AISTACK = "/opt/aistack/bin/aistack"
 LINUX = Env(home="/home/u", environ={}, platform="linux")

@@ -8,7 +8,7 @@ from aistack.assistants import registry
 from aistack.assistants.base import MECHANISMS, Context
 from aistack.paths import Env
 from aistack.profile import load
-from conftest import EXAMPLE_ORG
+from support import EXAMPLE_ORG
 
 LINUX = Env(home="/home/u", environ={}, platform="linux")
 MAC = Env(home="/Users/u", environ={}, platform="darwin")

@@ -5,7 +5,7 @@ import itertools
 import re
 from pathlib import Path
 
-from conftest import EXAMPLE_ORG
+from support import EXAMPLE_ORG
 
 from aistack.assistants import registry
 from aistack.assistants.base import Context

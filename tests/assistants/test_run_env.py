@@ -7,7 +7,7 @@ from aistack.assistants.base import Context
 from aistack.assistants.registry import run_env
 from aistack.paths import Env
 from aistack.profile import load
-from conftest import EXAMPLE_ORG
+from support import EXAMPLE_ORG
 
 ORG = load(str(EXAMPLE_ORG))
 RELAY = "http://127.0.0.1:24123"

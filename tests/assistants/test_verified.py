@@ -1,5 +1,5 @@
 """Each adapter's VERIFIED says how the suite checks it, and that stays true: a client is a pinned peer at that
-version (tests/node/package.json, tests/peers), a schema is vendored (tests/setup/test_contract.py holds it to
+version (tests/node/package.json, tests/peers), a schema is vendored (tests/configure/test_contract.py holds it to
 SOURCES), and the README's "verified" column says the same."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import re
 
 import peers
 from aistack.assistants import registry
-from conftest import REPO
+from support import REPO
 
 CLIENT_VERIFIED = {n: v for n in registry.names() for v in registry.get(n).VERIFIED if v.by == "client"}
 

@@ -7,9 +7,7 @@ import time
 
 import pytest
 
-from usage_helpers import serve  # noqa: F401
-from usage_servers import Reply
-
+from support.http import Reply
 pytestmark = pytest.mark.peer
 
 

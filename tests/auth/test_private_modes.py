@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from usage_helpers import serve, write_profile  # noqa: F401
-from usage_servers import TOKEN, litellm_app, metrics
-
+from support.http import TOKEN
+from support.usage import litellm_app, metrics, write_profile
 pytestmark = pytest.mark.peer
 
 

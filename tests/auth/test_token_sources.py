@@ -9,8 +9,8 @@ import subprocess
 import threading
 
 import pytest
-from conftest import aistack_cmd, subprocess_env
-from oidc_peer import read_session
+from support import aistack_cmd, subprocess_env
+from support.oidc_peer import read_session
 
 from aistack.auth.accessor import TokenCache, fresh_until
 from aistack.auth.fast import RUN_MARK, env_token, fingerprint

@@ -11,7 +11,7 @@ import sys
 import time
 
 import pytest
-from relay_support import free_port, running_relay
+from support.relay import free_port, running_relay
 
 
 def write_org(path, mcp_url="http://127.0.0.1:9/mcp"):

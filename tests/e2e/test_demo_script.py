@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sandbox"))
-from sandbox_peer import REPO, org_env, require_peers  # noqa: E402
+from support.sandbox_peer import REPO, org_env, require_peers
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(300)]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import peers
-from conftest import REPO
+from support import REPO
 from peers import gateway as test_gateway
 from peers import mcp_server as test_mcp
 

@@ -34,10 +34,9 @@ import httpx
 import peers
 import pytest
 from peers.sessions import Acp, CodexAppServer, OpencodeServe, StreamJson, Turn
-from relay_support import free_port
+from support.relay import free_port
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sandbox"))
-from sandbox_peer import running_org
+from support.sandbox_peer import running_org
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(900)]
 

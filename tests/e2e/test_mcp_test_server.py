@@ -17,14 +17,14 @@ INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
 ACCEPT = {"Accept": "application/json, text/event-stream"}
 
 
-def test_streamable_http_and_sse_serve_the_echo_tool(mcp_server):
+def test_streamable_http_and_sse_serve_the_tools(mcp_server):
     from mcp.client.client import Client
     from mcp.client.session import ClientSession
     from mcp.client.sse import sse_client
 
     async def main():
         async with Client(mcp_server.http_url) as client:
-            result = await client.call_tool(mcp_module.TOOL_NAME, {"text": "over http"})
+            result = await client.call_tool("echo", {"text": "over http"})
             http_text = result.content[0].text
         async with sse_client(mcp_server.sse_url) as (read, write):
             async with ClientSession(read, write) as session:
@@ -32,7 +32,7 @@ def test_streamable_http_and_sse_serve_the_echo_tool(mcp_server):
                 tools = await session.list_tools()
         return http_text, [t.name for t in tools.tools]
 
-    assert anyio.run(main) == ("over http", [mcp_module.TOOL_NAME])
+    assert anyio.run(main) == ("over http", mcp_module.TOOLS)
     assert {r.path for r in mcp_server.seen} >= {"/mcp", "/sse", "/messages/"}
 
 

@@ -19,8 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sandbox"))
-from sandbox_peer import NODE_MODULES, claims, running_org  # noqa: E402
+from support.sandbox_peer import NODE_MODULES, claims, running_org
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(300)]
 

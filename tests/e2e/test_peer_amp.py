@@ -13,6 +13,7 @@ import json
 import pytest
 
 import peers
+from peers import mcp_server as test_mcp
 from peers.configs import STDIO, USERS_OWN, write
 from peers.fixtures import gateway, mcp_server, mcp_server_factory, protected_mcp_server, token  # noqa: F401
 
@@ -43,7 +44,7 @@ def test_amp_expands_dollar_brace_in_headers_and_connects(fake_home, mcp_server,
     assert listed["mine"]["command"] == "user-own-server"
     doctor = peers.amp_doctor(fake_home, env={"AISTACK_TOKEN": token}, timeout=110)
     for name in ("org-stdio", "org-sse", "org-token"):
-        assert doctor[name]["status"] == "connected" and doctor[name]["tools"] == ["echo"], doctor[name]
+        assert doctor[name]["status"] == "connected" and doctor[name]["tools"] == test_mcp.TOOLS, doctor[name]
     assert doctor["org-env-colon"]["status"] == "failed"  # `${env:VAR}` is sent as it is: a 401
     assert doctor["mine"]["status"] == "failed"
     assert f"Bearer {token}" in protected_mcp_server.authorizations()

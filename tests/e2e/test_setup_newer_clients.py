@@ -10,11 +10,11 @@ import json
 import pytest
 
 import peers
-from oidc_peer import read_session
+from support.oidc_peer import read_session
 from peers.configs import STDIO, USERS_OWN, write
 from peers.fixtures import answering_gateway  # noqa: F401
 from peers.org_stack import aistack_env, stack  # noqa: F401
-from relay_support import running_relay
+from support.relay import running_relay
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(240)]
 ORG_SERVERS = ("docs", "events", "local")

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 import peers
-from oidc_peer import read_session
+from support.oidc_peer import read_session
 from peers.configs import write
 from peers.org_stack import aistack_env, stack  # noqa: F401
-from relay_support import running_relay
+from support.relay import running_relay
 
 pytestmark = pytest.mark.peer
 
@@ -79,7 +79,7 @@ def test_bridge_with_a_real_login_reaches_the_idp_checked_server(stack, fake_hom
     from mcp.client.session import ClientSession
     from mcp.client.stdio import StdioServerParameters, stdio_client
 
-    from conftest import subprocess_env
+    from support import subprocess_env
 
     assert cli("setup", "zed", "--org", str(stack["org"]))[0] == 0
     settings = (fake_home / ".config" / "zed" / "settings.json").read_text()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_ORG, backup_of, subprocess_env
+from support import EXAMPLE_ORG, backup_of, subprocess_env
 
 KILLPOINT = Path(__file__).with_name("killpoint.py")
 NO_GATEWAY = """schema = 1

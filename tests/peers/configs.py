@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .mcp_server import stdio_command
 
-STDIO = stdio_command()  # [python, tests/peers/mcp_server.py]: the real MCP server over stdio
+STDIO = stdio_command()  # [python, sandbox/mcp_server.py, --stdio]: the org's MCP server over stdio
 USERS_OWN = {"command": "user-own-server", "args": ["--flag"]}  # a server the user added, not the org
 
 

@@ -1,37 +1,40 @@
-"""A real MCP server for the tests, built with the `mcp` SDK (2.x `MCPServer`).
+"""The org's MCP server (sandbox/mcp_server.py, the one the sandbox runs) for the tests, in a thread.
 
-One tool, `echo`. Served over streamable HTTP at `/mcp` and over the legacy SSE
-transport at `/sse` (+ `/messages/`) by uvicorn on 127.0.0.1 with a port the OS
-picks, in a background thread of the test process, so a test can hand it a
-token check as a plain callable and read back the requests it saw.
-
-Run as a script it speaks stdio (`python mcp_server.py`), which is what the
-assistants' configs use as their stdio server.
+`start(verify)` serves it by uvicorn on 127.0.0.1 with a port the OS picks, in a background thread of the test
+process, so a test can hand it a token check as a plain callable (or `tokens`, a set it may change) and read
+back the requests it saw: streamable HTTP at `/mcp`, the legacy SSE transport at `/sse` (+ `/messages/`).
+`stdio_command()` runs the same server over stdio, which is what the assistants' configs use as their stdio
+server. The server's tools, resources and prompts are the sandbox module's (`server.TOOLS`, `server.HOOKS`).
 """
 
 from __future__ import annotations
 
-import inspect
+import importlib.util
 import socket
 import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-TOOL_NAME = "echo"
+from support import REPO
+
+SCRIPT = REPO / "sandbox" / "mcp_server.py"
 
 
-def build_mcp(name: str = "aistack-test"):
-    from mcp.server.mcpserver import MCPServer
+def _load():
+    """sandbox/mcp_server.py as a module (a script of the sandbox, not a package: loaded by its path)."""
+    if "sandbox_mcp_server" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("sandbox_mcp_server", SCRIPT)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return sys.modules["sandbox_mcp_server"]
 
-    server = MCPServer(name, log_level="WARNING")
 
-    @server.tool(name=TOOL_NAME, description="Return the text it is given.")
-    def echo(text: str) -> str:
-        return text
-
-    return server
+server = _load()
+TOOLS = [t.name for t in server.TOOLS]  # what every server started here offers (without `hooks`)
 
 
 @dataclass
@@ -48,6 +51,8 @@ class RunningServer:
 
     port: int
     seen: list[SeenRequest] = field(default_factory=list)
+    state: Any = None  # the server's State: the resources a client subscribed to
+    tokens: set[str] | None = None  # with start(tokens=...): the tokens it accepts now
     _uvicorn: object | None = None
     _thread: threading.Thread | None = None
 
@@ -63,6 +68,9 @@ class RunningServer:
     def sse_url(self) -> str:
         return f"{self.base}/sse"
 
+    def url(self, transport: str = "http") -> str:
+        return self.sse_url if transport == "sse" else self.http_url
+
     def authorizations(self) -> list[str]:
         """Every Authorization header value the server received, in order."""
         return [r.headers["authorization"] for r in self.seen if "authorization" in r.headers]
@@ -70,6 +78,9 @@ class RunningServer:
     def header_values(self, name: str) -> list[str]:
         name = name.lower()
         return [r.headers[name] for r in self.seen if name in r.headers]
+
+    def statuses(self) -> list[int | None]:
+        return [r.status for r in self.seen]
 
     def stop(self, timeout: float = 5.0) -> None:
         if self._uvicorn is not None:
@@ -80,16 +91,18 @@ class RunningServer:
                 self._uvicorn.force_exit = True
                 self._thread.join(timeout)
 
+    def __enter__(self) -> RunningServer:
+        return self
 
-class _Gate:
-    """ASGI middleware: records every request and, when `verify` is set, demands a valid bearer token.
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
-    `verify(token) -> bool` (or an async function) decides; the fixture picks it (a fixed
-    token now, an IdP introspection or userinfo call later).
-    """
 
-    def __init__(self, app, seen: list[SeenRequest], verify: Callable[[str], bool] | None):
-        self.app, self.seen, self.verify = app, seen, verify
+class _Recorder:
+    """ASGI middleware: records every request and the status it was answered with."""
+
+    def __init__(self, app, seen: list[SeenRequest]):
+        self.app, self.seen = app, seen
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -97,20 +110,6 @@ class _Gate:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         record = SeenRequest(scope["method"], scope["path"], headers)
         self.seen.append(record)
-        if self.verify is not None:
-            auth = headers.get("authorization", "")
-            scheme, _, token = auth.partition(" ")
-            ok = bool(token) and scheme.lower() == "bearer" and self.verify(token.strip())
-            if inspect.isawaitable(ok):  # an async check, e.g. an IdP introspection call with httpx.AsyncClient
-                ok = await ok
-            if not ok:
-                record.status = 401
-                # No resource_metadata parameter: clients should report "needs auth", not start OAuth discovery.
-                await send({"type": "http.response.start", "status": 401,
-                            "headers": [(b"content-type", b"application/json"),
-                                        (b"www-authenticate", b'Bearer error="invalid_token"')]})
-                await send({"type": "http.response.body", "body": b'{"error":"invalid_token"}'})
-                return
 
         async def recording_send(message):
             if message["type"] == "http.response.start":
@@ -120,42 +119,36 @@ class _Gate:
         return await self.app(scope, receive, recording_send)
 
 
-def build_app(seen: list[SeenRequest], verify: Callable[[str], bool] | None = None):
-    mcp = build_mcp()
-    app = mcp.streamable_http_app()  # its lifespan runs the session manager
-    sse = mcp.sse_app()
-    app.router.routes.extend(sse.routes)  # one server, both transports
-    return _Gate(app, seen, verify)
+def start(verify: Callable[[str], Any] | None = None, *, tokens: set[str] | None = None, hooks: bool = False,
+          port: int = 0, timeout: float = 10.0) -> RunningServer:
+    """Start the server in a daemon thread; returns once it accepts connections.
 
-
-def start(verify: Callable[[str], bool] | None = None, timeout: float = 10.0) -> RunningServer:
-    """Start the server in a daemon thread; returns once it accepts connections."""
+    `verify(token) -> bool` (or an async function) decides which bearer tokens it accepts; `tokens` instead:
+    exactly those (`running.tokens`, which the test may change). Neither: an open server. `hooks`: the bridge
+    tests' extra tools. `port`: a fixed one (a restart on the port of a server stopped before)."""
     import uvicorn
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    running = RunningServer(port=port)
-    config = uvicorn.Config(build_app(running.seen, verify), log_level="warning", lifespan="on",
-                            timeout_graceful_shutdown=1)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name=f"mcp-{port}")
-    running._uvicorn, running._thread = server, thread
+    sock.bind(("127.0.0.1", port))
+    running = RunningServer(port=sock.getsockname()[1], state=server.State(), tokens=tokens)
+    if tokens is not None:
+        verify = lambda presented: presented in running.tokens  # noqa: E731
+    asgi = _Recorder(server.app(verify, hooks=hooks, state=running.state), running.seen)
+    config = uvicorn.Config(asgi, log_level="warning", lifespan="on", timeout_graceful_shutdown=1)
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True, name=f"mcp-{running.port}")
+    running._uvicorn, running._thread = uv, thread
     thread.start()
     deadline = time.monotonic() + timeout
-    while not server.started:
+    while not uv.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             running.stop()
-            raise RuntimeError(f"test MCP server on port {port} did not start within {timeout}s")
+            raise RuntimeError(f"test MCP server on port {running.port} did not start within {timeout}s")
         time.sleep(0.02)
     return running
 
 
 def stdio_command() -> list[str]:
-    """argv that runs this module as a stdio MCP server."""
-    return [sys.executable, __file__]
-
-
-if __name__ == "__main__":
-    build_mcp().run("stdio")
+    """argv that runs the server over stdio."""
+    return [sys.executable, str(SCRIPT), "--stdio"]

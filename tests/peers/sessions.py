@@ -102,7 +102,8 @@ class StreamJson(_Lines):
         while True:
             message = self.next(deadline)
             kind = message.get("type")
-            content = (message.get("message") or {}).get("content")
+            body = message.get("message")  # a dict on user/assistant events; some system events carry a string
+            content = body.get("content") if isinstance(body, dict) else None
             if kind == "user" and isinstance(content, list):
                 for block in content:
                     if isinstance(block, dict) and block.get("type") == "tool_result":

@@ -10,10 +10,8 @@ import pytest
 
 from aistack.errors import AistackError
 from aistack.profile import validate
-from gitrepo import ECOSYSTEMS, git, identity, make_repo
-from usage_helpers import serve  # noqa: F401
-from usage_servers import Reply
-
+from support.gitrepo import ECOSYSTEMS, git, identity, make_repo
+from support.http import Reply
 SECRET = "-----BEGIN OPENSSH PRIVATE KEY----- not-really-a-key"
 
 

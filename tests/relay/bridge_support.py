@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import anyio
-from conftest import REPO, subprocess_env
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
+
+from support import REPO, subprocess_env
 
 TOKEN = "at-" + "7" * 40  # what the IdP would hand out; must never appear on the bridge's stdout/stderr
 TIMEOUT = 30

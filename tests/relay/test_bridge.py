@@ -11,11 +11,12 @@ import anyio
 import mcp_types as types
 import pytest
 from bridge_support import INITIALIZE, TIMEOUT, TOKEN, bridge_params, call_whoami, remote_entry, write_profile
-from conftest import REPO, subprocess_env
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.shared.exceptions import MCPError
-from mcp_remote import INSTRUCTIONS, RemoteServer, fingerprint
+
+from support import REPO, subprocess_env
+from peers import mcp_server as org_mcp
 
 
 async def _drive_happy_path(params: StdioServerParameters, errlog) -> dict:
@@ -71,20 +72,20 @@ async def _drive_happy_path(params: StdioServerParameters, errlog) -> dict:
 # Subscriptions and logging are deprecated by the 2026 protocol, but the 2025 one GUI assistants speak has them.
 @pytest.mark.filterwarnings("ignore::mcp.shared.exceptions.MCPDeprecationWarning")
 def test_bridge_forwards_everything_with_the_token(tmp_path, transport):
-    with RemoteServer(TOKEN, transport) as remote:
-        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url, transport))
+    with org_mcp.start(tokens={TOKEN}, hooks=True) as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url(transport), transport))
         errlog = (tmp_path / "stderr.txt").open("w+")
         out = anyio.run(_drive_happy_path, bridge_params(profile, "docs", AISTACK_TOKEN=TOKEN), errlog)
 
     init = out["init"]
-    assert init.server_info.name == "docs-remote" and init.server_info.version == "7.1.0"
-    assert init.instructions == INSTRUCTIONS
+    assert (init.server_info.name, init.server_info.version) == (org_mcp.server.NAME, org_mcp.server.VERSION)
+    assert init.instructions == org_mcp.server.INSTRUCTIONS
     assert init.capabilities.tools is not None and init.capabilities.prompts is not None
     assert init.capabilities.resources is not None
-    assert [t.name for t in out["tools"].tools] == ["whoami", "fail", "changed", "progress"]
+    assert [t.name for t in out["tools"].tools] == ["handbook", "echo", "whoami", "fail", "changed", "progress"]
     assert out["progress"] == [(1.0, 2.0, "halfway")] and out["progress_result"].content[0].text == "done"
     body = json.loads(out["whoami"].content[0].text)
-    assert body == {"echo": "hello", "bearer_sha": fingerprint(TOKEN), "x_team": "platform"}
+    assert body == {"echo": "hello", "bearer_sha": org_mcp.server.fingerprint(TOKEN), "x_team": "platform"}
     page1, page2 = out["pages"]
     assert [r.uri for r in page1.resources] == ["docs://handbook"] and page1.next_cursor == "1"
     assert [r.uri for r in page2.resources] == ["docs://oncall"] and page2.next_cursor is None
@@ -104,8 +105,8 @@ def test_bridge_forwards_everything_with_the_token(tmp_path, transport):
     assert [m.params.data for m in out["notifications"]
             if isinstance(m, types.LoggingMessageNotification)] == ["tool list changed"]
     # every request the remote got carried the token and the static header
-    assert all(h.get("authorization") == f"Bearer {TOKEN}" for h in remote.state.seen_headers)
-    assert all(h.get("x-team") == "platform" for h in remote.state.seen_headers)
+    assert remote.seen and all(r.headers.get("authorization") == f"Bearer {TOKEN}" for r in remote.seen)
+    assert all(r.headers.get("x-team") == "platform" for r in remote.seen)
     errlog.seek(0)
     stderr = errlog.read()
     assert TOKEN not in stderr
@@ -116,11 +117,11 @@ def test_bridge_forwards_everything_with_the_token(tmp_path, transport):
 
 @pytest.mark.peer
 def test_auth_none_sends_only_static_headers(tmp_path):
-    with RemoteServer(None) as remote:
-        profile = write_profile(tmp_path / "org.toml", remote_entry("open", remote.url, auth="none"))
+    with org_mcp.start() as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("open", remote.url(), auth="none"))
         out = anyio.run(call_whoami, bridge_params(profile, "open", AISTACK_TOKEN=TOKEN))
-        assert remote.state.seen_headers
-        assert all("authorization" not in h and h.get("x-team") == "platform" for h in remote.state.seen_headers)
+        assert remote.seen
+        assert all("authorization" not in r.headers and r.headers.get("x-team") == "platform" for r in remote.seen)
     assert json.loads(out.content[0].text)["x_team"] == "platform"
 
 
@@ -138,10 +139,10 @@ def test_a_2026_client_that_discovers_instead_of_initializing(tmp_path):
                     called = await session.call_tool("whoami", {"text": "modern"})
                     return found, tools, called
 
-    with RemoteServer(TOKEN) as remote:
-        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url))
+    with org_mcp.start(tokens={TOKEN}) as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url()))
         found, tools, called = anyio.run(drive, bridge_params(profile, "docs", AISTACK_TOKEN=TOKEN))
-    assert found.instructions == INSTRUCTIONS and found.capabilities.prompts is not None
+    assert found.instructions == org_mcp.server.INSTRUCTIONS and found.capabilities.prompts is not None
     assert "whoami" in [t.name for t in tools.tools]
     assert json.loads(called.content[0].text)["echo"] == "modern"
 
@@ -161,8 +162,8 @@ def test_claude_code_connects_through_the_bridge(tmp_path, fake_home):
 
     if not CLAUDE.exists():
         pytest.skip("@anthropic-ai/claude-code is not installed: run `npm ci --prefix tests/node`")
-    with RemoteServer(TOKEN) as remote:
-        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url))
+    with org_mcp.start(tokens={TOKEN}) as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url()))
         config_home = fake_home / ".config"
         remember(load(str(profile)), Env(home=fake_home, environ={"XDG_CONFIG_HOME": str(config_home)}))
         entry = {"type": "stdio", "command": sys.executable, "args": ["-m", "aistack", "mcp-bridge", "docs"],
@@ -174,7 +175,7 @@ def test_claude_code_connects_through_the_bridge(tmp_path, fake_home):
         project.mkdir()
         done = subprocess.run([str(CLAUDE), "mcp", "list"], cwd=project, env=env, capture_output=True, text=True,
                               timeout=90, stdin=subprocess.DEVNULL)
-        reached = [h for h in remote.state.seen_headers if h.get("authorization") == f"Bearer {TOKEN}"]
+        reached = [r for r in remote.seen if r.headers.get("authorization") == f"Bearer {TOKEN}"]
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("docs:")), "")
     assert "Connected" in line and "Failed" not in line, done.stdout + done.stderr
     assert reached, "the bridge never reached the remote with the token"
@@ -199,8 +200,8 @@ def test_the_token_goes_in_the_gateways_token_header():
 def test_an_older_client_over_raw_json_rpc_and_a_clean_exit(tmp_path):
     """What an assistant from 2024 sends, line by line: the bridge answers in its protocol version with
     the remote's identity, prints only JSON-RPC, and exits 0 when the assistant closes stdin."""
-    with RemoteServer(TOKEN) as remote:
-        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url))
+    with org_mcp.start(tokens={TOKEN}) as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url()))
         cmd = [sys.executable, "-m", "aistack", "mcp-bridge", "docs", "--org", str(profile)]
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, env=subprocess_env(AISTACK_TOKEN=TOKEN), cwd=str(REPO))
@@ -224,8 +225,9 @@ def test_an_older_client_over_raw_json_rpc_and_a_clean_exit(tmp_path):
             proc.stdout.close()
             proc.stderr.close()
     assert init["id"] == 1 and init["result"]["protocolVersion"] == "2024-11-05"
-    assert init["result"]["serverInfo"]["name"] == "docs-remote" and init["result"]["instructions"] == INSTRUCTIONS
-    assert listed["id"] == 2 and [t["name"] for t in listed["result"]["tools"]][:1] == ["whoami"]
+    assert init["result"]["serverInfo"]["name"] == org_mcp.server.NAME
+    assert init["result"]["instructions"] == org_mcp.server.INSTRUCTIONS
+    assert listed["id"] == 2 and [t["name"] for t in listed["result"]["tools"]][:1] == ["handbook"]
     assert code == 0 and rest.strip() == "", (code, rest, err)
     assert TOKEN not in err
 

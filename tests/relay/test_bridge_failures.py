@@ -9,22 +9,22 @@ import sys
 
 import pytest
 from bridge_support import TOKEN, remote_entry, run_raw, write_profile
-from conftest import REPO, subprocess_env
-from mcp_remote import RemoteServer
+from support import REPO, subprocess_env
+from peers import mcp_server as org_mcp
 
 
 @pytest.mark.peer
 @pytest.mark.parametrize("transport", ["http", "sse"])
 def test_wrong_token_fails_initialize_clearly(tmp_path, transport):
     wrong = "at-" + "9" * 40
-    with RemoteServer(TOKEN, transport) as remote:
-        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url, transport))
+    with org_mcp.start(tokens={TOKEN}) as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url(transport), transport))
         code, messages, err = run_raw(profile, "docs", AISTACK_TOKEN=wrong)
-        assert 401 in remote.state.statuses
+        assert 401 in remote.statuses()
     assert code == 4
     assert len(messages) == 1 and messages[0]["id"] == 1 and "result" not in messages[0]
     message = messages[0]["error"]["message"]
-    assert "rejected the token from AISTACK_TOKEN (HTTP 401)" in message and remote.url in message
+    assert "rejected the token from AISTACK_TOKEN (HTTP 401)" in message and remote.url(transport) in message
     assert "rejected the token from AISTACK_TOKEN (HTTP 401)" in err
     for text in (err, json.dumps(messages)):
         assert wrong not in text and TOKEN not in text
@@ -47,8 +47,8 @@ def test_unreachable_remote_names_the_url(tmp_path):
 
 @pytest.mark.peer
 def test_auth_none_against_a_server_that_wants_a_token(tmp_path):
-    with RemoteServer(TOKEN) as remote:
-        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url, auth="none"))
+    with org_mcp.start(tokens={TOKEN}) as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url(), auth="none"))
         code, messages, err = run_raw(profile, "docs", AISTACK_TOKEN=TOKEN)
     assert code == 1
     assert 'auth = "none"' in messages[0]["error"]["message"] and "HTTP 401" in err
@@ -83,11 +83,11 @@ def test_login_needed_fails_initialize_and_exits_4(tmp_path):
                            env=subprocess_env(), cwd=str(REPO))
     if probe.returncode != 0:
         pytest.skip("`aistack token` is not part of this build yet (it comes with `aistack login`)")
-    with RemoteServer(TOKEN) as remote:
+    with org_mcp.start(tokens={TOKEN}) as remote:
         profile = write_profile(tmp_path / "org.toml", '[auth]\nissuer = "https://login.example.com"\n'
-                                'client_id = "aistack-cli"\n' + remote_entry("docs", remote.url))
+                                'client_id = "aistack-cli"\n' + remote_entry("docs", remote.url()))
         code, messages, err = run_raw(profile, "docs")  # no AISTACK_TOKEN, nobody logged in
-        assert remote.state.seen_headers == []  # nothing was sent without a token
+        assert remote.seen == []  # nothing was sent without a token
     assert code == 4
     assert "aistack login" in messages[0]["error"]["message"] and "aistack login" in err
 
@@ -95,9 +95,10 @@ def test_login_needed_fails_initialize_and_exits_4(tmp_path):
 @pytest.mark.peer
 def test_a_transport_mismatch_is_named(tmp_path):
     """The profile says SSE, the server speaks streamable HTTP: the message names the URL and the fix."""
-    with RemoteServer(TOKEN, "http") as remote:
-        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url, transport="sse"))
+    with org_mcp.start(tokens={TOKEN}) as remote:
+        profile = write_profile(tmp_path / "org.toml", remote_entry("docs", remote.url("http"), transport="sse"))
         code, messages, err = run_raw(profile, "docs", AISTACK_TOKEN=TOKEN)
     assert code == 1
     message = messages[0]["error"]["message"]
-    assert f"MCP server 'docs' at {remote.url} answered HTTP" in message and "transport (http or sse)" in message
+    assert f"MCP server 'docs' at {remote.url('http')} answered HTTP" in message
+    assert "transport (http or sse)" in message

@@ -197,7 +197,7 @@ def test_mcp_through_the_relay_with_the_sdk_client(relay):
         return [t.name for t in tools.tools], result.content[0].text
 
     names, text = anyio.run(use)
-    assert names == ["echo"] and text == "through the relay"
+    assert names == test_mcp.TOOLS and text == "through the relay"
     auths = relay["mcp"].authorizations()
     assert "Bearer tok-1" in auths and "Bearer tok-2" in auths
     assert all(r.headers.get("x-team") == "platform" for r in relay["mcp"].seen if r.path == "/mcp")

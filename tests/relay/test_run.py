@@ -7,8 +7,8 @@ import os
 import subprocess
 import sys
 
-from conftest import EXAMPLE_ORG, subprocess_env
-from relay_support import running_relay
+from support import EXAMPLE_ORG, subprocess_env
+from support.relay import running_relay
 
 
 def fake(tmp_path, name: str) -> dict[str, str]:

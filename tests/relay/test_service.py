@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from relay_support import free_port
+from support.relay import free_port
 
 from aistack.paths import Env
 from aistack.relay import local, service, units
@@ -72,7 +72,7 @@ def test_socket_activation_starts_the_relay_on_the_first_connection(tmp_path):
     tool = shutil.which("systemd-socket-activate")
     if not tool:
         pytest.skip("systemd-socket-activate is not installed")
-    from conftest import subprocess_env
+    from support import subprocess_env
 
     port = free_port()
     socket_unit, service_unit = units.systemd_units(linux_env(tmp_path), port, local.serve_command(port))
@@ -110,7 +110,7 @@ def test_socket_activated_relay_exits_when_idle_and_says_so(tmp_path):
     tool = shutil.which("systemd-socket-activate")
     if not tool:
         pytest.skip("systemd-socket-activate is not installed")
-    from conftest import subprocess_env
+    from support import subprocess_env
 
     port = free_port()
     log = tmp_path / "relay.log"

@@ -8,7 +8,7 @@ import re
 import pytest
 
 import realrepos
-from gitrepo import git, identity
+from support.gitrepo import git, identity
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from sandbox_peer import ORG, org_env, processes_of, require_peers, run_org
+from support.sandbox_peer import ORG, org_env, processes_of, require_peers, run_org
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(120)]
 

@@ -19,7 +19,7 @@ import anyio
 import httpx
 import pytest
 
-from sandbox_peer import (CLIENT_ID, NODE_MODULES, REPO, SCOPE, bad_tokens, claims, device_login, discovery,
+from support.sandbox_peer import (CLIENT_ID, NODE_MODULES, REPO, SCOPE, bad_tokens, claims, device_login, discovery,
                           forged_token, org_env, processes_of, run_org, running_org)
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(300)]
@@ -194,7 +194,7 @@ async def _mcp_session(url: str, token: str):
 
 def test_mcp_server_serves_its_tool_to_a_token_holder(org, login):
     names, text = anyio.run(_mcp_session, org["components"]["mcp"]["url"], login["access_token"])
-    assert names == ["handbook"]
+    assert names == ["handbook", "echo", "whoami"]
     assert text.startswith("[for demo@example.com]") and "aistack doctor" in text
 
 

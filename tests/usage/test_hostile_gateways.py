@@ -11,9 +11,8 @@ from datetime import date, timedelta
 import pytest
 
 from aistack.usage import http as usage_http
-from usage_helpers import serve, write_profile  # noqa: F401
-from usage_servers import TOKEN, Reply, litellm_app, metrics
-
+from support.http import TOKEN, Reply
+from support.usage import litellm_app, metrics, write_profile
 pytestmark = pytest.mark.peer
 
 TODAY = date.today().isoformat()
