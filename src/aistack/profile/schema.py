@@ -8,6 +8,7 @@ from typing import Any
 
 from aistack import headers
 from aistack.errors import AistackError
+from aistack.profile.policy import Policy, Telemetry, parse_policy, parse_telemetry
 from aistack.profile.values import (CONTROL, ENV_NAME, HEADER_NAME, HEADER_VALUE, SERVER_NAME, template_problem,
                                     url_problem, without_userinfo)
 
@@ -64,6 +65,8 @@ class Profile:
     gateway: Gateway | None = None
     mcp_servers: list[McpServer] = field(default_factory=list)
     templates: dict[str, str] = field(default_factory=dict)
+    policy: Policy | None = None
+    telemetry: Telemetry | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def server(self, name: str) -> McpServer | None:
@@ -174,7 +177,7 @@ def validate(data: Any, source: str) -> Profile:
             f"org profile {source}: unknown `schema` {schema!r}; this aistack understands schema {SCHEMA}.",
             hint="Upgrade aistack, or ask your platform team which schema the profile uses.",
         )
-    c.no_unknown(data, {"schema", "org", "auth", "gateway", "mcp_servers", "templates"}, "")
+    c.no_unknown(data, {"schema", "org", "auth", "gateway", "mcp_servers", "templates", "policy", "telemetry"}, "")
 
     org = c.table(data, "org", "org", required=True)
     c.no_unknown(org, {"name"}, "org")
@@ -271,4 +274,5 @@ def validate(data: Any, source: str) -> Profile:
             raise c.fail("templates.agents_md", problem, without_userinfo(value))
 
     return Profile(source=source, org_name=org_name, auth=auth, gateway=gateway, mcp_servers=servers,
-                   templates=dict(templates), raw=data)
+                   templates=dict(templates), policy=parse_policy(c, data, servers),
+                   telemetry=parse_telemetry(c, data), raw=data)
