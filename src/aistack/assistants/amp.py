@@ -6,7 +6,7 @@ always run on Amp's own service."""
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -23,6 +23,7 @@ PROJECT_NOTE = "Amp asks each person to approve a workspace's servers (`amp mcp 
 COMMANDS = ("amp",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "amp"  # prints its version cheaply (doctor)
 VERIFIED = (Verified("client", "amp", "0.0.1790142911-g7618fb"),)
+MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
 def _dir(env: Env):

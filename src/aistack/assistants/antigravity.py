@@ -6,7 +6,7 @@ Gemini CLI's migration guide. Remote servers use `serverUrl`; servers needing th
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -23,6 +23,7 @@ COMMANDS = ("agy",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = None  # prints its version cheaply (doctor)
 VERIFIED = (Verified("docs", "antigravity.google/docs/mcp; Gemini CLI's migrating-to-antigravity-cli.md",
                      "2026-12-02"),)
+MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
 def _ide_dirs(env: Env):

@@ -72,6 +72,19 @@ class Verified:
 
 
 @dataclass(frozen=True)
+class ManagedFile:
+    """A file of the assistant's machine-wide, admin-owned layer, which users cannot override: `aistack policy`
+    renders and installs it, `setup` and `doctor` read it. `paths` maps `sys.platform` ("linux", "darwin",
+    "win32") to the absolute path the assistant reads; `override` is the environment variable the assistant
+    honours to read it from elsewhere (the tests use it, never the machine's real /etc)."""
+
+    key: str  # "managed-settings", "requirements", ...
+    fmt: str  # "json" | "toml"
+    paths: dict[str, str]
+    override: str | None = None
+
+
+@dataclass(frozen=True)
 class Edit:
     file: str  # ConfigFile.key
     path: Path
@@ -141,6 +154,8 @@ class Adapter(Protocol):
     def VERSION_COMMAND(self) -> str | None: ...  # an executable whose `--version` is cheap and offline
     @property
     def VERIFIED(self) -> tuple[Verified, ...]: ...  # how the tests check its files, strongest first
+    @property
+    def MANAGED(self) -> tuple[ManagedFile, ...]: ...  # its admin-owned layer's files; () when it has none
 
     def files(self, env: Env) -> dict[str, ConfigFile]: ...
 

@@ -7,7 +7,7 @@ server and connection.
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.headers import is_bearer
 from aistack.assistants.common import gateway_base, helper_command, on_path, stdio_command
 from aistack.paths import Env
@@ -27,6 +27,14 @@ VERSION_COMMAND = "claude"  # prints its version cheaply (doctor)
 ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
 VERIFIED = (Verified("client", "claude", "2.1.332"),
             Verified("schema", "claude-code-settings.schema.json", "2026-12-02"))
+MANAGED = (  # code.claude.com/docs/en/settings (managed settings), managed-mcp
+    ManagedFile("managed-settings", "json", {"linux": "/etc/claude-code/managed-settings.json",
+                                             "darwin": "/Library/Application Support/ClaudeCode/managed-settings.json",
+                                             "win32": "C:\\Program Files\\ClaudeCode\\managed-settings.json"}),
+    ManagedFile("managed-mcp", "json", {"linux": "/etc/claude-code/managed-mcp.json",
+                                        "darwin": "/Library/Application Support/ClaudeCode/managed-mcp.json",
+                                        "win32": "C:\\Program Files\\ClaudeCode\\managed-mcp.json"}),
+)
 
 
 def _config_dir(env: Env):

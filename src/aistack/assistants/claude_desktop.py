@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -21,6 +21,7 @@ COMMANDS = ()  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = None  # prints its version cheaply (doctor)
 VERIFIED = (Verified("docs", "modelcontextprotocol.io (claude_desktop_config.json)", "2026-11"),)
 FILE = "claude_desktop_config.json"
+MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
 def _msix_dir(env: Env):

@@ -6,7 +6,7 @@ Neither interpolates the environment, so servers needing the token go through `a
 from __future__ import annotations
 
 from aistack.assistants import common, vscode_extension
-from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import on_path
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -28,6 +28,7 @@ FILE = "cline_mcp_settings.json"
 TYPES = {"http": "streamableHttp", "sse": "sse"}
 # Seconds a server gets to start: the CLI's default, 3, is too short for `aistack mcp-bridge` (verified with 3.0.65).
 TIMEOUT = 60
+MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
 def _cli_file(env: Env):

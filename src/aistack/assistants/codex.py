@@ -6,7 +6,7 @@ so no `aistack run` is needed. Codex has no interpolation and no SSE transport."
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.headers import is_bearer
 from aistack.assistants.common import gateway_base, helper_command, on_path, stdio_command
 from aistack.paths import Env
@@ -31,6 +31,10 @@ ROUTING = "gateway routing"  # soft edits: left out together when the user chose
 # Verified with codex 0.169.0 (`ModelProviderAuthInfo`): run at start, again once the token is older than the
 # interval, and at once after a 401; the timeout leaves room for a refresh at the IdP.
 AUTH = {"timeout_ms": 30000, "refresh_interval_ms": 60000}
+MANAGED = (  # developers.openai.com/codex/enterprise/managed-configuration
+    ManagedFile("requirements", "toml", {"linux": "/etc/codex/requirements.toml",
+                                         "darwin": "/etc/codex/requirements.toml"}),
+)
 
 
 def _home(env: Env):

@@ -7,7 +7,7 @@ an unknown `type`, whole, so aistack writes only into a config.yaml that exists.
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import RELAY_KEY_NOTE, mcp_entry, on_path, relay_or_gateway
 from aistack.engine.document import Item
 from aistack.paths import Env
@@ -26,6 +26,7 @@ VERSION_COMMAND = "cn"  # prints its version cheaply (doctor)
 VERIFIED = (Verified("client", "cn", "1.5.47"),
             Verified("schema", "continue-config-yaml.schema.json", "2026-12-02"))
 TYPES = {"http": "streamable-http", "sse": "sse"}
+MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
 def files(env: Env) -> dict[str, ConfigFile]:

@@ -4,7 +4,7 @@ from the desktop sees no shell environment, and runs no header helper). Its mode
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -21,6 +21,7 @@ PROJECT_NOTE = None
 COMMANDS = ("cursor", "cursor-agent")  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = None  # prints its version cheaply (doctor)
 VERIFIED = (Verified("docs", "docs.cursor.com/context/mcp", "2026-11"),)
+MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
 def files(env: Env) -> dict[str, ConfigFile]:

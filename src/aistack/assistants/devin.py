@@ -7,7 +7,7 @@ documentation."""
 from __future__ import annotations
 
 from aistack.assistants import common, windsurf
-from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -25,6 +25,7 @@ COMMANDS = ("devin",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = None  # prints its version cheaply (doctor)
 VERIFIED = (Verified("docs", "docs.devin.ai (Devin Desktop mcp_config.json; Devin for Terminal config.json)",
                      "2026-12-02"),)
+MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
 def _dir(env: Env):

@@ -4,7 +4,7 @@ relay stands for the gateway and the org's token-protected MCP servers: `httpUrl
 
 from __future__ import annotations
 
-from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path, run_hint
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -26,6 +26,12 @@ TYPES = {"http": "http", "sse": "sse"}
 ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
 AUTH = ("security", "auth", "selectedType")
 AUTH_BEFORE = ("selectedAuthType",)  # the same setting in settings.json before Gemini CLI 0.3
+MANAGED = (  # geminicli.com/docs/cli/enterprise: system settings override the user's
+    ManagedFile("system-settings", "json", {"linux": "/etc/gemini-cli/settings.json",
+                                            "darwin": "/Library/Application Support/GeminiCli/settings.json",
+                                            "win32": "C:\\ProgramData\\gemini-cli\\settings.json"},
+                override="GEMINI_CLI_SYSTEM_SETTINGS_PATH"),
+)
 
 
 def files(env: Env) -> dict[str, ConfigFile]:

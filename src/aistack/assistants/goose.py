@@ -6,7 +6,7 @@ the key it reads from AISTACK_TOKEN by name is what `aistack run goose` sets, an
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import bridge_command, on_path, relay_or_gateway, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -24,6 +24,7 @@ VERSION_COMMAND = "goose"  # prints its version cheaply (doctor)
 VERIFIED = (Verified("docs", "goose documentation: guides/config-files.md", "2026-11"),)
 PROVIDER = "aistack"
 TIMEOUT = 300
+MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
 def _dir(env: Env):

@@ -10,7 +10,7 @@ and never interpolates: aistack writes nothing new there and takes its own entri
 from __future__ import annotations
 
 from aistack.assistants import common, opencode, vscode_extension
-from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import on_path
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -31,6 +31,7 @@ VERIFIED = (Verified("client", "kilo", "7.7.7"),)
 EXTENSION = "kilocode.kilo-code"
 MOVED = ("Kilo Code 7 reads kilo.jsonc (OpenCode's format): aistack moved its servers there and took them out of "
          "this Kilo Code 6 file; the servers you added here stay.")
+MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
 def _dir(env: Env):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from aistack.assistants import common
-from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
 from aistack.assistants.common import bridge_command, gateway_base, on_path, stdio_command, through_relay
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -29,6 +29,7 @@ VERSION_COMMAND = "opencode"  # prints its version cheaply (doctor)
 VERIFIED = (Verified("client", "opencode", "1.18.33"),)
 PROVIDERS = ("anthropic", "openai", "google")
 TEXT = "text"  # the plugin file's one value (engine textdoc)
+MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
 def _dir(env: Env):

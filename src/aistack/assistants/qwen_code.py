@@ -5,7 +5,7 @@ key in the settings' own `env`) and for the org's token-protected MCP servers (`
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path
 from aistack.engine.document import Item
 from aistack.paths import Env
@@ -27,6 +27,7 @@ VERIFIED = (Verified("client", "qwen", "0.24.4"),
 PROVIDER_ID = "aistack"
 ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
 KEY_VAR = "AISTACK_RELAY_KEY"  # the placeholder key's variable: Qwen wants one; the relay drops it
+MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
 def files(env: Env) -> dict[str, ConfigFile]:

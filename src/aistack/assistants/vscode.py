@@ -4,7 +4,7 @@ relay, which adds a fresh token (VS Code started from the desktop sees no shell 
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import RELAY_KEY_NOTE, add_servers, mcp_entry, on_path, relay_or_gateway
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -22,6 +22,7 @@ COMMANDS = ("code",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = None  # prints its version cheaply (doctor)
 VERIFIED = (Verified("schema", "vscode-mcp.schema.json", "2026-12-02"),)
 TYPES = {"http": "http", "sse": "sse"}
+MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
 def user_dir(env: Env, product: str = "Code"):

@@ -4,7 +4,7 @@ token to Zed's model traffic (Zed's own key can be any text)."""
 
 from __future__ import annotations
 
-from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path, relay_or_gateway
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -20,6 +20,7 @@ PROJECT_NOTE = None
 COMMANDS = ("zed", "zeditor")  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = None  # prints its version cheaply (doctor)
 VERIFIED = (Verified("docs", "zed.dev/docs/ai/mcp (context_servers)", "2026-11"),)
+MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
 def _dir(env: Env):

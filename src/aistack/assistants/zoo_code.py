@@ -9,7 +9,7 @@ out (the servers you added there stay, for Zoo Code's "Roo Import")."""
 from __future__ import annotations
 
 from aistack.assistants import common, vscode_extension
-from aistack.assistants.base import ConfigFile, Context, Delivery, Plan, Verified
+from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -34,6 +34,7 @@ ROO_EXTENSION = "rooveterinaryinc.roo-cline"
 TYPES = {"http": "streamable-http", "sse": "sse"}
 MOVED = ("Roo Code shut down on 2026-05-15: aistack took its servers out of Roo Code's settings and wrote them for "
          "Zoo Code, its successor; the servers you added here stay.")
+MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
