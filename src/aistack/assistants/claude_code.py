@@ -25,6 +25,7 @@ GATEWAY = "file"
 COMMANDS = ("claude",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "claude"  # prints its version cheaply (doctor)
 ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
+TELEMETRY = "telemetry"  # soft edits: left out together when the user made their own telemetry choice
 VERIFIED = (Verified("client", "claude", "2.1.332"),
             Verified("schema", "claude-code-settings.schema.json", "2026-12-02"))
 MANAGED = (  # code.claude.com/docs/en/settings (managed settings), managed-mcp
@@ -85,7 +86,26 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         else:
             p.manual.append(f"Claude Code sends its key as Authorization/X-Api-Key only; the gateway expects "
                             f"`{gw.token_header}`: ask your platform team to accept the bearer token.")
+    telemetry(p, profile, ctx)
     return p
+
+
+def telemetry(p: Plan, profile: Profile, ctx: Context) -> None:
+    """OpenTelemetry export (code.claude.com/docs/en/monitoring-usage), in settings.json `env`; the collector's
+    headers, the user's token among them, from `otelHeadersHelper` (re-run as the token ages; verified with claude
+    2.1.332: a command run by the shell, printing one JSON object of string values)."""
+    t = profile.telemetry
+    if t is None:
+        return
+    env = {"CLAUDE_CODE_ENABLE_TELEMETRY": "1", "OTEL_METRICS_EXPORTER": "otlp", "OTEL_LOGS_EXPORTER": "otlp",
+           "OTEL_EXPORTER_OTLP_PROTOCOL": t.protocol, "OTEL_EXPORTER_OTLP_ENDPOINT": t.endpoint}
+    if t.log_prompts:
+        env["OTEL_LOG_USER_PROMPTS"] = "1"
+    for key, value in env.items():
+        p.add("settings", ("env", key), value, soft=TELEMETRY)
+    if t.auth == "token" or t.headers:
+        p.add("settings", ("otelHeadersHelper",), helper_command(ctx, "token", "--headers-json", "--telemetry"),
+              soft=TELEMETRY)
 
 
 run_env = common.no_run_env
