@@ -9,7 +9,7 @@ from __future__ import annotations
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.headers import is_bearer
-from aistack.assistants.common import gateway_base, helper_command, on_path, stdio_command
+from aistack.assistants.common import TELEMETRY, gateway_base, helper_command, on_path, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -25,7 +25,6 @@ GATEWAY = "file"
 COMMANDS = ("claude",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "claude"  # prints its version cheaply (doctor)
 ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
-TELEMETRY = "telemetry"  # soft edits: left out together when the user made their own telemetry choice
 VERIFIED = (Verified("client", "claude", "2.1.332"),
             Verified("schema", "claude-code-settings.schema.json", "2026-12-02"))
 MANAGED = (  # code.claude.com/docs/en/settings (managed settings), managed-mcp

@@ -8,7 +8,7 @@ from __future__ import annotations
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.headers import is_bearer
-from aistack.assistants.common import gateway_base, helper_command, on_path, stdio_command
+from aistack.assistants.common import TELEMETRY, gateway_base, helper_command, on_path, stdio_command
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -84,7 +84,39 @@ def plan(profile: Profile, ctx: Context) -> Plan:
             provider["http_headers"] = dict(gw.headers)
         p.add("config", ("model_providers", PROVIDER_ID), provider, soft=ROUTING)
         p.add("config", ("model_provider",), PROVIDER_ID, soft=ROUTING)
+    telemetry(p, profile)
     return p
+
+
+OTLP_HTTP = {"http/protobuf": "binary", "http/json": "json"}  # otel exporter `protocol` (codex 0.171.0 refuses others)
+
+
+def telemetry(p: Plan, profile: Profile) -> None:
+    """The `[otel]` table: logs (`exporter`) and metrics (`metrics_exporter`) to the collector, `otlp-http` with the
+    signal's path, or `otlp-grpc`. Codex's `otel.headers_helper` is an executable path run without arguments, so
+    it cannot run `aistack token --headers-json --telemetry`: a collector that wants the user's token is skipped."""
+    t = profile.telemetry
+    if t is None:
+        return
+    if t.auth == "token":
+        p.skipped.append("telemetry: Codex's otel.headers_helper runs a program without arguments, so it cannot "
+                         "send your token to the collector; nothing written (no token goes into a file).")
+        return
+
+    def exporter(signal: str) -> dict:
+        if t.protocol == "grpc":
+            target: dict = {"endpoint": t.endpoint}
+            kind = "otlp-grpc"
+        else:
+            target = {"endpoint": f"{t.endpoint}/v1/{signal}", "protocol": OTLP_HTTP[t.protocol]}
+            kind = "otlp-http"
+        if t.headers:
+            target["headers"] = dict(t.headers)
+        return {kind: target}
+
+    p.add("config", ("otel", "exporter"), exporter("logs"), soft=TELEMETRY)
+    p.add("config", ("otel", "metrics_exporter"), exporter("metrics"), soft=TELEMETRY)
+    p.add("config", ("otel", "log_user_prompt"), t.log_prompts, soft=TELEMETRY)
 
 
 run_env = common.no_run_env

@@ -155,3 +155,28 @@ def header_lines(headers: dict[str, str], sep: str) -> str:
 def run_hint(command: str) -> str:
     return (f"Start it as `aistack run {command}` to route its models through the gateway: that sets the route "
             "(through the relay, or a helper command) for the whole session, with no token in any file.")
+
+
+TELEMETRY = "telemetry"  # soft edits: left out together when the user made their own telemetry choice
+GEMINI_PROTOCOLS = {"http/protobuf": "http", "grpc": "grpc"}  # Gemini CLI's otlpProtocol ("grpc" | "http")
+
+
+def gemini_telemetry(plan, profile: Profile, file: str, title: str) -> None:
+    """Gemini CLI's `telemetry` block, which Qwen Code kept (verified in gemini 0.61.0's and qwen 0.24.4's bundles:
+    target `local` or `gcp`, otlpProtocol `grpc` or `http`). Neither sends headers from its settings, so a
+    collector that wants the user's token or static headers is skipped rather than given a secret at rest."""
+    t = profile.telemetry
+    if t is None:
+        return
+    if t.auth == "token" or t.headers:
+        plan.skipped.append(f"telemetry: {title} takes no OpenTelemetry headers from its settings, and the collector "
+                            f"wants {'the user’s token' if t.auth == 'token' else 'static headers'}; nothing written.")
+        return
+    if t.protocol not in GEMINI_PROTOCOLS:
+        plan.skipped.append(f"telemetry: {title} exports OTLP as protobuf over HTTP or gRPC only, not "
+                            f"`{t.protocol}`; nothing written.")
+        return
+    block = {"enabled": True, "target": "local", "otlpEndpoint": t.endpoint,
+             "otlpProtocol": GEMINI_PROTOCOLS[t.protocol], "logPrompts": t.log_prompts}
+    for key, value in block.items():
+        plan.add(file, ("telemetry", key), value, soft=TELEMETRY)

@@ -5,7 +5,7 @@ relay stands for the gateway and the org's token-protected MCP servers: `httpUrl
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
-from aistack.assistants.common import add_servers, mcp_entry, on_path, run_hint
+from aistack.assistants.common import add_servers, gemini_telemetry, mcp_entry, on_path, run_hint
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -51,6 +51,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         # selected (verified with gemini 0.61.0: exit 41 otherwise).
         p.add("settings", AUTH, "gemini-api-key", soft=ROUTING, aliases=(AUTH_BEFORE,))
         p.manual.append(run_hint("gemini"))
+    gemini_telemetry(p, profile, "settings", TITLE)
     return p
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
-from aistack.assistants.common import add_servers, mcp_entry, on_path
+from aistack.assistants.common import add_servers, gemini_telemetry, mcp_entry, on_path
 from aistack.engine.document import Item
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -58,6 +58,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         # Qwen ignores modelProviders until an auth type is selected (verified with qwen 0.24.4).
         p.add("settings", ("security", "auth", "selectedType"), "openai", soft=ROUTING,
               aliases=(("selectedAuthType",),))  # Gemini's older spelling, which Qwen Code kept reading
+    gemini_telemetry(p, profile, "settings", TITLE)
     return p
 
 
