@@ -74,6 +74,9 @@ def test_env_token_needs_no_files():
     (["--headers-json"], (True, None)),
     (["--headers-json", "--server", "docs"], (True, "docs")),
     (["--server=docs", "--headers-json"], (True, "docs")),
+    (["--headers-json", "--telemetry"], (True, fast.TELEMETRY)),
+    (["--telemetry"], None),  # a usage error: the full CLI says so
+    (["--headers-json", "--telemetry", "--server", "docs"], None),
     (["--server", "docs"], None),  # a usage error: the full CLI says so
     (["--org", "x"], None),
     (["--headers-json", "--headers-json"], None),
