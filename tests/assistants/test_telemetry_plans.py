@@ -61,14 +61,25 @@ def test_codex_otel_table(tmp_path, protocol, kind, wire):
     org = profile(tmp_path, f'endpoint = "https://otel.example.com"\nprotocol = "{protocol}"\n'
                             '[telemetry.headers]\nx-team = "platform"\n')
     edits, _ = plan("codex", org)
-    logs, metrics = edits[("otel", "exporter")][0], edits[("otel", "metrics_exporter")][0]
+    otel, soft = edits[("otel",)]
+    assert soft == "telemetry"
+    logs, metrics = otel["exporter"], otel["metrics_exporter"]
     assert list(logs) == [kind] and logs[kind]["headers"] == {"x-team": "platform"}
     if wire:
         assert logs[kind]["endpoint"] == "https://otel.example.com/v1/logs" and logs[kind]["protocol"] == wire
         assert metrics[kind]["endpoint"] == "https://otel.example.com/v1/metrics"
     else:
         assert logs[kind]["endpoint"] == "https://otel.example.com" and "protocol" not in logs[kind]
-    assert edits[("otel", "log_user_prompt")] == (False, "telemetry")
+    assert otel["log_user_prompt"] is False and "headers_helper" not in otel
+
+
+def test_codex_sends_the_token_through_its_headers_helper(tmp_path):
+    org = profile(tmp_path, 'endpoint = "https://otel.example.com"\nauth = "token"\n[telemetry.headers]\nx-team = "p"\n')
+    edits, _ = plan("codex", org)
+    otel = edits[("otel",)][0]
+    assert otel["headers_helper"] == "/opt/aistack/bin/aistack token --headers-json --telemetry"
+    assert otel["headers_helper_refresh_interval_ms"] == 60000
+    assert "headers" not in otel["exporter"]["otlp-http"]  # the helper prints the static ones too
 
 
 @pytest.mark.parametrize("name", ["gemini-cli", "qwen-code"])
@@ -80,7 +91,6 @@ def test_gemini_and_qwen_telemetry_block(tmp_path, name):
 
 
 @pytest.mark.parametrize("name, telemetry, reason", [
-    ("codex", 'auth = "token"\n', "cannot send your token"),
     ("gemini-cli", 'auth = "token"\n', "takes no OpenTelemetry headers"),
     ("qwen-code", '[telemetry.headers]\nx-team = "p"\n', "takes no OpenTelemetry headers"),
     ("gemini-cli", 'protocol = "http/json"\n', "not `http/json`"),
