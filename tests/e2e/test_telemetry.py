@@ -1,9 +1,11 @@
-"""OpenTelemetry from a real assistant, offline: after a real login against the sandbox org and `aistack setup`
+"""OpenTelemetry from the real assistants, offline: after a real login against the sandbox org and `aistack setup`
 with a `[telemetry]` table naming a loopback OTLP/HTTP receiver (`http/json`, so the test reads it without a
-protobuf library), one `claude -p` request through the org's gateway exports Claude Code's metrics and logs to the
-receiver, each batch carrying the user's own fresh token (Claude Code runs the `otelHeadersHelper` aistack wrote,
-`aistack token --headers-json --telemetry`): the collector learns who the user is from the token (the sandbox
-user's subject and email in its claims), and no file in the HOME holds the token."""
+protobuf library; `auth = "token"` and a static header), one request through the org's gateway makes the real
+`claude -p` and `codex exec` export their metrics and logs to the receiver, each batch carrying the user's own
+fresh token: Claude Code runs the `otelHeadersHelper`, Codex the `otel.headers_helper` aistack wrote (`aistack
+token --headers-json --telemetry`). The collector learns who the user is from that token (the sandbox user's
+subject and email in its claims, from the org's issuer), and no file in the HOME but aistack's 0600 session holds
+the token."""
 
 from __future__ import annotations
 
@@ -16,37 +18,72 @@ from pathlib import Path
 
 import peers
 import pytest
-from support.http import Reply
+from support.http import Loopback, Reply
 from support.sandbox_peer import claims, running_org
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(600)]
 
+USER = {"sub": "demo", "email": "demo@example.com"}  # the sandbox org's demo user
 
-def env_for(home: Path, bin_dir: Path, **extra: str) -> dict[str, str]:
-    env = peers.env_for("claude", home, {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-                                         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", **extra})
+
+def env_for(world: dict, name: str, **extra: str) -> dict[str, str]:
+    env = peers.env_for(name, world["home"], {"PATH": f"{world['bin']}{os.pathsep}{os.environ['PATH']}",
+                                              "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", **extra})
     for var in ("XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS"):
         env.pop(var, None)
     return env
 
 
-def aistack(home: Path, bin_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run(["aistack", *args], capture_output=True, text=True, env=env_for(home, bin_dir),
-                          cwd=home, stdin=subprocess.DEVNULL, timeout=120)
+def aistack(world: dict, *args: str) -> subprocess.CompletedProcess:
+    done = subprocess.run(["aistack", *args], capture_output=True, text=True, env=env_for(world, "claude"),
+                          cwd=world["home"], stdin=subprocess.DEVNULL, timeout=120)
     assert done.returncode == 0, f"aistack {' '.join(args)}: exit {done.returncode}\n{done.stderr}"
     return done
 
 
-def resource_attributes(batch: dict, kind: str) -> list[dict[str, object]]:
-    """Each resource's attributes in an OTLP/JSON export (`resourceMetrics` or `resourceLogs`)."""
-    out = []
-    for resource in batch.get(kind) or []:
-        attrs = {}
-        for attr in (resource.get("resource") or {}).get("attributes") or []:
-            value = attr.get("value") or {}
-            attrs[attr["key"]] = next(iter(value.values()), None)
-        out.append(attrs)
-    return out
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    for name in ("claude", "codex"):
+        if not peers.available(name):
+            pytest.fail(f"{peers.PACKAGES[name]} is not installed: run `npm ci --prefix tests/node`")
+    root = tmp_path_factory.mktemp("telemetry")
+    home, bin_dir = root / "home", root / "bin"
+    (home / "project").mkdir(parents=True)
+    bin_dir.mkdir()
+    shim = bin_dir / "aistack"  # what setup writes into the helpers: this checkout's aistack
+    shim.write_text(f"#!/bin/sh\nexec '{sys.executable}' -m aistack \"$@\"\n")
+    shim.chmod(0o755)
+    receiver = Loopback(lambda seen: Reply(200, {}), token=None)  # checks nothing itself: the test reads it
+    try:
+        with running_org(root / "org", home) as org:
+            profile = root / "org.toml"
+            profile.write_text(Path(org["org_profile"]).read_text() + (
+                f'\n[telemetry]\nendpoint = "{receiver.url}"\nprotocol = "http/json"\nauth = "token"\n'
+                '[telemetry.headers]\nx-team = "platform"\n'))
+            world = {"root": root, "home": home, "bin": bin_dir, "org": org, "receiver": receiver}
+            aistack(world, "login", "--org", str(profile), "--device", "--insecure-storage")
+            aistack(world, "setup", "claude-code", "codex")
+            yield world
+    finally:
+        receiver.close()
+
+
+def run_and_collect(world: dict, argv: list[str], name: str, agent: str, **extra: str) -> list:
+    """Run one CLI request; the OTLP batches its exporter sent (by its user agent: Claude Code's is OpenTelemetry
+    JavaScript's, Codex's OpenTelemetry Rust's), once its metrics arrived."""
+    receiver = world["receiver"]
+    mine = lambda: [s for s in receiver.seen if agent in s.headers.get("user-agent", "")]  # noqa: E731
+    done = subprocess.run(argv, cwd=world["home"] / "project", env=env_for(world, name, **extra),
+                          capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr + done.stdout
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not any(s.path == "/v1/metrics" for s in mine()):
+        time.sleep(0.2)
+    batches = mine()
+    assert any(s.path == "/v1/metrics" for s in batches), (
+        f"no metrics arrived; the receiver saw {[(s.path, s.headers.get('user-agent')) for s in receiver.seen]}\n"
+        f"{done.stderr}")
+    return batches
 
 
 def metric_names(batch: dict) -> set[str]:
@@ -54,50 +91,38 @@ def metric_names(batch: dict) -> set[str]:
             for m in s.get("metrics") or []}
 
 
-def test_claude_code_exports_to_the_org_collector_with_the_users_token(tmp_path, serve):
-    if not peers.available("claude"):
-        pytest.fail(f"{peers.PACKAGES['claude']} is not installed: run `npm ci --prefix tests/node`")
-    receiver = serve(lambda seen: Reply(200, {}), token=None)  # checks nothing itself: the test reads what came
-    home, bin_dir = tmp_path / "home", tmp_path / "bin"
-    (home / "project").mkdir(parents=True)
-    bin_dir.mkdir()
-    shim = bin_dir / "aistack"  # what setup writes into the helpers: this checkout's aistack
-    shim.write_text(f"#!/bin/sh\nexec '{sys.executable}' -m aistack \"$@\"\n")
-    shim.chmod(0o755)
-    with running_org(tmp_path / "org", home) as org:
-        profile = tmp_path / "org.toml"
-        profile.write_text(Path(org["org_profile"]).read_text() + (
-            f'\n[telemetry]\nendpoint = "{receiver.url}"\nprotocol = "http/json"\nauth = "token"\n'
-            '[telemetry.headers]\nx-team = "platform"\n'))
-        aistack(home, bin_dir, "login", "--org", str(profile), "--device", "--insecure-storage")
-        aistack(home, bin_dir, "setup", "claude-code")
-        # Only OTel's own export interval shortened; nothing of the telemetry route comes from the environment.
-        env = env_for(home, bin_dir, OTEL_METRIC_EXPORT_INTERVAL="1000", OTEL_LOGS_EXPORT_INTERVAL="1000")
-        done = subprocess.run([str(peers.cli_path("claude")), "-p", "say hello"], cwd=home / "project", env=env,
-                              capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL)
-        assert done.returncode == 0, done.stderr + done.stdout
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not any(s.path == "/v1/metrics" for s in receiver.seen):
-            time.sleep(0.2)
+def check_identity_and_no_secret(world: dict, batches: list) -> None:
+    home = world["home"]
     sessions = list((home / ".local" / "share" / "aistack" / "auth").glob("session-*.json"))
     assert len(sessions) == 1, sessions
-    tokens = {json.loads(p.read_text())["access_token"] for p in sessions}
-    metrics = [s for s in receiver.seen if s.path == "/v1/metrics"]
-    logs = [s for s in receiver.seen if s.path == "/v1/logs"]
-    assert metrics, f"no metrics arrived; the receiver saw {[s.path for s in receiver.seen]}\n{done.stderr}"
-    names = set().union(*(metric_names(s.json() or {}) for s in metrics))
-    assert "claude_code.session.count" in names, names
-    for seen in metrics + logs:
+    token = json.loads(sessions[0].read_text())["access_token"]
+    for seen in batches:
+        assert seen.path in ("/v1/metrics", "/v1/logs", "/v1/traces"), seen.path
         assert seen.headers.get("content-type", "").startswith("application/json"), seen.headers
-        assert seen.headers.get("x-team") == "platform"
-        bearer = seen.headers.get("authorization", "")
-        assert bearer.startswith("Bearer "), seen.headers
-        who = claims(bearer.removeprefix("Bearer "))
-        assert who["iss"] == org["issuer"] and who["sub"] == "demo" and who.get("email") == "demo@example.com", who
-    assert bearer.removeprefix("Bearer ") in tokens  # the session's current token: `aistack token` gave it
-    for attrs in resource_attributes(metrics[0].json(), "resourceMetrics"):
-        assert attrs.get("service.name") == "claude-code", attrs
+        assert seen.json() is not None, "an OTLP/JSON body"
+        assert seen.headers.get("x-team") == "platform"  # the profile's static header, from the helper
+        assert seen.headers.get("authorization") == f"Bearer {token}", seen.headers.get("authorization")
+    who = claims(token)
+    assert who["iss"] == world["org"]["issuer"] and {k: who.get(k) for k in USER} == USER, who
     # No secret at rest: the token is in no file of the HOME but aistack's own 0600 session.
-    secret = bearer.removeprefix("Bearer ").encode()
-    holders = [p for p in home.rglob("*") if p.is_file() and not p.is_symlink() and secret in p.read_bytes()]
+    holders = [p for p in home.rglob("*") if p.is_file() and not p.is_symlink() and token.encode() in p.read_bytes()]
     assert holders == sessions, holders
+
+
+def test_claude_code_exports_to_the_org_collector_with_the_users_token(world):
+    # Only OTel's own export intervals shortened; nothing of the telemetry route comes from the environment.
+    batches = run_and_collect(world, [str(peers.cli_path("claude")), "-p", "say hello"], "claude",
+                              "OTel-OTLP-Exporter-JavaScript",
+                              OTEL_METRIC_EXPORT_INTERVAL="1000", OTEL_LOGS_EXPORT_INTERVAL="1000")
+    names = set().union(*(metric_names(s.json() or {}) for s in batches if s.path == "/v1/metrics"))
+    assert "claude_code.session.count" in names, names
+    check_identity_and_no_secret(world, batches)
+
+
+def test_codex_exports_to_the_org_collector_with_the_users_token(world):
+    batches = run_and_collect(world, [str(peers.cli_path("codex")), "exec", "--skip-git-repo-check", "say hello"],
+                              "codex", "OTel-OTLP-Exporter-Rust")
+    names = set().union(*(metric_names(s.json() or {}) for s in batches if s.path == "/v1/metrics"))
+    assert any(n.startswith("codex.") for n in names), names
+    assert any(s.path == "/v1/logs" for s in batches)
+    check_identity_and_no_secret(world, batches)
