@@ -32,7 +32,8 @@ def test_the_users_own_telemetry_choice_stays(cli, fake_home):
     written = json.loads(settings.read_text())
     assert written["env"]["CLAUDE_CODE_ENABLE_TELEMETRY"] == "0"
     assert "OTEL_EXPORTER_OTLP_ENDPOINT" not in written["env"] and "otelHeadersHelper" not in written
-    assert "telemetry not set up" in err
+    assert "telemetry not set up" in err and "to send its telemetry to the org's collector instead" in err
+    assert "route it through the gateway" not in err
     assert "apiKeyHelper" in written  # routing is a separate choice, still set up
 
 
