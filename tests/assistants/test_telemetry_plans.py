@@ -84,7 +84,8 @@ def test_codex_sends_the_token_through_its_headers_helper(tmp_path):
 
 @pytest.mark.parametrize("name", ["gemini-cli", "qwen-code"])
 def test_gemini_and_qwen_telemetry_block(tmp_path, name):
-    edits, _ = plan(name, profile(tmp_path, 'endpoint = "https://otel.example.com"\nlog_prompts = true\n'))
+    edits, _ = plan(name, profile(tmp_path, 'endpoint = "https://otel.example.com"\nprotocol = "http/json"\n'
+                                            'log_prompts = true\n'))
     block = {path[1]: value for path, (value, soft) in edits.items() if path[0] == "telemetry"}
     assert block == {"enabled": True, "target": "local", "otlpEndpoint": "https://otel.example.com",
                      "otlpProtocol": "http", "logPrompts": True}
@@ -93,7 +94,8 @@ def test_gemini_and_qwen_telemetry_block(tmp_path, name):
 @pytest.mark.parametrize("name, telemetry, reason", [
     ("gemini-cli", 'auth = "token"\n', "takes no OpenTelemetry headers"),
     ("qwen-code", '[telemetry.headers]\nx-team = "p"\n', "takes no OpenTelemetry headers"),
-    ("gemini-cli", 'protocol = "http/json"\n', "not `http/json`"),
+    ("gemini-cli", 'protocol = "http/protobuf"\n', "not `http/protobuf`"),
+    ("qwen-code", '', "not `http/protobuf`"),  # the profile's default protocol
 ])
 def test_what_an_assistant_cannot_send_is_skipped_with_the_reason(tmp_path, name, telemetry, reason):
     edits, p = plan(name, profile(tmp_path, 'endpoint = "https://otel.example.com"\n' + telemetry))

@@ -86,6 +86,17 @@ def run_and_collect(world: dict, argv: list[str], name: str, agent: str, **extra
     return batches
 
 
+def resource_attributes(batch: dict, kind: str) -> list[dict[str, object]]:
+    """Each resource's attributes in an OTLP/JSON export (`resourceMetrics` or `resourceLogs`)."""
+    out = []
+    for resource in batch.get(kind) or []:
+        attrs = {}
+        for attr in (resource.get("resource") or {}).get("attributes") or []:
+            attrs[attr["key"]] = next(iter((attr.get("value") or {}).values()), None)
+        out.append(attrs)
+    return out
+
+
 def metric_names(batch: dict) -> set[str]:
     return {m["name"] for r in batch.get("resourceMetrics") or [] for s in r.get("scopeMetrics") or []
             for m in s.get("metrics") or []}
@@ -126,3 +137,44 @@ def test_codex_exports_to_the_org_collector_with_the_users_token(world):
     assert any(n.startswith("codex.") for n in names), names
     assert any(s.path == "/v1/logs" for s in batches)
     check_identity_and_no_secret(world, batches)
+
+
+def test_qwen_code_exports_to_a_collector_that_needs_no_token(world, tmp_path):
+    """Qwen Code (Gemini CLI's telemetry block) takes no headers from its settings, so aistack sets it up only for
+    a collector that needs none; its model traffic goes through the relay as usual. Its `http` protocol is OTLP/JSON
+    (OpenTelemetry JS's exporter-*-otlp-http), so the profile says `http/json`. Runs last: its setup makes this
+    profile the remembered one."""
+    from support.relay import free_port, running_relay
+
+    home, receiver = world["home"], world["receiver"]
+    profile = tmp_path / "org-open-collector.toml"
+    profile.write_text(Path(world["org"]["org_profile"]).read_text() + (
+        f'\n[telemetry]\nendpoint = "{receiver.url}"\nprotocol = "http/json"\n'))
+    port = free_port()
+    dirs = {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local" / "share"),
+            "AISTACK_CONFIG_DIR": str(home / ".config" / "aistack"),
+            "AISTACK_DATA_DIR": str(home / ".local" / "share" / "aistack"), "AISTACK_TOKEN": ""}
+    done = subprocess.run(["aistack", "setup", "qwen-code", "--org", str(profile)], capture_output=True, text=True,
+                          env=env_for(world, "qwen", AISTACK_RELAY_PORT=str(port), AISTACK_RELAY_SERVICE="off"),
+                          cwd=home, stdin=subprocess.DEVNULL, timeout=120)
+    assert done.returncode == 0, done.stderr
+    settings = json.loads((home / ".qwen" / "settings.json").read_text())
+    assert settings["telemetry"]["otlpEndpoint"] == receiver.url
+    with running_relay(tmp_path / "relay.log", port, **dirs):
+        env = env_for(world, "qwen", AISTACK_RELAY_PORT=str(port))
+        env.pop("QWEN_TELEMETRY_ENABLED")  # the suite's offline default, which would override the settings
+        before = len(receiver.seen)
+        ran = subprocess.run([str(peers.cli_path("qwen")), "-p", "say hello"], cwd=home / "project", env=env,
+                             capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL)
+        assert ran.returncode == 0, ran.stderr + ran.stdout
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not any(s.path == "/v1/metrics" for s in receiver.seen[before:]):
+            time.sleep(0.2)
+    batches = receiver.seen[before:]
+    metrics = [s for s in batches if s.path == "/v1/metrics"]
+    assert metrics, f"no metrics arrived; the receiver saw {[s.path for s in batches]}\n{ran.stderr}"
+    for seen in metrics:
+        assert seen.headers.get("content-type", "").startswith("application/json"), seen.headers
+        assert "authorization" not in seen.headers
+    services = {a.get("service.name") for s in metrics for a in resource_attributes(s.json() or {}, "resourceMetrics")}
+    assert services == {"qwen-code"}, services

@@ -158,7 +158,9 @@ def run_hint(command: str) -> str:
 
 
 TELEMETRY = "telemetry"  # soft edits: left out together when the user made their own telemetry choice
-GEMINI_PROTOCOLS = {"http/protobuf": "http", "grpc": "grpc"}  # Gemini CLI's otlpProtocol ("grpc" | "http")
+# Gemini CLI's otlpProtocol: "http" is OpenTelemetry JS's OTLP/JSON exporter (exporter-*-otlp-http; qwen 0.24.4 sends
+# application/json, seen in tests/e2e/test_telemetry.py), "grpc" gRPC; neither sends protobuf over HTTP.
+GEMINI_PROTOCOLS = {"http/json": "http", "grpc": "grpc"}
 
 
 def gemini_telemetry(plan, profile: Profile, file: str, title: str) -> None:
@@ -173,7 +175,7 @@ def gemini_telemetry(plan, profile: Profile, file: str, title: str) -> None:
                             f"wants {'the user’s token' if t.auth == 'token' else 'static headers'}; nothing written.")
         return
     if t.protocol not in GEMINI_PROTOCOLS:
-        plan.skipped.append(f"telemetry: {title} exports OTLP as protobuf over HTTP or gRPC only, not "
+        plan.skipped.append(f"telemetry: {title} exports OTLP as JSON over HTTP (`http/json`) or gRPC only, not "
                             f"`{t.protocol}`; nothing written.")
         return
     block = {"enabled": True, "target": "local", "otlpEndpoint": t.endpoint,
