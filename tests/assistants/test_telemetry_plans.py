@@ -23,8 +23,11 @@ def profile(tmp_path, telemetry: str):
     return load(str(path))
 
 
-def plan(name, org):
-    p = registry.get(name).plan(org, Context(env=LINUX, aistack="/opt/aistack/bin/aistack"))
+RELAY = "http://127.0.0.1:24123"
+
+
+def plan(name, org, relay=None):
+    p = registry.get(name).plan(org, Context(env=LINUX, aistack="/opt/aistack/bin/aistack", relay=relay))
     return {e.path: (e.value, e.soft) for e in p.edits}, p
 
 
@@ -91,9 +94,20 @@ def test_gemini_and_qwen_telemetry_block(tmp_path, name):
                      "otlpProtocol": "http", "logPrompts": True}
 
 
+@pytest.mark.parametrize("name", ["gemini-cli", "qwen-code"])
+def test_gemini_and_qwen_send_the_token_through_the_relay(tmp_path, name):
+    org = profile(tmp_path, 'endpoint = "https://otel.example.com"\nprotocol = "http/json"\nauth = "token"\n')
+    edits, p = plan(name, org, relay=RELAY)
+    assert edits[("telemetry", "otlpEndpoint")] == (f"{RELAY}/otel", "telemetry")
+    assert edits[("telemetry", "otlpProtocol")][0] == "http" and not [s for s in p.skipped if "telemetry" in s]
+    grpc = profile(tmp_path, 'endpoint = "https://otel.example.com"\nprotocol = "grpc"\nauth = "token"\n')
+    edits, p = plan(name, grpc, relay=RELAY)
+    assert ("telemetry", "otlpEndpoint") not in edits and any("not gRPC" in s for s in p.skipped), p.skipped
+
+
 @pytest.mark.parametrize("name, telemetry, reason", [
-    ("gemini-cli", 'auth = "token"\n', "takes no OpenTelemetry headers"),
-    ("qwen-code", '[telemetry.headers]\nx-team = "p"\n', "takes no OpenTelemetry headers"),
+    ("gemini-cli", 'protocol = "http/json"\nauth = "token"\n', "takes no OpenTelemetry headers"),  # no relay
+    ("qwen-code", 'protocol = "http/json"\n[telemetry.headers]\nx-team = "p"\n', "takes no OpenTelemetry headers"),
     ("gemini-cli", 'protocol = "http/protobuf"\n', "not `http/protobuf`"),
     ("qwen-code", '', "not `http/protobuf`"),  # the profile's default protocol
 ])

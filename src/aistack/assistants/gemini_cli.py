@@ -51,7 +51,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         # selected (verified with gemini 0.61.0: exit 41 otherwise).
         p.add("settings", AUTH, "gemini-api-key", soft=ROUTING, aliases=(AUTH_BEFORE,))
         p.manual.append(run_hint("gemini"))
-    gemini_telemetry(p, profile, "settings", TITLE)
+    gemini_telemetry(p, profile, ctx, "settings", TITLE)
     return p
 
 

@@ -58,7 +58,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         # Qwen ignores modelProviders until an auth type is selected (verified with qwen 0.24.4).
         p.add("settings", ("security", "auth", "selectedType"), "openai", soft=ROUTING,
               aliases=(("selectedAuthType",),))  # Gemini's older spelling, which Qwen Code kept reading
-    gemini_telemetry(p, profile, "settings", TITLE)
+    gemini_telemetry(p, profile, ctx, "settings", TITLE)
     return p
 
 
