@@ -1,11 +1,11 @@
 """OpenTelemetry from the real assistants, offline: after a real login against the sandbox org and `aistack setup`
 with a `[telemetry]` table naming a loopback OTLP/HTTP receiver (`http/json`, so the test reads it without a
 protobuf library; `auth = "token"` and a static header), one request through the org's gateway makes the real
-`claude -p` and `codex exec` export their metrics and logs to the receiver, each batch carrying the user's own
-fresh token: Claude Code runs the `otelHeadersHelper`, Codex the `otel.headers_helper` aistack wrote (`aistack
-token --headers-json --telemetry`). The collector learns who the user is from that token (the sandbox user's
-subject and email in its claims, from the org's issuer), and no file in the HOME but aistack's 0600 session holds
-the token."""
+`claude -p`, `codex exec` and `qwen -p` export their metrics and logs to the receiver, each batch carrying the
+user's own fresh token: Claude Code runs the `otelHeadersHelper`, Codex the `otel.headers_helper` aistack wrote
+(`aistack token --headers-json --telemetry`), Qwen Code sends to the relay, which adds it. The collector learns who
+the user is from that token (the sandbox user's subject and email in its claims, from the org's issuer), and no
+file in the HOME but aistack's 0600 session holds the token."""
 
 from __future__ import annotations
 
@@ -139,27 +139,23 @@ def test_codex_exports_to_the_org_collector_with_the_users_token(world):
     check_identity_and_no_secret(world, batches)
 
 
-def test_qwen_code_exports_to_a_collector_that_needs_no_token(world, tmp_path):
-    """Qwen Code (Gemini CLI's telemetry block) takes no headers from its settings, so aistack sets it up only for
-    a collector that needs none; its model traffic goes through the relay as usual. Its `http` protocol is OTLP/JSON
-    (OpenTelemetry JS's exporter-*-otlp-http), so the profile says `http/json`. Runs last: its setup makes this
-    profile the remembered one."""
+def test_qwen_code_exports_through_the_relay_with_the_users_token(world, tmp_path):
+    """Qwen Code (Gemini CLI's telemetry block) takes no OTLP headers from its settings: aistack points it at the
+    relay, which forwards its OTLP/JSON (its `http` exporter is OpenTelemetry JS's exporter-*-otlp-http) to the
+    collector with the user's fresh token and the static headers; its model traffic goes through the relay too."""
     from support.relay import free_port, running_relay
 
     home, receiver = world["home"], world["receiver"]
-    profile = tmp_path / "org-open-collector.toml"
-    profile.write_text(Path(world["org"]["org_profile"]).read_text() + (
-        f'\n[telemetry]\nendpoint = "{receiver.url}"\nprotocol = "http/json"\n'))
     port = free_port()
     dirs = {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local" / "share"),
             "AISTACK_CONFIG_DIR": str(home / ".config" / "aistack"),
             "AISTACK_DATA_DIR": str(home / ".local" / "share" / "aistack"), "AISTACK_TOKEN": ""}
-    done = subprocess.run(["aistack", "setup", "qwen-code", "--org", str(profile)], capture_output=True, text=True,
+    done = subprocess.run(["aistack", "setup", "qwen-code"], capture_output=True, text=True,
                           env=env_for(world, "qwen", AISTACK_RELAY_PORT=str(port), AISTACK_RELAY_SERVICE="off"),
                           cwd=home, stdin=subprocess.DEVNULL, timeout=120)
     assert done.returncode == 0, done.stderr
-    settings = json.loads((home / ".qwen" / "settings.json").read_text())
-    assert settings["telemetry"]["otlpEndpoint"] == receiver.url
+    relay = f"http://127.0.0.1:{port}"
+    assert json.loads((home / ".qwen" / "settings.json").read_text())["telemetry"]["otlpEndpoint"] == f"{relay}/otel"
     with running_relay(tmp_path / "relay.log", port, **dirs):
         env = env_for(world, "qwen", AISTACK_RELAY_PORT=str(port))
         env.pop("QWEN_TELEMETRY_ENABLED")  # the suite's offline default, which would override the settings
@@ -171,10 +167,10 @@ def test_qwen_code_exports_to_a_collector_that_needs_no_token(world, tmp_path):
         while time.monotonic() < deadline and not any(s.path == "/v1/metrics" for s in receiver.seen[before:]):
             time.sleep(0.2)
     batches = receiver.seen[before:]
-    metrics = [s for s in batches if s.path == "/v1/metrics"]
-    assert metrics, f"no metrics arrived; the receiver saw {[s.path for s in batches]}\n{ran.stderr}"
-    for seen in metrics:
-        assert seen.headers.get("content-type", "").startswith("application/json"), seen.headers
-        assert "authorization" not in seen.headers
-    services = {a.get("service.name") for s in metrics for a in resource_attributes(s.json() or {}, "resourceMetrics")}
+    assert any(s.path == "/v1/metrics" for s in batches), (
+        f"no metrics arrived; the receiver saw {[s.path for s in batches]}\n{ran.stderr}\n"
+        f"{(tmp_path / 'relay.log').read_text(errors='replace')}")
+    services = {a.get("service.name") for s in batches if s.path == "/v1/metrics"
+                for a in resource_attributes(s.json() or {}, "resourceMetrics")}
     assert services == {"qwen-code"}, services
+    check_identity_and_no_secret(world, batches)
