@@ -177,7 +177,7 @@ def gemini_telemetry(plan, profile: Profile, ctx: Context, file: str, title: str
         return
     endpoint, protocol = t.endpoint, GEMINI_PROTOCOLS[t.protocol]
     if t.auth == "token" or t.headers:
-        wants = "the user’s token" if t.auth == "token" else "static headers"
+        wants = "the user's token" if t.auth == "token" else "static headers"
         if ctx.relay is None or protocol != "http":
             plan.skipped.append(f"telemetry: {title} takes no OpenTelemetry headers from its settings, and the "
                                 f"collector wants {wants}"
