@@ -18,7 +18,6 @@ from aistack.engine.document import Path
 from aistack.paths import Env
 from aistack.profile import Profile
 
-
 # How a fresh token reaches an assistant's traffic (Delivery.model / Delivery.mcp), best first.
 MECHANISMS = {
     "helper": "the assistant runs `aistack token` itself (per request, per connection or after a 401)",

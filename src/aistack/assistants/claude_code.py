@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
-from aistack.headers import is_bearer
 from aistack.assistants.common import gateway_base, helper_command, on_path, stdio_command
+from aistack.headers import is_bearer
 from aistack.paths import Env
 from aistack.profile import Profile
 

@@ -34,7 +34,8 @@ MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 def _cli_file(env: Env):
     """What the CLI reads: CLINE_MCP_SETTINGS_PATH, else CLINE_DATA_DIR/settings/, else CLINE_DIR/data/settings/."""
     return (env.from_var("CLINE_MCP_SETTINGS_PATH") or env.from_var("CLINE_DATA_DIR", "settings", FILE)
-            or env.from_var("CLINE_DIR", "data", "settings", FILE) or env.under_home(".cline", "data", "settings", FILE))
+            or env.from_var("CLINE_DIR", "data", "settings", FILE)
+            or env.under_home(".cline", "data", "settings", FILE))
 
 
 def files(env: Env) -> dict[str, ConfigFile]:

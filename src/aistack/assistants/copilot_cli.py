@@ -4,7 +4,7 @@ relay (Copilot has no header helper for MCP). Its model traffic is routed by env
 
 from __future__ import annotations
 
-from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, header_lines, helper_command, mcp_entry, on_path, run_hint
 from aistack.headers import is_bearer
 from aistack.paths import Env

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import bridge_command, gateway_base, on_path, stdio_command, through_relay
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -94,7 +94,7 @@ export const AistackToken = async () => ({
     }
   },
 })
-"""
+"""  # noqa: E501 - the plugin file's bytes, as users already have them
 
 
 def plugin_source(ctx: Context, gateway: dict[str, str]) -> str:

@@ -5,7 +5,7 @@ key in the settings' own `env`) and for the org's token-protected MCP servers (`
 from __future__ import annotations
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path
 from aistack.engine.document import Item
 from aistack.paths import Env

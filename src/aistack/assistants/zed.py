@@ -4,7 +4,7 @@ token to Zed's model traffic (Zed's own key can be any text)."""
 
 from __future__ import annotations
 
-from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path, relay_or_gateway
 from aistack.paths import Env
 from aistack.profile import Profile

@@ -42,7 +42,7 @@ class _Loopback(HTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Loopback
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         parts = urlsplit(self.path)
         if parts.path != CALLBACK_PATH:
             self._page(404, "Not found", "This is aistack's login callback.")

@@ -133,7 +133,8 @@ def _device(http: Http, meta: Metadata, profile: Profile, scope: str, env: Env, 
 
 def _store(profile: Profile, env: Env, meta: Metadata, tokens: dict, claims: dict, flow: str, started: float,
            keys, backend: str | None, insecure: bool) -> dict:
-    from aistack.auth import idtoken, tokens as token_mod
+    from aistack.auth import idtoken
+    from aistack.auth import tokens as token_mod
 
     auth = profile.auth
     path = store.session_path(env, auth.issuer, auth.client_id)
