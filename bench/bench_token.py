@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from aistack.auth.fast import session_name  # noqa: E402
+from aistack.auth.fast import session_name
 
 ISSUER, CLIENT = "https://login.example.com", "aistack-cli"
 

@@ -60,8 +60,8 @@ def serve(n_rows: int) -> None:
             chunk = records[(page - 1) * size: page * size]
             days: dict[str, dict] = {}
             for d, m, met in chunk:
-                days.setdefault(d, {"date": d, "metrics": met, "breakdown": {"models": {}}})["breakdown"]["models"][m] = {
-                    "metrics": met, "metadata": {}, "api_key_breakdown": {}}
+                day = days.setdefault(d, {"date": d, "metrics": met, "breakdown": {"models": {}}})
+                day["breakdown"]["models"][m] = {"metrics": met, "metadata": {}, "api_key_breakdown": {}}
             pages = math.ceil(len(records) / size)
             return Reply(200, {"results": list(days.values()),
                                "metadata": {"page": page, "total_pages": pages, "has_more": page < pages}})

@@ -14,6 +14,7 @@ import time
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
+
 from tokens import InvalidToken, Verifier
 from usage_store import Store
 

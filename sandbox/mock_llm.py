@@ -8,8 +8,9 @@ read from it for five minutes after, as Claude Code's requests expect. LiteLLM's
 answers into the Anthropic Messages API (streamed or not), OpenAI chat completions and responses.
 
 A user message containing `CALL <name>` makes it call a tool (once per such message): the offered tool named
-<name> (bare or behind the client's server prefix), else the first whose name contains <name>, with no arguments (through `tool_search` and `tool_call` when the client offers its
-MCP tools only that way); once the tool's result is in the conversation it answers with its text and that result.
+<name> (bare or behind the client's server prefix), else the first whose name contains <name>, with no arguments
+(through `tool_search` and `tool_call` when the client offers its MCP tools only that way); once the tool's result
+is in the conversation it answers with its text and that result.
 So one turn of `CALL handbook` is model request, MCP tool call, model request, and a test can see in the answer
 that the token-protected MCP server served the call.
 """

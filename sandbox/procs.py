@@ -55,9 +55,11 @@ def announced_port(name: str, proc: subprocess.Popen, logs: Path, deadline: floa
             try:
                 return int(json.loads(first[0])["port"])
             except (ValueError, KeyError, TypeError):
-                raise StartError(f"{name} announced no port: {first[0][:200]!r}\n{tail(logs / f'{name}.log')}") from None
+                log = tail(logs / f"{name}.log")
+                raise StartError(f"{name} announced no port: {first[0][:200]!r}\n{log}") from None
         if proc.poll() is not None:
-            raise StartError(f"{name} exited with code {proc.returncode} before listening:\n{tail(logs / f'{name}.log')}")
+            log = tail(logs / f"{name}.log")
+            raise StartError(f"{name} exited with code {proc.returncode} before listening:\n{log}")
         time.sleep(0.05)
     raise StartError(f"{name} did not announce its port in time:\n{tail(logs / f'{name}.log')}")
 

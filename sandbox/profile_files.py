@@ -21,8 +21,8 @@ def gateway_config(master_key: str) -> str:
               "cache_read_input_token_cost": CACHE_READ_COST, "cache_creation_input_token_cost": CACHE_WRITE_COST}
     config = {
         # Any model name is served; these few are also listed by /v1/models for clients that pick from it.
-        "model_list": [{"model_name": name, "litellm_params": {"model": f"sandbox/{name}", **prices}, "model_info": prices}
-                       for name in LISTED_MODELS] + [{
+        "model_list": [{"model_name": name, "litellm_params": {"model": f"sandbox/{name}", **prices},
+                        "model_info": prices} for name in LISTED_MODELS] + [{
             "model_name": "*",
             "litellm_params": {"model": "sandbox/*", **prices},
             "model_info": prices,
@@ -48,7 +48,8 @@ def org_profile(issuer: str, gateway: str, mcp_url: str) -> tuple[str, dict]:
     profile = {
         "schema": 1,
         "org": {"name": "Sandbox Org"},
-        "auth": {"issuer": issuer, "client_id": "aistack-cli", "scopes": ["openid", "email", "profile", "offline_access"]},
+        "auth": {"issuer": issuer, "client_id": "aistack-cli",
+                 "scopes": ["openid", "email", "profile", "offline_access"]},
         "gateway": {
             "url": gateway,
             "token_header": "Authorization",

@@ -38,7 +38,7 @@ def router(verifier: Verifier, store: Store) -> APIRouter:
         return verifier.verify(token)["sub"]
 
     @api.get(f"{PREFIX}/daily")
-    def daily(request: Request, start: str = "", end: str = "", timezone: str = "UTC",  # noqa: A002
+    def daily(request: Request, start: str = "", end: str = "", timezone: str = "UTC",
               page: int = 1, page_size: int = 500):
         try:
             user = caller(request)

@@ -1,4 +1,5 @@
-"""What the sandbox gateway served, one row a request, in a small sqlite file; and the daily rollup the usage API serves."""
+"""What the sandbox gateway served, one row a request, in a small sqlite file; and the daily rollup the usage API
+serves."""
 
 from __future__ import annotations
 

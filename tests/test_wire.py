@@ -7,6 +7,8 @@ import pytest
 
 from aistack import wire
 from support.http import Reply
+
+
 def test_a_body_over_the_limit_is_refused(serve):
     srv = serve(lambda seen: Reply(200, "x" * 5000), token=None)
     with wire.client(httpx) as client:

@@ -5,13 +5,12 @@ import itertools
 import re
 from pathlib import Path
 
-from support import EXAMPLE_ORG
-
 from aistack.assistants import registry
 from aistack.assistants.base import Context
 from aistack.engine.document import Item, show_path
 from aistack.paths import Env
 from aistack.profile import load
+from support import EXAMPLE_ORG
 
 README = Path(__file__).resolve().parent.parent.parent / "README.md"
 

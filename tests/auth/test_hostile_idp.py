@@ -8,6 +8,7 @@ import time
 import pytest
 
 from support.http import Reply
+
 pytestmark = pytest.mark.peer
 
 

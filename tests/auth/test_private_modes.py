@@ -13,6 +13,7 @@ import pytest
 
 from support.http import TOKEN
 from support.usage import litellm_app, metrics, write_profile
+
 pytestmark = pytest.mark.peer
 
 

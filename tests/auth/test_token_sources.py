@@ -9,12 +9,12 @@ import subprocess
 import threading
 
 import pytest
-from support import aistack_cmd, subprocess_env
-from support.oidc_peer import read_session
 
 from aistack.auth.accessor import TokenCache, fresh_until
 from aistack.auth.fast import RUN_MARK, env_token, fingerprint
 from aistack.errors import LoginNeeded
+from support import aistack_cmd, subprocess_env
+from support.oidc_peer import read_session
 
 
 def test_env_token_unless_aistack_run_put_it_there():

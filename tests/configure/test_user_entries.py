@@ -4,6 +4,7 @@ and gateway routing that gives way to the user's own choice."""
 import json
 
 import pytest
+
 from support import EXAMPLE_ORG
 
 ORG = str(EXAMPLE_ORG)

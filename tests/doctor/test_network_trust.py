@@ -9,6 +9,7 @@ import json
 import pytest
 
 from support.http import Reply
+
 pytestmark = pytest.mark.peer
 TOKEN = "doctor-secret-token-1234"
 

@@ -11,6 +11,7 @@ import sys
 import time
 
 import pytest
+
 from support.relay import free_port, running_relay
 
 

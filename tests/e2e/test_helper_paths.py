@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 import peers
-from support import REPO
 from peers import gateway as test_gateway
 from peers import mcp_server as test_mcp
+from support import REPO
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(240)]
 

@@ -31,11 +31,11 @@ import time
 from pathlib import Path
 
 import httpx
-import peers
 import pytest
+
+import peers
 from peers.sessions import Acp, CodexAppServer, OpencodeServe, StreamJson, Turn
 from support.relay import free_port
-
 from support.sandbox_peer import running_org
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(900)]

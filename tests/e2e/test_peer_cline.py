@@ -15,8 +15,7 @@ import pytest
 
 import peers
 from peers.configs import STDIO, write
-from peers.fixtures import (answering_gateway, mcp_server, mcp_server_factory, protected_mcp_server,  # noqa: F401
-                            token)
+from peers.fixtures import answering_gateway, mcp_server, mcp_server_factory, protected_mcp_server, token  # noqa: F401
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(150)]
 EXTENSION = ".config/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json"

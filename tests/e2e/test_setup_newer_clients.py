@@ -10,10 +10,10 @@ import json
 import pytest
 
 import peers
-from support.oidc_peer import read_session
 from peers.configs import STDIO, USERS_OWN, write
 from peers.fixtures import answering_gateway  # noqa: F401
 from peers.org_stack import aistack_env, stack  # noqa: F401
+from support.oidc_peer import read_session
 from support.relay import running_relay
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(240)]

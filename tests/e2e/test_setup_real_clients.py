@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import peers
-from support.oidc_peer import read_session
 from peers.configs import write
 from peers.org_stack import aistack_env, stack  # noqa: F401
+from support.oidc_peer import read_session
 from support.relay import running_relay
 
 pytestmark = pytest.mark.peer

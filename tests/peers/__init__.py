@@ -42,11 +42,39 @@ Verified facts (each one is exercised by a tests/e2e/test_peer_*.py; node 20.20 
 | project | all above | repo-level files read from the working directory: claude `.mcp.json` (listed `⏸ Pending approval` until approved in `claude`); codex `.codex/config.toml` only once the user config has `[projects."<abs>"] trust_level = "trusted"`; gemini `.gemini/settings.json` (trusted folder); qwen `.qwen/settings.json` AND `.mcp.json` (both `Pending approval`); opencode `opencode.json` (no prompt); copilot `.mcp.json`, else `.github/mcp.json`, never `.vscode/mcp.json`, and only in a trusted folder (`COPILOT_ALLOW_ALL=true`) |
 """
 
-from .listings import (LIST_ARGS, PARSERS, amp_doctor, claude_get, continue_run, mcp_listing, opencode_config,
-                       parse_amp_doctor, parse_amp_list, parse_claude_get, parse_claude_list, parse_cline_list,
-                       parse_cn_result, parse_codex_list, parse_copilot_list, parse_gemini_list, parse_opencode_list)
-from .run import (DEFAULT_TIMEOUT, NODE_BIN, PACKAGES, VERSIONS, available, cli_path, env_for, installed_version,
-                  require, run_cli, shared_cache, strip_ansi)
+from .listings import (
+                       LIST_ARGS,
+                       PARSERS,
+                       amp_doctor,
+                       claude_get,
+                       continue_run,
+                       mcp_listing,
+                       opencode_config,
+                       parse_amp_doctor,
+                       parse_amp_list,
+                       parse_claude_get,
+                       parse_claude_list,
+                       parse_cline_list,
+                       parse_cn_result,
+                       parse_codex_list,
+                       parse_copilot_list,
+                       parse_gemini_list,
+                       parse_opencode_list,
+)
+from .run import (
+                       DEFAULT_TIMEOUT,
+                       NODE_BIN,
+                       PACKAGES,
+                       VERSIONS,
+                       available,
+                       cli_path,
+                       env_for,
+                       installed_version,
+                       require,
+                       run_cli,
+                       shared_cache,
+                       strip_ansi,
+)
 
 __all__ = [
     "DEFAULT_TIMEOUT", "LIST_ARGS", "NODE_BIN", "PACKAGES", "PARSERS", "VERSIONS", "amp_doctor", "available",

@@ -12,6 +12,7 @@ from aistack.errors import AistackError
 from aistack.profile import validate
 from support.gitrepo import ECOSYSTEMS, git, identity, make_repo
 from support.http import Reply
+
 SECRET = "-----BEGIN OPENSSH PRIVATE KEY----- not-really-a-key"
 
 

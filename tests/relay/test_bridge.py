@@ -15,8 +15,8 @@ from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.shared.exceptions import MCPError
 
-from support import REPO, subprocess_env
 from peers import mcp_server as org_mcp
+from support import REPO, subprocess_env
 
 
 async def _drive_happy_path(params: StdioServerParameters, errlog) -> dict:

@@ -9,8 +9,9 @@ import sys
 
 import pytest
 from bridge_support import TOKEN, remote_entry, run_raw, write_profile
-from support import REPO, subprocess_env
+
 from peers import mcp_server as org_mcp
+from support import REPO, subprocess_env
 
 
 @pytest.mark.peer

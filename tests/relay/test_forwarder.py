@@ -16,12 +16,12 @@ from pathlib import Path
 import httpx
 import pytest
 import upstream as test_upstream
-from peers import mcp_server as test_mcp
 
 from aistack.auth.accessor import TokenCache
 from aistack.errors import LoginNeeded
 from aistack.paths import Env
 from aistack.profile import load, remember
+from peers import mcp_server as test_mcp
 
 
 class Tokens:

@@ -15,10 +15,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from support.relay import free_port
 
 from aistack.paths import Env
 from aistack.relay import local, service, units
+from support.relay import free_port
 
 
 def linux_env(home: Path) -> Env:

@@ -56,7 +56,7 @@ def test_each_rollout_on_branches_then_check(cli, tmp_path):
     assert code == 0, err
     results = json.loads(out)
     assert [r["status"] for r in results] == ["written"] * 3
-    for r, root in zip(results, good):
+    for r, root in zip(results, good, strict=True):
         assert git(root, "rev-parse", "HEAD").strip() == r["commit"]
         assert git(root, "branch", "--show-current").strip() == "ai/agents-md"
     assert cli("init-repo", "--each", *paths, "--check")[0] == 0

@@ -5,7 +5,6 @@ and the file is short."""
 import re
 
 import pytest
-
 import realrepos
 from corpus_expected import EXPECTED, LABEL
 

@@ -6,8 +6,8 @@ import json
 import re
 
 import pytest
-
 import realrepos
+
 from support.gitrepo import git, identity
 
 

@@ -22,7 +22,7 @@ def test_replace_changes_only_block_insides(parts, old, new, nl):
     doc = (team[0] + f"<!-- aistack:begin a -->{nl}" + markers.with_newlines(old[0], nl) + f"<!-- aistack:end a -->{nl}"
            + team[1] + f"<!-- aistack:begin b -->{nl}" + markers.with_newlines(old[1], nl) + f"<!-- aistack:end b -->{nl}"
            + team[2])
-    if "aistack:" in "".join(old) or any(l.strip().startswith("<!--") for l in "".join(old).splitlines()):
+    if "aistack:" in "".join(old) or any(line.strip().startswith("<!--") for line in "".join(old).splitlines()):
         return
     out = markers.replace(doc, "t", {"a": new[0], "b": new[1]})
     blocks = markers.parse(out, "t")

@@ -19,8 +19,21 @@ import anyio
 import httpx
 import pytest
 
-from support.sandbox_peer import (CLIENT_ID, NODE_MODULES, REPO, SCOPE, bad_tokens, claims, device_login, discovery,
-                          forged_token, org_env, processes_of, run_org, running_org)
+from support.sandbox_peer import (
+    CLIENT_ID,
+    NODE_MODULES,
+    REPO,
+    SCOPE,
+    bad_tokens,
+    claims,
+    device_login,
+    discovery,
+    forged_token,
+    org_env,
+    processes_of,
+    run_org,
+    running_org,
+)
 
 pytestmark = [pytest.mark.peer, pytest.mark.timeout(300)]
 sys.path.insert(0, str(REPO / "sandbox"))
@@ -209,7 +222,7 @@ def test_mcp_server_refuses_missing_bad_forged_and_foreign_tokens(org, login):
                               headers={**headers, "Accept": "application/json, text/event-stream"})
         assert response.status_code == 401, (case, response.text)
         assert "resource_metadata=" in response.headers["www-authenticate"]
-    with pytest.raises(BaseException):  # the SDK client gives up on a 401 it cannot answer
+    with pytest.raises(BaseException):  # noqa: B017 - the SDK client gives up on a 401 it cannot answer
         anyio.run(_mcp_session, url, forged_token(org))
 
 

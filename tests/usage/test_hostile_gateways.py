@@ -13,6 +13,7 @@ import pytest
 from aistack.usage import http as usage_http
 from support.http import TOKEN, Reply
 from support.usage import litellm_app, metrics, write_profile
+
 pytestmark = pytest.mark.peer
 
 TODAY = date.today().isoformat()

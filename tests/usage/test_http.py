@@ -9,6 +9,7 @@ import pytest
 from aistack.errors import AistackError
 from aistack.usage.http import Http, HttpConfig, HttpError, retry_after_seconds
 from support.http import TOKEN, Reply
+
 pytestmark = pytest.mark.peer
 FAST = HttpConfig(timeout=2, retries=3, backoff=0.5, time_scale=0.001, workers=3)
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

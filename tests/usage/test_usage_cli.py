@@ -8,10 +8,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from aistack.errors import AistackError, LoginNeeded
 from aistack.auth.accessor import fresh_token
+from aistack.errors import AistackError, LoginNeeded
 from support.http import TOKEN, Reply
 from support.usage import litellm_app, metrics, openrouter_app, write_profile
+
 pytestmark = pytest.mark.peer
 
 

@@ -5,6 +5,8 @@ always run on Amp's own service."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path
@@ -26,7 +28,7 @@ VERIFIED = (Verified("client", "amp", "0.0.1790142911-g7618fb"),)
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
-def _dir(env: Env):
+def _dir(env: Env) -> PurePath:
     return env.under_home(".config", "amp") if env.windows else env.xdg_config().joinpath("amp")
 
 

@@ -5,6 +5,8 @@ Gemini CLI's migration guide. Remote servers use `serverUrl`; servers needing th
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path
@@ -26,11 +28,11 @@ VERIFIED = (Verified("docs", "antigravity.google/docs/mcp; Gemini CLI's migratin
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
-def _ide_dirs(env: Env):
+def _ide_dirs(env: Env) -> tuple[PurePath, PurePath]:
     return env.under_home(".gemini", "antigravity"), env.under_home(".gemini", "config")
 
 
-def _cli_dir(env: Env):
+def _cli_dir(env: Env) -> PurePath:
     return env.under_home(".gemini", "antigravity-cli")
 
 

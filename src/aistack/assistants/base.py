@@ -10,6 +10,7 @@ or the network: what they need of the machine comes in through `Env` (paths, `ex
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Protocol
@@ -17,7 +18,6 @@ from typing import Any, Protocol
 from aistack.engine.document import Path
 from aistack.paths import Env
 from aistack.profile import Profile
-
 
 # How a fresh token reaches an assistant's traffic (Delivery.model / Delivery.mcp), best first.
 MECHANISMS = {
@@ -149,9 +149,9 @@ class Adapter(Protocol):
     @property
     def GATEWAY(self) -> str: ...  # model routing: "file", "run" (environment), "manual" or "none"
     @property
-    def SERVERS(self) -> dict[str, Path]: ...  # file key -> path of its MCP servers map
+    def SERVERS(self) -> Mapping[str, Path]: ...  # file key -> path of its MCP servers map
     @property
-    def PROJECT(self) -> dict[str, str | tuple[str, ...]]: ...  # file key -> repo-level file (relative to the
+    def PROJECT(self) -> Mapping[str, str | tuple[str, ...]]: ...  # file key -> repo-level file (relative to the
     # project root), or candidates: the first that exists in the project, else the first
     @property
     def PROJECT_NOTE(self) -> str | None: ...  # what a team should know about its project file

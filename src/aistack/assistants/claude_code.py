@@ -6,12 +6,15 @@ server and connection.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+from typing import Any
+
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
-from aistack.headers import is_bearer
 from aistack.assistants.common import TELEMETRY, gateway_base, helper_command, on_path, stdio_command
+from aistack.headers import is_bearer
 from aistack.paths import Env
-from aistack.profile import Profile
+from aistack.profile import McpServer, Profile
 
 NAME = "claude-code"
 TITLE = "Claude Code"
@@ -37,7 +40,7 @@ MANAGED = (  # code.claude.com/docs/en/settings (managed settings), managed-mcp
 )
 
 
-def _config_dir(env: Env):
+def _config_dir(env: Env) -> PurePath:
     return env.from_var("CLAUDE_CONFIG_DIR") or env.under_home(".claude")
 
 
@@ -54,11 +57,11 @@ def detect(env: Env) -> bool:
     return env.exists(_config_dir(env)) or env.exists(files(env)["mcp"].path) or on_path(env, *COMMANDS)
 
 
-def server_entry(server, profile: Profile, ctx: Context) -> dict:
+def server_entry(server: McpServer, profile: Profile, ctx: Context) -> dict[str, Any]:
     if server.kind == "stdio":
         command, args = stdio_command(server, ctx)
         return {"type": "stdio", "command": command, "args": args, "env": dict(server.env)}
-    entry: dict = {"type": server.kind, "url": server.url}
+    entry: dict[str, Any] = {"type": server.kind, "url": server.url}
     if server.auth == "token":
         entry["headersHelper"] = helper_command(ctx, "token", "--headers-json", "--server", server.name)
     elif server.headers:

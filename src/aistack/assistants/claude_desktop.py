@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry
@@ -24,13 +26,13 @@ FILE = "claude_desktop_config.json"
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
-def _msix_dir(env: Env):
+def _msix_dir(env: Env) -> PurePath | None:
     packages = env.localappdata().joinpath("Packages")
     found = env.children(packages, "Claude_*")
     return found[0].joinpath("LocalCache", "Roaming", "Claude") if found else None
 
 
-def _dir(env: Env):
+def _dir(env: Env) -> PurePath:
     if env.windows:
         return _msix_dir(env) or env.appdata().joinpath("Claude")
     return env.app_support().joinpath("Claude")

@@ -5,6 +5,8 @@ Neither interpolates the environment, so servers needing the token go through `a
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from aistack.assistants import common, vscode_extension
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import on_path
@@ -31,10 +33,11 @@ TIMEOUT = 60
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
-def _cli_file(env: Env):
+def _cli_file(env: Env) -> PurePath:
     """What the CLI reads: CLINE_MCP_SETTINGS_PATH, else CLINE_DATA_DIR/settings/, else CLINE_DIR/data/settings/."""
     return (env.from_var("CLINE_MCP_SETTINGS_PATH") or env.from_var("CLINE_DATA_DIR", "settings", FILE)
-            or env.from_var("CLINE_DIR", "data", "settings", FILE) or env.under_home(".cline", "data", "settings", FILE))
+            or env.from_var("CLINE_DIR", "data", "settings", FILE)
+            or env.under_home(".cline", "data", "settings", FILE))
 
 
 def files(env: Env) -> dict[str, ConfigFile]:

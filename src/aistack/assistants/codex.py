@@ -5,10 +5,13 @@ so no `aistack run` is needed. Codex has no interpolation and no SSE transport."
 
 from __future__ import annotations
 
+from pathlib import PurePath
+from typing import Any
+
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
-from aistack.headers import is_bearer
 from aistack.assistants.common import TELEMETRY, gateway_base, helper_command, on_path, stdio_command
+from aistack.headers import is_bearer
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -37,7 +40,7 @@ MANAGED = (  # developers.openai.com/codex/enterprise/managed-configuration
 )
 
 
-def _home(env: Env):
+def _home(env: Env) -> PurePath:
     return env.from_var("CODEX_HOME") or env.under_home(".codex")
 
 
@@ -58,7 +61,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
             continue
         if server.kind == "stdio":
             command, args = stdio_command(server, ctx)
-            entry: dict = {"command": command, "args": args}
+            entry: dict[str, Any] = {"command": command, "args": args}
             if server.env:
                 entry["env"] = dict(server.env)
         else:
@@ -74,7 +77,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         # `auth` always sends `Authorization: Bearer`: a gateway with its own token header gets the relay instead.
         relayed = not is_bearer(header) and ctx.relay is not None
         base = ctx.relay_gateway("openai") if relayed else gateway_base(profile, "openai")
-        provider: dict = {"name": f"{profile.org_name} AI gateway", "base_url": base, "wire_api": "responses"}
+        provider: dict[str, Any] = {"name": f"{profile.org_name} AI gateway", "base_url": base, "wire_api": "responses"}
         if is_bearer(header):
             provider["auth"] = dict(AUTH, command=ctx.aistack, args=["token"])
         elif not relayed:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
 
-from aistack.assistants.base import Context
+from aistack.assistants.base import Context, Plan
+from aistack.engine.document import Path
 from aistack.paths import Env
 from aistack.profile import McpServer, Profile
 
@@ -17,6 +20,7 @@ def stdio_command(server: McpServer, ctx: Context, gui: bool = False) -> tuple[s
     """The command and args for a stdio server: absolute for GUI apps, Windows batch shims wrapped as `cmd /c`,
     and run through `aistack run --` when the server needs a fresh token."""
     command, args = server.command, list(server.args)
+    assert command is not None  # the profile gives every stdio server a command
     if gui:
         command = gui_command(command, ctx)
     if ctx.env.windows and command_stem(command) in WINDOWS_SHIMS:
@@ -91,7 +95,7 @@ def through_relay(server: McpServer, ctx: Context) -> bool:
 
 def mcp_entry(server: McpServer, profile: Profile, ctx: Context, *, relay: bool = False, url_key: str = "url",
               types: dict[str, str] | None = None, stdio_type: str | None = None, gui: bool = False,
-              header_key: tuple[str, ...] = ("headers",), remote: bool = True) -> dict | None:
+              header_key: tuple[str, ...] = ("headers",), remote: bool = True) -> dict[str, Any] | None:
     """The common entry shape: stdio `command`/`args`/`env`, remote `url`(`url_key`) + `headers`.
 
     relay: the assistant takes a plain URL for a token-protected server: a streamable-HTTP one gets the relay's URL
@@ -111,7 +115,7 @@ def mcp_entry(server: McpServer, profile: Profile, ctx: Context, *, relay: bool 
             command, args = bridge_command(server, ctx)
         else:
             command, args = stdio_command(server, ctx, gui)
-        entry: dict = {"type": stdio_type} if stdio_type else {}
+        entry: dict[str, Any] = {"type": stdio_type} if stdio_type else {}
         entry.update({"command": command, "args": args})
         if server.env and not needs_bridge:
             entry["env"] = dict(server.env)
@@ -129,7 +133,8 @@ def mcp_entry(server: McpServer, profile: Profile, ctx: Context, *, relay: bool 
     return entry
 
 
-def add_servers(plan, profile: Profile, ctx: Context, file: str, servers_path, build) -> None:
+def add_servers(plan: Plan, profile: Profile, ctx: Context, file: str, servers_path: Path,
+                build: Callable[[McpServer], dict[str, Any] | None]) -> None:
     """Add every org server through `build(server)`; a server it cannot express (None) is reported."""
     for server in profile.mcp_servers:
         entry = build(server)

@@ -48,6 +48,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     for server in profile.mcp_servers:
         entry = mcp_entry(server, profile, ctx, types=TYPES, gui=True,
                           header_key=("requestOptions", "headers"))
+        assert entry is not None  # TYPES holds every remote transport
         p.add("config", ("mcpServers", Item("name", server.name)), {"name": server.name, **entry})
     if profile.gateway:
         key = RELAY_KEY_NOTE if ctx.relay else (

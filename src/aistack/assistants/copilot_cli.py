@@ -4,11 +4,14 @@ relay (Copilot has no header helper for MCP). Its model traffic is routed by env
 
 from __future__ import annotations
 
-from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
+from pathlib import PurePath
+from typing import Any
+
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, header_lines, helper_command, mcp_entry, on_path, run_hint
 from aistack.headers import is_bearer
 from aistack.paths import Env
-from aistack.profile import Profile
+from aistack.profile import McpServer, Profile
 
 NAME = "copilot-cli"
 TITLE = "GitHub Copilot CLI"
@@ -26,7 +29,7 @@ TYPES = {"http": "http", "sse": "sse"}
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
-def _dir(env: Env):
+def _dir(env: Env) -> PurePath:
     # Verified with copilot 1.0.102: COPILOT_HOME moves it; XDG_CONFIG_HOME does not.
     return env.from_var("COPILOT_HOME") or env.under_home(".copilot")
 
@@ -42,9 +45,9 @@ def detect(env: Env) -> bool:
 def plan(profile: Profile, ctx: Context) -> Plan:
     p = Plan()
 
-    def build(server):
+    def build(server: McpServer) -> dict[str, Any] | None:
         entry = mcp_entry(server, profile, ctx, relay=True, types=TYPES, stdio_type="local")
-        return {**entry, "tools": ["*"]}
+        return {**entry, "tools": ["*"]} if entry is not None else None
 
     add_servers(p, profile, ctx, "mcp", SERVERS["mcp"], build)
     p.manual.append(run_hint("copilot"))

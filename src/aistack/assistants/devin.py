@@ -6,6 +6,8 @@ documentation."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from aistack.assistants import common, windsurf
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path
@@ -28,7 +30,7 @@ VERIFIED = (Verified("docs", "docs.devin.ai (Devin Desktop mcp_config.json; Devi
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
-def _dir(env: Env):
+def _dir(env: Env) -> PurePath:
     return env.appdata().joinpath("devin") if env.windows else env.xdg_config().joinpath("devin")
 
 

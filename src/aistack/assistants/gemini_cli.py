@@ -4,7 +4,7 @@ relay stands for the gateway and the org's token-protected MCP servers: `httpUrl
 
 from __future__ import annotations
 
-from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, gemini_telemetry, mcp_entry, on_path, run_hint
 from aistack.paths import Env
 from aistack.profile import Profile

@@ -5,11 +5,14 @@ the key it reads from AISTACK_TOKEN by name is what `aistack run goose` sets, an
 
 from __future__ import annotations
 
+from pathlib import PurePath
+from typing import Any
+
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import bridge_command, on_path, relay_or_gateway, stdio_command
 from aistack.paths import Env
-from aistack.profile import Profile
+from aistack.profile import McpServer, Profile
 
 NAME = "goose"
 TITLE = "Goose"
@@ -27,7 +30,7 @@ TIMEOUT = 300
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
-def _dir(env: Env):
+def _dir(env: Env) -> PurePath:
     return env.appdata().joinpath("Block", "goose", "config") if env.windows else env.xdg_config().joinpath("goose")
 
 
@@ -40,7 +43,7 @@ def detect(env: Env) -> bool:
     return env.exists(_dir(env)) or on_path(env, *COMMANDS)
 
 
-def _entry(server, profile: Profile, ctx: Context) -> dict:
+def _entry(server: McpServer, profile: Profile, ctx: Context) -> dict[str, Any]:
     base = {"name": server.name, "enabled": True, "timeout": TIMEOUT}
     if server.kind == "http" and server.auth != "token":
         entry = {**base, "type": "streamable_http", "uri": server.url}
@@ -64,6 +67,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         p.add("config", ("extensions", server.name), _entry(server, profile, ctx))
     gw = profile.gateway
     if gw:
+        provider: dict[str, Any]
         provider = {"name": PROVIDER, "engine": "openai", "display_name": f"{profile.org_name} AI gateway",
                     "api_key_env": ctx.token_var, "base_url": relay_or_gateway(profile, ctx, "openai"), "models": []}
         if gw.headers and ctx.relay is None:

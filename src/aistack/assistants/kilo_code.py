@@ -9,6 +9,8 @@ and never interpolates: aistack writes nothing new there and takes its own entri
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from aistack.assistants import common, opencode, vscode_extension
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import on_path
@@ -19,7 +21,8 @@ NAME = "kilo-code"
 TITLE = "Kilo Code"
 SERVERS = {"config": ("mcp",), "legacy": ("mcpServers",)}
 # repo-level files, relative to the project root: the first of these that exists, else kilo.jsonc
-PROJECT = {"config": ("kilo.jsonc", "kilo.json", ".kilo/kilo.jsonc", ".kilo/kilo.json"), "legacy": ".kilocode/mcp.json"}
+PROJECT: dict[str, str | tuple[str, ...]] = {
+    "config": ("kilo.jsonc", "kilo.json", ".kilo/kilo.jsonc", ".kilo/kilo.json"), "legacy": ".kilocode/mcp.json"}
 DELIVERY = Delivery("plugin", "relay",
                     "the plugin aistack writes (plugin/aistack.js in Kilo's config directory) runs `aistack token "
                     "--headers-json` before every model request; MCP url at the relay, OAuth off")
@@ -34,7 +37,7 @@ MOVED = ("Kilo Code 7 reads kilo.jsonc (OpenCode's format): aistack moved its se
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
-def _dir(env: Env):
+def _dir(env: Env) -> PurePath:
     found = env.from_var("KILO_CONFIG_DIR")
     return found or (env.under_home(".config", "kilo") if env.windows else env.xdg_config().joinpath("kilo"))
 

@@ -8,12 +8,14 @@ are at the relay, with OpenCode's own OAuth turned off for them (on a 401 it wou
 from __future__ import annotations
 
 import json
+from pathlib import PurePath
+from typing import Any
 
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import bridge_command, gateway_base, on_path, stdio_command, through_relay
 from aistack.paths import Env
-from aistack.profile import Profile
+from aistack.profile import McpServer, Profile
 
 NAME = "opencode"
 TITLE = "OpenCode"
@@ -32,7 +34,7 @@ TEXT = "text"  # the plugin file's one value (engine textdoc)
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
-def _dir(env: Env):
+def _dir(env: Env) -> PurePath:
     return env.xdg_config().joinpath("opencode") if not env.windows else env.under_home(".config", "opencode")
 
 
@@ -46,7 +48,7 @@ def detect(env: Env) -> bool:
     return env.exists(_dir(env)) or on_path(env, *COMMANDS)
 
 
-def server_entry(server, profile: Profile, ctx: Context) -> dict:
+def server_entry(server: McpServer, profile: Profile, ctx: Context) -> dict[str, Any]:
     if server.kind == "stdio" or (server.auth == "token" and not through_relay(server, ctx)):
         command, args = stdio_command(server, ctx) if server.kind == "stdio" else bridge_command(server, ctx)
         entry = {"type": "local", "command": [command, *args], "enabled": True}
@@ -94,7 +96,7 @@ export const AistackToken = async () => ({
     }
   },
 })
-"""
+"""  # noqa: E501 - the plugin file's bytes, as users already have them
 
 
 def plugin_source(ctx: Context, gateway: dict[str, str]) -> str:
@@ -106,7 +108,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
     return config_plan(profile, ctx)
 
 
-def plugin_file(directory) -> ConfigFile:
+def plugin_file(directory: PurePath) -> ConfigFile:
     """The plugin aistack writes into an OpenCode-style config directory (OpenCode, Kilo Code)."""
     return ConfigFile("plugin", directory.joinpath("plugin", "aistack.js"), "text")
 

@@ -4,12 +4,14 @@ key in the settings' own `env`) and for the org's token-protected MCP servers (`
 
 from __future__ import annotations
 
+from typing import Any
+
 from aistack.assistants import common
-from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, gemini_telemetry, mcp_entry, on_path
 from aistack.engine.document import Item
 from aistack.paths import Env
-from aistack.profile import Profile
+from aistack.profile import McpServer, Profile
 
 NAME = "qwen-code"
 TITLE = "Qwen Code"
@@ -38,8 +40,10 @@ def detect(env: Env) -> bool:
     return env.exists(env.under_home(".qwen")) or on_path(env, *COMMANDS)
 
 
-def _entry(server, profile, ctx):
+def _entry(server: McpServer, profile: Profile, ctx: Context) -> dict[str, Any] | None:
     entry = mcp_entry(server, profile, ctx, relay=True)
+    if entry is None:
+        return None
     if server.kind == "http" and "url" in entry:  # Qwen keeps Gemini's older split: `httpUrl` streamable HTTP
         entry["httpUrl"] = entry.pop("url")
     return entry

@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
-from aistack.assistants import (amp, antigravity, claude_code, claude_desktop, cline, codex, continue_dev, copilot_cli,
-                                cursor, devin, gemini_cli, goose, junie, kilo_code, opencode, qwen_code, vscode,
-                                windsurf, zed, zoo_code)
+from aistack.assistants import (
+    amp,
+    antigravity,
+    claude_code,
+    claude_desktop,
+    cline,
+    codex,
+    continue_dev,
+    copilot_cli,
+    cursor,
+    devin,
+    gemini_cli,
+    goose,
+    junie,
+    kilo_code,
+    opencode,
+    qwen_code,
+    vscode,
+    windsurf,
+    zed,
+    zoo_code,
+)
 from aistack.assistants.base import Adapter, Context
 from aistack.assistants.common import command_stem
 from aistack.profile import Profile

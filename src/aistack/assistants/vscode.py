@@ -3,6 +3,8 @@ relay, which adds a fresh token (VS Code started from the desktop sees no shell 
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import RELAY_KEY_NOTE, add_servers, mcp_entry, on_path, relay_or_gateway
@@ -25,7 +27,7 @@ TYPES = {"http": "http", "sse": "sse"}
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
-def user_dir(env: Env, product: str = "Code"):
+def user_dir(env: Env, product: str = "Code") -> PurePath:
     return env.app_support().joinpath(product, "User")
 
 

@@ -4,7 +4,9 @@ token to Zed's model traffic (Zed's own key can be any text)."""
 
 from __future__ import annotations
 
-from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
+from pathlib import PurePath
+
+from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path, relay_or_gateway
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -23,7 +25,7 @@ VERIFIED = (Verified("docs", "zed.dev/docs/ai/mcp (context_servers)", "2026-11")
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
 
 
-def _dir(env: Env):
+def _dir(env: Env) -> PurePath:
     if env.windows:
         return env.appdata().joinpath("Zed")
     return env.xdg_config().joinpath("zed") if env.platform == "linux" else env.under_home(".config", "zed")

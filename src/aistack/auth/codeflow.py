@@ -9,7 +9,7 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from aistack.auth.discovery import Metadata
@@ -42,7 +42,7 @@ class _Loopback(HTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Loopback
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         parts = urlsplit(self.path)
         if parts.path != CALLBACK_PATH:
             self._page(404, "Not found", "This is aistack's login callback.")
@@ -68,7 +68,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args) -> None:  # the callback URL carries the code: never log it
+    def log_message(self, format: str, *args: Any) -> None:  # the callback URL carries the code: never log it
         pass
 
 
@@ -82,7 +82,7 @@ def _listen(port: int) -> _Loopback:
 
 def login(http: Http, meta: Metadata, client_id: str, scope: str, audience: str | None, *,
           port: int = 0, timeout: float = 300, show: Callable[[str, str], None],
-          open_url: Callable[[str], bool]) -> tuple[dict, str]:
+          open_url: Callable[[str], bool]) -> tuple[dict[str, Any], str]:
     """Run the browser login; returns (token response, nonce). `show(url, redirect_uri)` tells the user."""
     if not meta.authorization_endpoint:
         raise AistackError(f"the IdP {meta.issuer} offers no authorization endpoint for a browser login.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from aistack.auth.discovery import Metadata
 from aistack.auth.http import Http, NetworkError, json_body, oauth_error
@@ -64,7 +64,8 @@ def start(http: Http, meta: Metadata, client_id: str, scope: str, audience: str 
 
 
 def poll(http: Http, meta: Metadata, client_id: str, da: DeviceAuthorization, *,
-         sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> dict:
+         sleep: Callable[[float], None] = time.sleep,
+         clock: Callable[[], float] = time.monotonic) -> dict[str, Any]:
     """Poll the token endpoint until the user decides; returns the token response of the first success.
 
     Polling stops at the first success: a redeemed device code polled again makes many IdPs revoke the grant.

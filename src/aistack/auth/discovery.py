@@ -58,11 +58,16 @@ def discover(http: Http, issuer: str) -> Metadata:
                                hint=PROFILE_HINT)
         return value
 
+    def required(key: str) -> str:
+        value = endpoint(key, True)
+        assert value is not None  # endpoint() raised for a required key it did not find
+        return value
+
     methods = doc.get("code_challenge_methods_supported")
     return Metadata(
         issuer=issuer,
-        token_endpoint=endpoint("token_endpoint", True),
-        jwks_uri=endpoint("jwks_uri", True),
+        token_endpoint=required("token_endpoint"),
+        jwks_uri=required("jwks_uri"),
         authorization_endpoint=endpoint("authorization_endpoint", False),
         device_authorization_endpoint=endpoint("device_authorization_endpoint", False),
         revocation_endpoint=endpoint("revocation_endpoint", False),

@@ -15,6 +15,11 @@ import time
 
 from aistack.headers import build_headers
 
+TYPE_CHECKING = False  # typing is not imported on this path; mypy reads the block below
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
 APP = "aistack"
 REFRESH_MARGIN = 60.0  # seconds: a token expiring sooner is refreshed first
 REMEMBERED = "org.json"
@@ -27,11 +32,11 @@ RUN_MARK = "AISTACK_TOKEN_FROM_RUN"
 TELEMETRY = ":telemetry"
 
 
-def _var(environ, name: str) -> str | None:
+def _var(environ: Mapping[str, str], name: str) -> str | None:
     return environ.get(name) or None
 
 
-def config_dir(environ, platform: str, home: str) -> str:
+def config_dir(environ: Mapping[str, str], platform: str, home: str) -> str:
     """Mirrors aistack.paths.Env.config_dir without importing pathlib or dataclasses (tested equal)."""
     override = _var(environ, "AISTACK_CONFIG_DIR")
     if override:
@@ -43,7 +48,7 @@ def config_dir(environ, platform: str, home: str) -> str:
     return os.path.join(_var(environ, "XDG_CONFIG_HOME") or os.path.join(home, ".config"), APP)
 
 
-def data_dir(environ, platform: str, home: str) -> str:
+def data_dir(environ: Mapping[str, str], platform: str, home: str) -> str:
     """Mirrors aistack.paths.Env.data_dir (tested equal)."""
     override = _var(environ, "AISTACK_DATA_DIR")
     if override:
@@ -57,13 +62,14 @@ def data_dir(environ, platform: str, home: str) -> str:
 
 def _sha256(text: str) -> str:
     try:  # the builtin SHA-256 loads in a fraction of hashlib's (OpenSSL) time; same digest
-        from _sha2 import sha256  # Python >= 3.12
+        from _sha2 import sha256  # type: ignore[import-not-found]  # Python >= 3.12
     except ImportError:
         try:
-            from _sha256 import sha256  # Python 3.11
+            from _sha256 import sha256  # type: ignore[import-not-found]  # Python 3.11
         except ImportError:  # pragma: no cover - a build without the builtin
             from hashlib import sha256
-    return sha256(text.encode()).hexdigest()
+    digest: str = sha256(text.encode()).hexdigest()
+    return digest
 
 
 def session_name(issuer: str, client_id: str) -> str:
@@ -77,7 +83,7 @@ def fingerprint(token: str) -> str:
     return _sha256(token)[:16]
 
 
-def env_token(environ) -> str | None:
+def env_token(environ: Mapping[str, str]) -> str | None:
     """AISTACK_TOKEN as given by CI or a container, which wins over any login; None when unset, or when it is the
     snapshot `aistack run` exported (RUN_MARK matches it): that one is refreshed from the login like no variable."""
     token = (environ.get(TOKEN_VAR) or "").strip()
@@ -87,7 +93,7 @@ def env_token(environ) -> str | None:
     return None if mark and mark == fingerprint(token) else token
 
 
-def headers_for(profile: dict, token: str | None, server: str | None) -> dict[str, str] | None:
+def headers_for(profile: dict[str, Any], token: str | None, server: str | None) -> dict[str, str] | None:
     """Headers from a raw (already validated) profile document; None when `server` is unknown (or TELEMETRY and
     the profile has no `[telemetry]`). The collector gets the user's token as a bearer when its `auth = "token"`."""
     if server == TELEMETRY:
@@ -107,14 +113,14 @@ def headers_for(profile: dict, token: str | None, server: str | None) -> dict[st
     return None
 
 
-def server_needs_token(profile: dict, server: str | None) -> bool:
+def server_needs_token(profile: dict[str, Any], server: str | None) -> bool:
     if server is None:
         return True
     if server == TELEMETRY:
         return (profile.get("telemetry") or {}).get("auth", "none") == "token"
     for entry in profile.get("mcp_servers") or []:
         if entry.get("name", "").lower() == server.lower():
-            return entry.get("auth", "none") == "token"
+            return bool(entry.get("auth", "none") == "token")
     return True
 
 
@@ -142,12 +148,12 @@ def parse_args(args: list[str]) -> tuple[bool, str | None] | None:
     return headers_json, server
 
 
-def _load(path: str):
+def _load(path: str) -> Any:
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
 
 
-def cached_token(session: dict, issuer: str, client_id: str, now: float) -> str | None:
+def cached_token(session: dict[str, Any], issuer: str, client_id: str, now: float) -> str | None:
     """The session's access token when it belongs to this issuer/client and outlives the margin."""
     if session.get("issuer") != issuer or session.get("client_id") != client_id:
         return None
@@ -185,6 +191,7 @@ def main(args: list[str]) -> int | None:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     if not headers_json:
+        assert token is not None  # without --headers-json there is no --server: the token was needed
         return _emit(token)
     headers = headers_for(profile, token, server)
     if headers is None:

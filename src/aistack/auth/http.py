@@ -83,7 +83,7 @@ class Http:
         return self.request("POST", url, what, data=data)
 
 
-def json_body(response: httpx.Response) -> dict | None:
+def json_body(response: httpx.Response) -> dict[str, Any] | None:
     try:
         body = wire.loads(response.content)
     except ValueError:
@@ -112,7 +112,7 @@ def _no_query(url: str) -> str:
 
 
 def _tls_error(exc: BaseException) -> str | None:
-    seen = exc
+    seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, ssl.SSLCertVerificationError):
             return seen.verify_message or str(seen)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timezone
+from typing import Any
 
 from aistack.auth.http import Http, json_body
 from aistack.errors import AistackError
@@ -22,7 +23,7 @@ def _utc(ts: float) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def fetch_jwks(http: Http, jwks_uri: str) -> dict:
+def fetch_jwks(http: Http, jwks_uri: str) -> dict[str, Any]:
     response = http.get(jwks_uri, "fetching the IdP's signing keys")
     body = json_body(response) if response.status_code == 200 else None
     if not body or not isinstance(body.get("keys"), list):
@@ -31,7 +32,8 @@ def fetch_jwks(http: Http, jwks_uri: str) -> dict:
     return body
 
 
-def validate(id_token: str, jwks: dict, *, issuer: str, client_id: str, nonce: str | None = None) -> dict:
+def validate(id_token: str, jwks: dict[str, Any], *, issuer: str, client_id: str,
+             nonce: str | None = None) -> dict[str, Any]:
     """The verified claims; AistackError naming the failed check otherwise (never the token)."""
     from joserfc import jwt
     from joserfc.errors import JoseError
@@ -42,7 +44,7 @@ def validate(id_token: str, jwks: dict, *, issuer: str, client_id: str, nonce: s
                             hint=hint or "Try `aistack login` again; if it persists, tell your platform team.")
 
     try:
-        keys = KeySet.import_key_set(jwks)
+        keys = KeySet.import_key_set(jwks)  # type: ignore[arg-type]  # checked by joserfc itself
         token = jwt.decode(id_token, keys, algorithms=list(ALGORITHMS))
     except JoseError as e:
         raise bad(f"signature check against the IdP's keys failed ({e.__class__.__name__})") from None
@@ -74,7 +76,7 @@ def validate(id_token: str, jwks: dict, *, issuer: str, client_id: str, nonce: s
     return claims
 
 
-def identity(claims: dict) -> dict[str, str]:
+def identity(claims: dict[str, Any]) -> dict[str, str]:
     """What `status` shows about the user: never the token itself."""
     keep = ("sub", "email", "name", "preferred_username")
     return {k: claims[k] for k in keep if isinstance(claims.get(k), str)}

@@ -67,7 +67,7 @@ def _translate(error: BaseException, what: str) -> BaseException:
     return error
 
 
-def _resolve_backend():
+def _resolve_backend() -> Any:
     import keyring
     from keyring.backends.chainer import ChainerBackend
 
@@ -92,7 +92,7 @@ class Keystore:
         self._backend = None
 
     @property
-    def backend(self):
+    def backend(self) -> Any:
         if self._backend is None:
             self._backend = _bounded(_resolve_backend, "finding the keyring backend")
         return self._backend
@@ -113,7 +113,8 @@ class Keystore:
         raise AistackError(f"aistack will not store your refresh token: {why}.", hint=INSECURE_HINT)
 
     def get(self, user: str) -> str | None:
-        return _bounded(lambda: self.backend.get_password(SERVICE, user), "reading the refresh token")
+        value: str | None = _bounded(lambda: self.backend.get_password(SERVICE, user), "reading the refresh token")
+        return value
 
     def set(self, user: str, secret: str) -> None:
         _bounded(lambda: self.backend.set_password(SERVICE, user, secret), "storing the refresh token")

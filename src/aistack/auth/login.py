@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from aistack.auth import browser, fast, store
 from aistack.auth.discovery import Metadata, discover
@@ -13,6 +13,9 @@ from aistack.auth.http import Http
 from aistack.errors import AistackError
 from aistack.paths import Env
 from aistack.profile import Profile
+
+if TYPE_CHECKING:
+    from aistack.auth.keystore import Keystore
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,8 @@ def choose_flow(meta: Metadata, requested: str | None, env: Env) -> str:
                        hint="Check `auth.issuer` in the org profile with your platform team.")
 
 
-def login(profile: Profile, env: Env, options: Options, *, sleep: Callable[[float], None] = time.sleep) -> dict:
+def login(profile: Profile, env: Env, options: Options, *,
+          sleep: Callable[[float], None] = time.sleep) -> dict[str, Any]:
     """Log in and store the credentials; returns what `status` would show."""
     if fast.env_token(env.environ):
         raise AistackError("AISTACK_TOKEN is set, so aistack uses it and will not store a login.",
@@ -98,7 +102,7 @@ def login(profile: Profile, env: Env, options: Options, *, sleep: Callable[[floa
     return _store(profile, env, meta, tokens, claims, flow, started, keys, backend, options.insecure_storage)
 
 
-def _with_userinfo(http: Http, meta: Metadata, access_token: str, claims: dict) -> dict:
+def _with_userinfo(http: Http, meta: Metadata, access_token: str, claims: dict[str, Any]) -> dict[str, Any]:
     """Many IdPs put email and name only in userinfo; best effort, and only for the same subject."""
     if claims.get("email") or not meta.userinfo_endpoint:
         return claims
@@ -115,10 +119,12 @@ def _with_userinfo(http: Http, meta: Metadata, access_token: str, claims: dict) 
     return {**{k: v for k, v in info.items() if k in ("email", "name", "preferred_username")}, **claims}
 
 
-def _device(http: Http, meta: Metadata, profile: Profile, scope: str, env: Env, sleep) -> dict:
+def _device(http: Http, meta: Metadata, profile: Profile, scope: str, env: Env,
+            sleep: Callable[[float], None]) -> dict[str, Any]:
     from aistack.auth import device
 
     auth = profile.auth
+    assert auth is not None  # login() refused a profile without [auth]
     da = device.start(http, meta, auth.client_id, scope, auth.audience)
     say(f"To sign in to {profile.org_name}, open this page in a browser (on any device):\n\n"
         f"  {da.verification_uri}\n\nand enter the code:  {da.user_code}\n")
@@ -131,11 +137,13 @@ def _device(http: Http, meta: Metadata, profile: Profile, scope: str, env: Env, 
     return device.poll(http, meta, auth.client_id, da, sleep=sleep)
 
 
-def _store(profile: Profile, env: Env, meta: Metadata, tokens: dict, claims: dict, flow: str, started: float,
-           keys, backend: str | None, insecure: bool) -> dict:
-    from aistack.auth import idtoken, tokens as token_mod
+def _store(profile: Profile, env: Env, meta: Metadata, tokens: dict[str, Any], claims: dict[str, Any], flow: str,
+           started: float, keys: Keystore | None, backend: str | None, insecure: bool) -> dict[str, Any]:
+    from aistack.auth import idtoken
+    from aistack.auth import tokens as token_mod
 
     auth = profile.auth
+    assert auth is not None  # login() refused a profile without [auth]
     path = store.session_path(env, auth.issuer, auth.client_id)
     from aistack.engine.files import file_lock
 

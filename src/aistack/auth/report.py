@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from datetime import datetime, timezone
+from typing import Any
 
 from aistack.auth import store
 from aistack.auth.fast import env_token
@@ -20,8 +21,8 @@ def _iso(ts: float | None) -> str | None:
     return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds") if ts else None
 
 
-def status(profile: Profile, env: Env) -> dict:
-    report: dict = {"org": profile.org_name, "profile": profile.source,
+def status(profile: Profile, env: Env) -> dict[str, Any]:
+    report: dict[str, Any] = {"org": profile.org_name, "profile": profile.source,
                     "issuer": profile.auth.issuer if profile.auth else None}
     if env_token(os.environ):
         report.update(logged_in=True, storage="environment", storage_detail="AISTACK_TOKEN (overrides any login)")
@@ -58,7 +59,7 @@ def status(profile: Profile, env: Env) -> dict:
     return report
 
 
-def render(report: dict, as_json: bool) -> str:
+def render(report: dict[str, Any], as_json: bool) -> str:
     if as_json:
         return json.dumps(report, indent=2)
     lines = [f"org:      {report['org']}", f"issuer:   {report['issuer'] or '(the profile has no [auth])'}"]
@@ -72,7 +73,7 @@ def render(report: dict, as_json: bool) -> str:
     lines.append(f"user:     {who} (sub {report.get('sub')})")
     expires = report.get("access_token_expires_at")
     if report.get("access_token_valid"):
-        minutes = max(0, round((datetime.fromisoformat(expires).timestamp() - time.time()) / 60))
+        minutes = max(0, round((datetime.fromisoformat(str(expires)).timestamp() - time.time()) / 60))
         lines.append(f"token:    valid until {expires} (in {minutes} min)")
     else:
         lines.append(f"token:    expired at {expires}; refreshed on next use")
@@ -85,7 +86,9 @@ def render(report: dict, as_json: bool) -> str:
 
 
 def logout(profile: Profile, env: Env, debug: bool = False) -> None:
-    say = lambda text: sys.stderr.write(text + "\n")  # noqa: E731
+    def say(text: str) -> None:
+        sys.stderr.write(text + "\n")
+
     try:
         path, data = session_for(profile, env)
     except AistackError:
@@ -118,6 +121,7 @@ def logout(profile: Profile, env: Env, debug: bool = False) -> None:
 def _remove_damaged(profile: Profile, env: Env) -> None:
     """A login record that cannot be read still must not outlive a logout, nor its keyring entry."""
     auth = profile.auth
+    assert auth is not None  # logout() re-raised for a profile without [auth]
     store.session_path(env, auth.issuer, auth.client_id).unlink(missing_ok=True)
     try:
         from aistack.auth.keystore import Keystore

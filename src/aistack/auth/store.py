@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from aistack.auth import keystore
 from aistack.auth.fast import session_name
@@ -26,7 +27,7 @@ def keyring_user(issuer: str, client_id: str) -> str:
     return f"{client_id}@{issuer.rstrip('/')}"
 
 
-def load(path: Path) -> dict | None:
+def load(path: Path) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -40,7 +41,7 @@ def load(path: Path) -> dict | None:
     return data
 
 
-def save(path: Path, data: dict) -> None:
+def save(path: Path, data: dict[str, Any]) -> None:
     from aistack.engine.files import atomic_write
 
     private_dir(path.parent.parent, path.parent.name)  # the data dir and auth/: 0700 whatever the umask
@@ -49,7 +50,7 @@ def save(path: Path, data: dict) -> None:
         os.chmod(path, 0o600)
 
 
-def put_refresh_token(data: dict, token: str | None, keys: keystore.Keystore | None) -> None:
+def put_refresh_token(data: dict[str, Any], token: str | None, keys: keystore.Keystore | None) -> None:
     """Record the (new) refresh token in `data` and, for keyring storage, in the keyring first."""
     data.pop("refresh_token", None)
     data.pop("sealed_refresh_token", None)
@@ -68,7 +69,7 @@ def put_refresh_token(data: dict, token: str | None, keys: keystore.Keystore | N
         data["sealed_refresh_token"] = sealed
 
 
-def get_refresh_token(data: dict, keys: keystore.Keystore | None) -> str | None:
+def get_refresh_token(data: dict[str, Any], keys: keystore.Keystore | None) -> str | None:
     if data.get("storage") == "file":
         token = data.get("refresh_token")
         return token if isinstance(token, str) and token else None
@@ -82,7 +83,7 @@ def get_refresh_token(data: dict, keys: keystore.Keystore | None) -> str | None:
     return keystore.unseal(secret, sealed) if isinstance(sealed, str) else secret
 
 
-def delete(path: Path, data: dict | None, keys: keystore.Keystore | None) -> None:
+def delete(path: Path, data: dict[str, Any] | None, keys: keystore.Keystore | None) -> None:
     """Every local credential of this login: the keyring entry, then the session file."""
     if data is not None and data.get("storage") == "keyring" and keys is not None:
         keys.delete(keyring_user(data["issuer"], data["client_id"]))
@@ -92,7 +93,7 @@ def delete(path: Path, data: dict | None, keys: keystore.Keystore | None) -> Non
         pass
 
 
-def storage_label(data: dict, path: Path) -> str:
+def storage_label(data: dict[str, Any], path: Path) -> str:
     if data.get("storage") == "file":
         return f"file {path} (insecure storage: mode 0600, not encrypted)"
     return f"OS keyring ({data.get('keyring_backend', 'unknown backend')})"

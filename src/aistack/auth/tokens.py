@@ -10,12 +10,16 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from aistack.auth import fast, store
 from aistack.auth.http import Http, json_body, oauth_error
 from aistack.errors import AistackError, ExitCode, LoginNeeded
 from aistack.paths import Env
 from aistack.profile import Profile
+
+if TYPE_CHECKING:
+    from aistack.auth.keystore import Keystore
 
 DEFAULT_TTL = 300  # seconds, for an IdP that omits expires_in and issues opaque tokens
 LOGIN_HINT = "Run `aistack login`."
@@ -32,7 +36,7 @@ class TokenError(AistackError):
 REQUESTED_AT = "_requested_at"  # added to a token response: when the request that got it was sent
 
 
-def token_request(http: Http, endpoint: str, data: dict[str, str], what: str) -> dict:
+def token_request(http: Http, endpoint: str, data: dict[str, str], what: str) -> dict[str, Any]:
     sent = time.time()
     response = http.post(endpoint, what, data)
     body = json_body(response)
@@ -55,7 +59,7 @@ def token_request(http: Http, endpoint: str, data: dict[str, str], what: str) ->
     raise TokenError(error, f"the IdP refused the request ({what}): {detail}.")
 
 
-def expires_at(body: dict) -> float:
+def expires_at(body: dict[str, Any]) -> float:
     """Anchored at the time just before the request, so network delay shortens rather than extends it."""
     started = body.get(REQUESTED_AT) or time.time()
     value = body.get("expires_in")
@@ -66,7 +70,7 @@ def expires_at(body: dict) -> float:
     return started + max(0.0, ttl)
 
 
-def session_for(profile: Profile, env: Env) -> tuple[Path, dict | None]:
+def session_for(profile: Profile, env: Env) -> tuple[Path, dict[str, Any] | None]:
     auth = profile.auth
     if auth is None:
         raise AistackError(f"the org profile {profile.source} has no [auth] section, so there is nothing to log in to.",
@@ -75,7 +79,12 @@ def session_for(profile: Profile, env: Env) -> tuple[Path, dict | None]:
     return path, store.load(path)
 
 
-def _keys(data: dict):
+def _issuer(profile: Profile) -> str:
+    assert profile.auth is not None  # session_for() refused a profile without [auth]
+    return profile.auth.issuer
+
+
+def _keys(data: dict[str, Any]) -> Keystore | None:
     if data.get("storage") != "keyring":
         return None
     from aistack.auth.keystore import Keystore
@@ -87,7 +96,7 @@ def access_token(profile: Profile, env: Env, *, debug: bool = False) -> str:
     """A token valid for more than REFRESH_MARGIN seconds, refreshing it if needed; LoginNeeded (exit 4) otherwise."""
     path, data = session_for(profile, env)
     if data is None:
-        raise LoginNeeded(f"not logged in to {profile.org_name} ({profile.auth.issuer}).", LOGIN_HINT)
+        raise LoginNeeded(f"not logged in to {profile.org_name} ({_issuer(profile)}).", LOGIN_HINT)
     token = fast.cached_token(data, data["issuer"], data["client_id"], time.time())
     if token:
         return token
@@ -96,14 +105,14 @@ def access_token(profile: Profile, env: Env, *, debug: bool = False) -> str:
     with file_lock(path, timeout=60):
         data = store.load(path)  # another process may have refreshed while this one waited
         if data is None:
-            raise LoginNeeded(f"not logged in to {profile.org_name} ({profile.auth.issuer}).", LOGIN_HINT)
+            raise LoginNeeded(f"not logged in to {profile.org_name} ({_issuer(profile)}).", LOGIN_HINT)
         token = fast.cached_token(data, data["issuer"], data["client_id"], time.time())
         if token:
             return token
         return _refresh(path, data, profile, debug)
 
 
-def _refresh(path: Path, data: dict, profile: Profile, debug: bool) -> str:
+def _refresh(path: Path, data: dict[str, Any], profile: Profile, debug: bool) -> str:
     keys = _keys(data)
     refresh = store.get_refresh_token(data, keys)
     if refresh is None:
@@ -136,10 +145,10 @@ def _refresh(path: Path, data: dict, profile: Profile, debug: bool) -> str:
     data["expires_at"] = expires_at(body)
     data["refreshed_at"] = body[REQUESTED_AT]
     store.save(path, data)
-    return body["access_token"]
+    return str(body["access_token"])
 
 
-def revoke(data: dict, refresh: str | None, debug: bool = False) -> str:
+def revoke(data: dict[str, Any], refresh: str | None, debug: bool = False) -> str:
     """Best-effort revocation at the IdP; a sentence saying what happened (never the token)."""
     endpoint = (data.get("endpoints") or {}).get("revocation")
     if refresh is None:

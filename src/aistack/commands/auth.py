@@ -23,7 +23,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Sign in with your company's identity provider."""
         from aistack.auth.command import load
-        from aistack.auth.login import Options, login as run_login
+        from aistack.auth.login import Options
+        from aistack.auth.login import login as run_login
         from aistack.errors import UsageError
 
         if org_arg and org and org_arg != org:
@@ -88,7 +89,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Who you are logged in as, where, until when, and where the credentials are kept."""
         from aistack.auth.command import load
-        from aistack.auth.report import render, status as build
+        from aistack.auth.report import render
+        from aistack.auth.report import status as build
 
         profile, env = load(org)
         report = build(profile, env)

@@ -24,10 +24,10 @@ def register(app: typer.Typer) -> None:
 
         import anyio
 
-        from aistack.relay.bridge import serve
-        from aistack.relay.target import get_token, target_for
         from aistack.paths import Env
         from aistack.profile import resolve
+        from aistack.relay.bridge import serve
+        from aistack.relay.target import get_token, target_for
 
         target = target_for(resolve(org, Env.current()), name)
         if sys.stdin.isatty():

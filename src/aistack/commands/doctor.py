@@ -7,7 +7,6 @@ from typing import Optional
 import typer
 
 from aistack.commands.options import ORG
-from aistack.errors import ExitCode
 
 
 def register(app: typer.Typer) -> None:
@@ -22,25 +21,8 @@ def register(app: typer.Typer) -> None:
                                           "assistant's files and commands on this machine."),
     ) -> None:
         """Check the org profile, login, clock, gateway, MCP servers and assistants; exit 1 if any check fails."""
-        import sys
+        from aistack.doctor.command import main
 
-        from aistack import doctor as engine
-        from aistack.doctor import render
-        from aistack.paths import Env
-
-        state, results = engine.run(Env.current(), org, timeout=timeout, overall=timeout * 3, offline=offline)
-        data = engine.payload(state, results)
-        if as_json:
-            sys.stdout.write(render.as_json(data))
-        elif sys.stdout.isatty():
-            from rich.console import Console
-
-            render.table(results, data["org"], Console())
-        else:
-            sys.stdout.write(render.plain(results))
-        if data["failed"]:
-            sys.stderr.write(f"aistack doctor: {len(data['failed'])} check{'s' if len(data['failed']) > 1 else ''} "
-                             f"failed: {', '.join(data['failed'])}\n")
-            raise typer.Exit(ExitCode.PROBLEM)
-        warned = data["summary"]["warn"]
-        sys.stderr.write(f"aistack doctor: all checks passed{f' ({warned} with a warning)' if warned else ''}.\n")
+        code = main(org, timeout=timeout, offline=offline, as_json=as_json)
+        if code:
+            raise typer.Exit(code)

@@ -35,7 +35,8 @@ def concurrent(state: State) -> list[tuple[str, str, Check]]:
         _offline("clock", "clock skew", "no server") if state.offline else ("clock", "clock skew", network.check_clock),
         _offline("gateway", "gateway", gateway) if state.offline else ("gateway", "gateway", network.check_gateway)]
     if relay.in_use(state):
-        checks.append(_offline("relay", "relay", "the relay") if state.offline else ("relay", "relay", relay.check_relay))
+        checks.append(_offline("relay", "relay", "the relay") if state.offline
+                      else ("relay", "relay", relay.check_relay))
     for server in state.profile.mcp_servers:
         rid, title = f"mcp:{server.name}", f"MCP server {server.name}"
         if state.offline and server.kind != "stdio":
@@ -51,7 +52,7 @@ def _timed(check: Check, state: State, rid: str, title: str) -> Result:
     started = time.monotonic()
     try:
         result = check(state)
-    except Exception as e:  # noqa: BLE001 - one broken check must not hide the others
+    except Exception as e:
         from aistack.errors import AistackError
 
         message = e.message if isinstance(e, AistackError) else f"{e.__class__.__name__}: {e}"

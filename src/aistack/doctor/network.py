@@ -183,7 +183,7 @@ async def _handshake(server: McpServer, state: State) -> str:
     except TimeoutError:
         raise _Failed(f"{where} did not finish the MCP handshake within {state.timeout:g} s",
                       "Check the URL and transport (http or sse) in the org profile.") from None
-    except Exception as e:  # noqa: BLE001 - the transport raises many kinds; explain() names them
+    except Exception as e:
         error = explain(e, target, auth)
         if auth.rejected == 401 or (server.auth == "oauth" and auth.rejected == 403):
             raise _Refused(error.message, "Run `aistack login`." if server.auth == "token" else error.hint) from None

@@ -14,9 +14,10 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
+from typing import Any
 
 from aistack.engine import files, journal, made, ownership
 from aistack.engine.document import ParseError, from_bytes
@@ -24,7 +25,7 @@ from aistack.engine.editor import Change, Editor, is_empty
 from aistack.engine.files import backup_once, file_lock, read_bytes, resolve_target
 from aistack.engine.text import FileText
 from aistack.errors import AistackError
-from aistack.paths import Env
+from aistack.paths import PRIVATE_DIR, Env
 
 
 @dataclass
@@ -42,8 +43,8 @@ class FileOutcome:
     def ok(self) -> bool:
         return self.error is None and not self.conflicts
 
-    def to_json(self) -> dict:
-        data = {"path": self.path, "status": self.status}
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"path": self.path, "status": self.status}
         if self.conflicts:
             data["conflicts"] = self.conflicts
         if self.notes:
@@ -137,6 +138,7 @@ def _apply_locked(env: Env, path: FsPath, fmt: str, changes: list[Change], owner
             made.prune(env, target.parent)
         return
     if restore_origin:
+        assert record.origin is not None  # restore_origin is set only for a recorded origin
         after = record.origin.removeprefix("blank:")
     new_bytes = framing.encode(after)
     if data is not None and new_bytes == data:
@@ -154,7 +156,7 @@ def _apply_locked(env: Env, path: FsPath, fmt: str, changes: list[Change], owner
             backup = backup_once(target, data, FsPath(env.data_dir()))
             outcome.backup = str(backup) if backup else None
         elif data is None:
-            made.create(env, target.parent, files.PRIVATE_DIR if private else files.shared_mode(files.SHARED_DIR))
+            made.create(env, target.parent, PRIVATE_DIR if private else files.shared_mode(files.SHARED_DIR))
         mode = files.PRIVATE_FILE if private else files.shared_mode(files.SHARED_FILE)
         journal.write(env, path, target, new_bytes, record, mode)
 
@@ -171,7 +173,7 @@ def _guard(path: FsPath, target: FsPath) -> None:
         raise AistackError(f"{blocker} is read-only; aistack did not change {path} (make it writable, then run again).")
 
 
-def _writing(step, path: FsPath) -> None:
+def _writing(step: Callable[[], object], path: FsPath) -> None:
     try:
         step()
     except PermissionError as e:

@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any, Protocol, Union
+from typing import TYPE_CHECKING, Any, Protocol, Union
+
+if TYPE_CHECKING:
+    from pathlib import Path as FsPath
+
+    from aistack.engine.text import FileText
 
 
 class _Missing:
@@ -149,7 +154,7 @@ def parse(fmt: str, text: str) -> Document:
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def from_bytes(data: bytes | None, fmt: str):
+def from_bytes(data: bytes | None, fmt: str) -> tuple[FileText, Document]:
     """A config file's bytes (None: no file) as (its framing, its document); ParseError when they are not valid
     text of the format."""
     from aistack.engine import text
@@ -158,7 +163,7 @@ def from_bytes(data: bytes | None, fmt: str):
     return framing, parse(fmt, framing.text)
 
 
-def read(path, fmt: str):
+def read(path: FsPath, fmt: str) -> tuple[FileText, Document]:
     """Read a config file into a document: (framing, document), an empty one when the file does not exist.
     Raises AistackError when it cannot be read, ParseError when it does not parse."""
     from aistack.engine.files import read_bytes

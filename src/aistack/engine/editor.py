@@ -16,11 +16,12 @@ Take-outs run newest first, the reverse of how the edits were made, so every kep
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from aistack.engine import ownership, patch
-from aistack.engine.document import MISSING, Item, ParseError, Path, PathError, parse, show_path
+from aistack.engine.document import MISSING, Document, Item, ParseError, Path, PathError, parse, show_path
 from aistack.engine.ownership import Owned, value_hash
 
 
@@ -33,7 +34,7 @@ class Change:
 
 
 def is_empty(value: Any) -> bool:
-    return value == {} or value == []
+    return bool(value == {} or value == [])
 
 
 def _shown(value: Any) -> str:
@@ -45,7 +46,7 @@ def _shown(value: Any) -> str:
 
 
 class Editor:
-    def __init__(self, fmt: str, doc, record: ownership.FileRecord, owner: str, force: bool):
+    def __init__(self, fmt: str, doc: Document, record: ownership.FileRecord, owner: str, force: bool):
         self.fmt = fmt
         self.doc = doc
         self.record = record
@@ -78,7 +79,7 @@ class Editor:
                     self._guarded(self.take_out, owned, owned.path)
         self._guarded(lambda _: self._prune_created(), None, ())
 
-    def _guarded(self, step, arg, path: Path) -> None:
+    def _guarded(self, step: Callable[[Any], object], arg: Any, path: Path) -> None:
         """A path the document cannot edit (through an alias, inside an array of tables...) is a conflict."""
         try:
             step(arg)
@@ -159,7 +160,7 @@ class Editor:
             doc = self._reparse(base) if base is not None else None
             if doc is not None and doc.has(owned.path):
                 doc.set(owned.path, value)
-                owned.original = patch.diff(base, doc.dump())
+                owned.original = patch.diff(base, doc.dump())  # type: ignore[arg-type]  # base is not None here
                 self.doc = doc
                 return
         self.doc.set(owned.path, value)
@@ -227,16 +228,16 @@ class Editor:
                               "entry back exactly; aistack's entry is left in place (yours is in the backup)")
         return False
 
-    def _only_changed(self, doc, owned: Owned) -> bool:
+    def _only_changed(self, doc: Document, owned: Owned) -> bool:
         """The restored document differs from the current one at the owned path only."""
         if not doc.has(owned.path):
             return False
         if owned.previous is not MISSING and value_hash(doc.get(owned.path)) != value_hash(owned.previous):
             return False
-        return _without(doc.get(owned.path[:-1]), owned.path[-1]) == \
-            _without(self.doc.get(owned.path[:-1]), owned.path[-1])
+        return bool(_without(doc.get(owned.path[:-1]), owned.path[-1]) ==
+                    _without(self.doc.get(owned.path[:-1]), owned.path[-1]))
 
-    def _reparse(self, text: str):
+    def _reparse(self, text: str) -> Document | None:
         try:
             return parse(self.fmt, text)
         except ParseError:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import Any
 
 from aistack.engine import files, ownership
 from aistack.engine.ownership import FileRecord
@@ -28,13 +29,13 @@ def _intent(env: Env, file: Path) -> Path:
     return ownership.record_path(env, file, INTENT)
 
 
-def _committed(intent: dict) -> bool:
+def _committed(intent: dict[str, Any]) -> bool:
     if intent.get("action") == "delete":
         return not os.path.lexists(intent["target"])
     return not os.path.lexists(intent["temp"])
 
 
-def _valid(intent) -> bool:
+def _valid(intent: Any) -> bool:
     return (isinstance(intent, dict) and isinstance(intent.get("target"), str)
             and (intent.get("action") == "delete" or isinstance(intent.get("temp"), str)))
 
@@ -116,7 +117,7 @@ def delete(env: Env, file: Path, target: Path, record: FileRecord) -> None:
     _end(env, file, record)
 
 
-def _begin(env: Env, file: Path, intent: dict, record: FileRecord) -> None:
+def _begin(env: Env, file: Path, intent: dict[str, Any], record: FileRecord) -> None:
     intent["file"] = str(file)
     intent["record"] = ownership.to_json(file, record)
     ownership.write_json(env, _intent(env, file), intent)

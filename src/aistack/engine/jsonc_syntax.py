@@ -116,6 +116,7 @@ def tokenize(text: str, strict: bool) -> Tree:
         if m.start() != pos:
             break
         group = m.lastgroup
+        assert group is not None  # every alternative of _TOKEN is a named group
         start, pos = m.span(group)
         if group == "punct":
             kind = text[start]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from aistack.engine import files, ownership
 from aistack.paths import Env
@@ -23,7 +24,7 @@ def _record(env: Env) -> Path:
     return Path(env.data_dir()) / RECORD
 
 
-def _load(env: Env) -> list[dict]:
+def _load(env: Env) -> list[dict[str, Any]]:
     data = ownership.read_json(_record(env))
     dirs = data.get("dirs") if isinstance(data, dict) else None
     if not isinstance(dirs, list):
@@ -31,11 +32,11 @@ def _load(env: Env) -> list[dict]:
     return [d for d in dirs if isinstance(d, dict) and isinstance(d.get("path"), str)]
 
 
-def _save(env: Env, dirs: list[dict]) -> None:
+def _save(env: Env, dirs: list[dict[str, Any]]) -> None:
     ownership.write_json(env, _record(env), {"dirs": dirs} if dirs else None)
 
 
-def _same(entry: dict, st: os.stat_result) -> bool:
+def _same(entry: dict[str, Any], st: os.stat_result) -> bool:
     return "ino" not in entry or (entry.get("dev"), entry.get("ino")) == (st.st_dev, st.st_ino)
 
 
@@ -47,7 +48,7 @@ def create(env: Env, directory: Path, mode: int) -> list[Path]:
     with files.file_lock(_record(env)):
         files.clean_temps(_record(env))  # a killed run's
         dirs = [d for d in _load(env) if d["path"] not in {str(m) for m in missing}]
-        entries = [{"path": str(m)} for m in missing]
+        entries: list[dict[str, Any]] = [{"path": str(m)} for m in missing]
         _save(env, dirs + entries)
         made = []
         for path, entry in zip(missing, entries, strict=True):
@@ -119,13 +120,13 @@ def hidden(env: Env) -> frozenset[str]:
             if isinstance(data, dict) and data.get("origin") == "absent" and isinstance(data.get("file"), str):
                 created.add(data["file"])
     dirs = set()
-    for entry in _load(env):
+    for made_dir in _load(env):
         try:
-            st = os.lstat(entry["path"])
+            st = os.lstat(made_dir["path"])
         except OSError:
             continue
-        if stat.S_ISDIR(st.st_mode) and _same(entry, st):
-            dirs.add(entry["path"])
+        if stat.S_ISDIR(st.st_mode) and _same(made_dir, st):
+            dirs.add(made_dir["path"])
     verdict: dict[str, bool] = {}
 
     def only_ours(directory: str) -> bool:

@@ -58,11 +58,11 @@ def storable(value: Any) -> bool:
     return True
 
 
-def encode_path(path: Path) -> list:
+def encode_path(path: Path) -> list[Any]:
     return [{"key": k.key, "value": k.value} if isinstance(k, Item) else k for k in path]
 
 
-def decode_path(raw: list) -> Path:
+def decode_path(raw: list[Any]) -> Path:
     return tuple(Item(k["key"], k["value"]) if isinstance(k, dict) else k for k in raw)
 
 
@@ -98,7 +98,7 @@ class Owned:
             return False
         return True
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = {"path": encode_path(self.path), "hash": self.hash, "owner": self.owner}
         if self.also:
             data["also"] = list(self.also)
@@ -113,7 +113,7 @@ class Owned:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> Owned:
+    def from_json(cls, data: dict[str, Any]) -> Owned:
         return cls(path=decode_path(data["path"]), hash=data["hash"], owner=data.get("owner", ""),
                    created=decode_path(data["created"]) if "created" in data else None,
                    previous=data.get("previous", MISSING), also=list(data.get("also", [])),
@@ -156,14 +156,14 @@ def record_path(env: Env, file: FsPath, suffix: str = ".json") -> FsPath:
     return FsPath(env.data_dir()) / "owned" / f"{digest}{suffix}"
 
 
-def to_json(file: FsPath, record: FileRecord) -> dict | None:
+def to_json(file: FsPath, record: FileRecord) -> dict[str, Any] | None:
     """The record as stored; None when it holds nothing (then no record is kept)."""
     if not record.entries:
         return None
     return {"file": str(file), "origin": record.origin, "entries": [o.to_json() for o in record.entries.values()]}
 
 
-def from_json(file: FsPath, data: dict | None) -> FileRecord:
+def from_json(file: FsPath, data: dict[str, Any] | None) -> FileRecord:
     if not isinstance(data, dict):
         return FileRecord(file=str(file))
     record = FileRecord(file=data.get("file", str(file)), origin=data.get("origin"))

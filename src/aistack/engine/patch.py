@@ -9,6 +9,7 @@ removed elsewhere do not matter) and puts the old text back; None when one canno
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 _CONTEXT = 160  # characters of context at most, on each side: a line, or less of a long one
 _SPLIT_LIMIT = 2000  # lines: a changed region longer than this stays one hunk
@@ -23,11 +24,11 @@ class Hunk:
     before: str  # the edited text right before `new`
     after: str  # the original text right after `old`
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> Hunk:
+    def from_json(cls, data: dict[str, Any]) -> Hunk:
         return cls(int(data["at"]), str(data["old"]), str(data["new"]), str(data["before"]), str(data["after"]))
 
 

@@ -7,7 +7,6 @@ import json
 import math
 from typing import Any
 
-from aistack.engine.document import Path
 from aistack.engine.toml_syntax import _BARE
 
 
@@ -45,9 +44,9 @@ def render(value: Any) -> str:
     raise ValueError(f"{value!r} cannot be written to TOML" + (" (TOML has no null)" if value is None else ""))
 
 
-def kv(key: Path, value: Any) -> str:
+def kv(key: tuple[str, ...], value: Any) -> str:
     return ".".join(render_key(k) for k in key) + " = " + render(value)
 
 
-def table_lines(header: Path, body: dict) -> list[str]:
+def table_lines(header: tuple[str, ...], body: dict[str, Any]) -> list[str]:
     return ["[" + ".".join(render_key(k) for k in header) + "]"] + [kv((k,), v) for k, v in body.items()]

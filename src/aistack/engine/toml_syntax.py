@@ -11,6 +11,7 @@ import re
 import tomllib
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import Any
 
 from aistack.engine.document import ParseError
 
@@ -28,7 +29,7 @@ class Stmt:
     in_aot: bool = False  # a key/value inside an [[array]] element
 
 
-def load(text: str) -> dict:
+def load(text: str) -> dict[str, Any]:
     """The plain values; invalid TOML is a ParseError with tomllib's 1-based line and column."""
     try:
         return tomllib.loads(text)
@@ -229,7 +230,7 @@ class Statements:
             self._under.setdefault(st.key[:n], {})[id(st)] = st
             if st.kind != "kv":
                 last = self._last.get(st.key[:n], False)
-                if last is not False and (last is None or last.start < st.start):
+                if last is not False and (last is None or last.start < st.start):  # type: ignore[union-attr]
                     self._last[st.key[:n]] = st
 
     def _unindex(self, st: Stmt) -> None:
@@ -248,24 +249,24 @@ class Statements:
 
     # -- questions -----------------------------------------------------------------------------------
 
-    def table(self, key: tuple) -> Stmt | None:
+    def table(self, key: tuple[str, ...]) -> Stmt | None:
         return self._tables.get(key)
 
-    def kv(self, key: tuple) -> Stmt | None:
+    def kv(self, key: tuple[str, ...]) -> Stmt | None:
         return self._kvs.get(key)
 
-    def in_aot(self, path: tuple) -> bool:
+    def in_aot(self, path: tuple[str, ...]) -> bool:
         """Whether path is an array of tables or inside one."""
         return any(path[:n] in self._aots for n in range(1, len(path) + 1))
 
-    def under(self, prefix: tuple) -> list[Stmt]:
+    def under(self, prefix: tuple[str, ...]) -> list[Stmt]:
         """The statements whose key starts with prefix, in text order."""
         return sorted(self._under.get(prefix, {}).values(), key=lambda st: st.start)
 
-    def any_under(self, prefix: tuple) -> bool:
+    def any_under(self, prefix: tuple[str, ...]) -> bool:
         return bool(self._under.get(prefix))
 
-    def last_header_under(self, prefix: tuple) -> Stmt | None:
+    def last_header_under(self, prefix: tuple[str, ...]) -> Stmt | None:
         if prefix not in self._last:
             headers = [st for st in self._under.get(prefix, {}).values() if st.kind != "kv"]
             self._last[prefix] = max(headers, key=lambda st: st.start) if headers else None

@@ -62,11 +62,11 @@ def block_value(value: Any, column: int, indent: tuple[int, int, int]) -> str:
     if isinstance(value, dict) and value:
         return "\n" + "\n".join(mapping_lines(value, column + indent[0], indent))
     if isinstance(value, (list, tuple)) and value:
-        return "\n" + "\n".join(sequence_lines(value, column + indent[2], indent))
+        return "\n" + "\n".join(sequence_lines(list(value), column + indent[2], indent))
     return " " + (flow(value) if isinstance(value, (dict, list, tuple)) else scalar(value))
 
 
-def mapping_lines(value: dict, column: int, indent: tuple[int, int, int]) -> list[str]:
+def mapping_lines(value: dict[Any, Any], column: int, indent: tuple[int, int, int]) -> list[str]:
     lines = []
     for k, v in value.items():
         head = " " * column + string(str(k)) + ":"
@@ -74,7 +74,7 @@ def mapping_lines(value: dict, column: int, indent: tuple[int, int, int]) -> lis
     return lines
 
 
-def sequence_lines(value: list, dash: int, indent: tuple[int, int, int], content: int | None = None) -> list[str]:
+def sequence_lines(value: list[Any], dash: int, indent: tuple[int, int, int], content: int | None = None) -> list[str]:
     """Items with their dash at column `dash`, their content at `content` (by default the sequence step from the
     parent's column)."""
     _, step, offset = indent

@@ -14,7 +14,7 @@ _KEY_LINE = re.compile(r"^(\s*)(- +)?([^\s#-][^#]*?|-[^\s#][^#]*?):\s*(#.*)?$")
 _YAML = None
 
 
-def _yaml():
+def _yaml() -> Any:
     global _YAML
     if _YAML is None:
         from ruamel.yaml import YAML

@@ -32,14 +32,14 @@ class YEntry:
     value: YNode
 
 
-def build(node, text: str, offset: int = 0) -> YNode:
+def build(node: Any, text: str, offset: int = 0) -> YNode:
     """The tree of a composed ruamel node whose marks count from `offset` in `text`."""
     seen: dict[int, int] = {}
     _count(node, seen)
     return _build(node, text, offset, seen)
 
 
-def _count(node, seen: dict[int, int]) -> None:
+def _count(node: Any, seen: dict[int, int]) -> None:
     seen[id(node)] = seen.get(id(node), 0) + 1
     if seen[id(node)] > 1:
         return
@@ -52,7 +52,7 @@ def _count(node, seen: dict[int, int]) -> None:
             _count(v, seen)
 
 
-def _build(node, text: str, offset: int, seen: dict[int, int]) -> YNode:
+def _build(node: Any, text: str, offset: int, seen: dict[int, int]) -> YNode:
     start = node.start_mark.index + offset
     shared = seen[id(node)] > 1
     if node.id == "scalar":
@@ -98,9 +98,9 @@ def _build(node, text: str, offset: int, seen: dict[int, int]) -> YNode:
     return YNode(kind, flow, start, end, entries, shared)
 
 
-def _nothing(node) -> bool:
-    return node.id == "scalar" and node.value == "" and node.style is None and \
-        node.start_mark.index == node.end_mark.index
+def _nothing(node: Any) -> bool:
+    return bool(node.id == "scalar" and node.value == "" and node.style is None and \
+        node.start_mark.index == node.end_mark.index)
 
 
 def _colon(text: str, pos: int) -> int:

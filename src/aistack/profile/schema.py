@@ -9,8 +9,16 @@ from typing import Any
 from aistack import headers
 from aistack.errors import AistackError
 from aistack.profile.policy import Policy, Telemetry, parse_policy, parse_telemetry
-from aistack.profile.values import (CONTROL, ENV_NAME, HEADER_NAME, HEADER_VALUE, SERVER_NAME, template_problem,
-                                    url_problem, without_userinfo)
+from aistack.profile.values import (
+    CONTROL,
+    ENV_NAME,
+    HEADER_NAME,
+    HEADER_VALUE,
+    SERVER_NAME,
+    template_problem,
+    url_problem,
+    without_userinfo,
+)
 
 SCHEMA = 1
 USAGE_BACKENDS = ("litellm", "cloudflare", "openrouter", "aistack")
@@ -199,7 +207,8 @@ def validate(data: Any, source: str) -> Profile:
 
     gateway = None
     if (g := c.table(data, "gateway", "gateway")) is not None:
-        c.no_unknown(g, {"url", "token_header", "usage", "usage_url", "providers", "headers", "usage_options"}, "gateway")
+        c.no_unknown(g, {"url", "token_header", "usage", "usage_url", "providers", "headers", "usage_options"},
+                     "gateway")
         providers = c.table(g, "providers", "gateway.providers") or {}
         c.no_unknown(providers, {"anthropic", "openai", "google"}, "gateway.providers")
         token_header = c.string(g, "token_header", "gateway.token_header", default="Authorization")

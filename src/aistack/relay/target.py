@@ -39,6 +39,7 @@ def target_for(profile: Profile, name: str) -> Target:
     if server.auth == "oauth":
         raise UsageError(f"MCP server {name!r} uses OAuth (auth = \"oauth\"); the bridge does not run OAuth.",
                          hint=f"Give the assistant {server.url} as a remote server: it runs the OAuth flow itself.")
+    assert server.url is not None  # the profile gives every remote server a URL
     token_header = None
     if server.auth == "token":
         token_header = profile.gateway.token_header if profile.gateway else "Authorization"

@@ -8,8 +8,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from aistack.repo.detect import detect
-from aistack.repo.kinds import shape
 from aistack.repo.index import RepoView
+from aistack.repo.kinds import shape
 from aistack.repo.model import INFERRED, KINDS, READ, Command, Findings, Package
 
 LANGUAGES = {
@@ -38,8 +38,8 @@ COLLAPSE = re.compile(r"^(.*?(?:^|/)(?:__fixtures__|fixtures?|__tests__|tests?|t
 SPECIFIC = re.compile(r"\s(?:\S*/\S*|\S+\.(?:py|ts|js|rs|go|java)|[\w-]*:[\w:-]+|--projects?|-pl|-p|--package|-w"
                       r"|--workspace=\S+|--filter\S*|--select\w*|-k|-m|--pdb|-x)(?:[\s=]|$)")
 # A slice, not what CI checks as a whole: single test files or ids, one subproject or workspace, a debugger.
-NARROW = re.compile(r"\s(?:\S+\.(?:py|ts|js|rs|go|java)\b|\S*::\S+|--projects?|-pl|-p|--package|-w|--filter\S*|-k|--pdb)"
-                    r"(?:[\s=]|$)")
+NARROW = re.compile(r"\s(?:\S+\.(?:py|ts|js|rs|go|java)\b|\S*::\S+"
+                    r"|--projects?|-pl|-p|--package|-w|--filter\S*|-k|--pdb)(?:[\s=]|$)")
 MIN_SHARE = 0.05
 CHECKS = ("test", "lint", "format", "typecheck", "gate")
 

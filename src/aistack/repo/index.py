@@ -198,7 +198,8 @@ class RepoView:
         try:
             return json.loads(text)
         except json.JSONDecodeError as e:
-            self.warn(f"{rel}: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}); its commands are skipped.")
+            self.warn(f"{rel}: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}); "
+                      "its commands are skipped.")
             return None
 
     def toml(self, rel: str):

@@ -56,7 +56,8 @@ def parse(text: str, where: str) -> list[Block]:
                                       f"(opened at line {open_line}); blocks cannot nest.",
                                       hint=f"Close {open_name!r} first; nothing was written.")
                 if name in seen:
-                    raise MarkerError(f"{where} line {number}: block {name!r} appears twice (first at line {seen[name]}).",
+                    raise MarkerError(f"{where} line {number}: block {name!r} appears twice "
+                                      f"(first at line {seen[name]}).",
                                       hint="Delete one of the two blocks; nothing was written.")
                 open_name, open_line, open_start = name, number, offset + len(line)
                 seen[name] = number

@@ -65,7 +65,8 @@ def read_text(root: Path, rel: str) -> str | None:
     except FileNotFoundError:
         return None
     except OSError as e:
-        raise AistackError(f"{path} cannot be read ({e.__class__.__name__}).", hint="Check its owner and mode.") from None
+        raise AistackError(f"{path} cannot be read ({e.__class__.__name__}).",
+                           hint="Check its owner and mode.") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -132,9 +133,11 @@ def plan_claude(root: Path, rel: str, rendered: str, notes: list[str]) -> Change
     path = root / rel
     if path.is_symlink():
         target = os.readlink(path)
-        if Path(target).name == "AGENTS.md" and (path.parent / target).resolve() == (path.parent / "AGENTS.md").resolve():
+        agents = (path.parent / "AGENTS.md").resolve()
+        if Path(target).name == "AGENTS.md" and (path.parent / target).resolve() == agents:
             return Change(rel, f"symlink -> {target}\n", rendered, "update",
-                          "replaced the symlink (a 9-byte text file on Windows checkouts) with a file importing @AGENTS.md",
+                          "replaced the symlink (a 9-byte text file on Windows checkouts) "
+                          "with a file importing @AGENTS.md",
                           replace_symlink=True)
         notes.append(f"{rel} is a symlink to {target}; left as it is (add `@AGENTS.md` to what it points to).")
         return Change(rel, None, None, "skip", f"{rel} is a symlink to {target}")

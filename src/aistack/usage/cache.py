@@ -52,7 +52,8 @@ def dump(fetched: Fetched) -> dict[str, Any]:
 def load(data: dict[str, Any]) -> Fetched:
     b = data["budget"]
     budget = None if b is None else Budget(
-        spend=b["spend"], limit=b["limit"], resets_at=datetime.fromisoformat(b["resets_at"]) if b["resets_at"] else None,
+        spend=b["spend"], limit=b["limit"],
+        resets_at=datetime.fromisoformat(b["resets_at"]) if b["resets_at"] else None,
         period=b["period"], source=b["source"])
     return Fetched(buckets={(r[0], r[1]): list(r[2:]) for r in data["buckets"]}, budget=budget,
                    notes=list(data["notes"]), utc_days=data["utc_days"], has_cache_tokens=data["has_cache_tokens"],

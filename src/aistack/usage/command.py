@@ -31,10 +31,10 @@ def run(*, org: str | None, since: str | None, until: str | None, by: str, break
         as_json: bool, as_csv: bool, no_cost: bool, refresh: bool, out: TextIO | None = None,
         err: TextIO | None = None, http_config=None) -> int:
     from aistack import profile as profiles
+    from aistack.auth.accessor import fresh_token
     from aistack.paths import Env
     from aistack.usage import export, periods, report, service
     from aistack.usage.summary import summarise
-    from aistack.auth.accessor import fresh_token
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -55,7 +55,8 @@ def run(*, org: str | None, since: str | None, until: str | None, by: str, break
     for note in result.fetched.notes:
         err.write(("warning: " if result.fetched.partial else "note: ") + note + "\n")
     if result.fetched.utc_days and tz and tz.upper() != "UTC":
-        err.write(f"note: the {source.backend} gateway counts usage in UTC days; --timezone {tz} cannot regroup them.\n")
+        err.write(f"note: the {source.backend} gateway counts usage in UTC days; "
+                  f"--timezone {tz} cannot regroup them.\n")
     summary = summarise(result.fetched.buckets, period, by)
     show_cost = not no_cost
     if as_json:

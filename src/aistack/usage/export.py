@@ -58,7 +58,8 @@ def to_json(result: Result, summary: Summary, show_cost: bool = True) -> str:
     if show_cost:
         doc["budget"] = None if b is None else {
             "spend_usd": b.spend, "limit_usd": b.limit, "remaining_usd": b.remaining, "period": b.period,
-            "resets_at": b.resets_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if b.resets_at else None,
+            "resets_at": (b.resets_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+                          if b.resets_at else None),
             "source": b.source}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 

@@ -83,7 +83,8 @@ class Http:
         self.config = config or HttpConfig()
         self._sleep = sleep
         self._httpx = httpx
-        limits = httpx.Limits(max_connections=max(1, self.config.workers), max_keepalive_connections=self.config.workers)
+        limits = httpx.Limits(max_connections=max(1, self.config.workers),
+                              max_keepalive_connections=self.config.workers)
         self.client = wire.client(httpx, headers={"Accept": "application/json", **headers},
                                   timeout=self.config.timeout, limits=limits)
         self.until = time.monotonic() + self.config.total_time  # the whole report's deadline

@@ -72,7 +72,8 @@ def feed(results: Any, fetched: Fetched, first: str, last: str, url: str) -> Non
             continue
         breakdown = day.get("breakdown")
         models = breakdown.get("models") if isinstance(breakdown, dict) else None
-        items = models.items() if isinstance(models, dict) and models else [("unknown", {"metrics": day.get("metrics")})]
+        items = (models.items() if isinstance(models, dict) and models
+                 else [("unknown", {"metrics": day.get("metrics")})])
         for model, entry in items:
             m = entry.get("metrics") if isinstance(entry, dict) else None
             if not isinstance(m, dict):

@@ -45,7 +45,8 @@ def next_reset(kind: str | None, now: datetime) -> datetime | None:
 def _budget(data: dict, now: datetime) -> Budget | None:
     limit = number(data.get("limit"))
     reset = data.get("limit_reset") if isinstance(data.get("limit_reset"), str) else None
-    spend_field = {"daily": "usage_daily", "weekly": "usage_weekly", "monthly": "usage_monthly"}.get(reset or "", "usage")
+    spend_field = {"daily": "usage_daily", "weekly": "usage_weekly",
+                   "monthly": "usage_monthly"}.get(reset or "", "usage")
     spend = number(data.get(spend_field))
     if limit is None and spend is None:
         return None

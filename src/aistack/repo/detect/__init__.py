@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from aistack.repo.detect import ci, docs, go, instructions, jvm, node, python, pytasks, rust, tasks
+from aistack.repo.detect import ci, docs, go, instructions, jvm, node, pytasks, python, rust, tasks
 from aistack.repo.index import RepoView
 from aistack.repo.model import Findings
 

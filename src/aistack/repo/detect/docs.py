@@ -40,8 +40,8 @@ def candidates(view: RepoView, scope: str) -> list[str]:
 
 
 def _prompted(lines: list[str]) -> list[str]:
-    prompted = [re.sub(r"^\s*[$%>]\s+", "", l) for l in lines if re.match(r"^\s*[$%>]\s+\S", l)]
-    return prompted if prompted else [l.strip() for l in lines]
+    prompted = [re.sub(r"^\s*[$%>]\s+", "", line) for line in lines if re.match(r"^\s*[$%>]\s+\S", line)]
+    return prompted if prompted else [line.strip() for line in lines]
 
 
 def spans(line: str, pattern: str) -> Iterator[str]:

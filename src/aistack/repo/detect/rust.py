@@ -32,8 +32,8 @@ def detect(view: RepoView, scope: str) -> Findings:
     version = dig(data, "package", "rust-version") or dig(data, "workspace", "package", "rust-version")
     if isinstance(version, str):
         out.facts.append(Fact("Rust", version, Source(rel, "rust-version")))
-    if view.first(scope, "rust-toolchain.toml", "rust-toolchain"):
-        out.facts.append(Fact("Rust toolchain", "pinned", Source(view.first(scope, "rust-toolchain.toml", "rust-toolchain"), "")))
+    if toolchain := view.first(scope, "rust-toolchain.toml", "rust-toolchain"):
+        out.facts.append(Fact("Rust toolchain", "pinned", Source(toolchain, "")))
     members = dig(workspace, "members") if isinstance(workspace, dict) else None
     if isinstance(members, list):
         out.monorepo.append(f"Cargo workspace ({rel} [workspace])")

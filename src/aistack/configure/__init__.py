@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path as FsPath
+from typing import Any
 
 from aistack.assistants import registry
 from aistack.assistants.base import Adapter, ConfigFile, Plan
-from aistack.engine.apply import Change, FileOutcome, apply_file
+from aistack.engine.apply import FileOutcome, apply_file
 from aistack.engine.document import Item
+from aistack.engine.editor import Change
 from aistack.errors import AistackError, UsageError, debug_enabled
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -211,16 +213,16 @@ def _file_info(env: Env, key: str, cfg: ConfigFile) -> dict:
     return info
 
 
-def listing(env: Env) -> list[dict]:
+def listing(env: Env) -> list[dict[str, Any]]:
     """Every supported assistant: detected or not, its files (with aistack's backup of each), the MCP servers in
     them, which are aistack's."""
     from aistack.engine import journal
 
     seen = detection_env(env)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in registry.names():
         adapter = registry.get(name)
-        row = {"assistant": name, "title": adapter.TITLE, "detected": bool(adapter.detect(seen)),
+        row: dict[str, Any] = {"assistant": name, "title": adapter.TITLE, "detected": bool(adapter.detect(seen)),
                "delivery": adapter.DELIVERY.to_json(), "gateway": adapter.GATEWAY,
                "verified": [v.to_json() for v in adapter.VERIFIED], "files": [], "servers": [], "managed": []}
         for key, cfg in adapter.files(env).items():
