@@ -114,7 +114,7 @@ def test_geminis_older_spelling_is_the_same_setting(cli, fake_home):
 
 def test_claude_code_with_its_own_base_url_gets_no_routing_at_all(cli, fake_home):
     settings = fake_home / ".claude" / "settings.json"
-    raw = write(settings, '{\n  "env": {\n    "ANTHROPIC_BASE_URL": "https://llm-proxy.internal.example"\n  }\n}\n')
+    write(settings, '{\n  "env": {\n    "ANTHROPIC_BASE_URL": "https://llm-proxy.internal.example"\n  }\n}\n')
     code, _, err = cli("setup", "claude-code", "--org", ORG)
     assert code == 0, err
     written = json.loads(settings.read_text())  # no apiKeyHelper either: the token would go to the user's proxy

@@ -16,8 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-import peers
 import pytest
+
+import peers
 from support.http import Loopback, Reply
 from support.sandbox_peer import claims, running_org
 

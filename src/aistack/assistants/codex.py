@@ -105,9 +105,9 @@ def telemetry(p: Plan, profile: Profile, ctx: Context) -> None:
         return
     helper = t.auth == "token"
 
-    def exporter(signal: str) -> dict:
+    def exporter(signal: str) -> dict[str, Any]:
         if t.protocol == "grpc":
-            target: dict = {"endpoint": t.endpoint}
+            target: dict[str, Any] = {"endpoint": t.endpoint}
             kind = "otlp-grpc"
         else:
             target = {"endpoint": f"{t.endpoint}/v1/{signal}", "protocol": OTLP_HTTP[t.protocol]}
@@ -117,7 +117,7 @@ def telemetry(p: Plan, profile: Profile, ctx: Context) -> None:
         return {kind: target}
 
     # One table: a user's own `[otel]` (any of it) is their telemetry choice, and --force replaces it whole.
-    table: dict = {"log_user_prompt": t.log_prompts}
+    table: dict[str, Any] = {"log_user_prompt": t.log_prompts}
     if helper:
         table["headers_helper"] = helper_command(ctx, "token", "--headers-json", "--telemetry")
         table["headers_helper_refresh_interval_ms"] = HEADERS_REFRESH_MS

@@ -168,7 +168,7 @@ TELEMETRY = "telemetry"  # soft edits: left out together when the user made thei
 GEMINI_PROTOCOLS = {"http/json": "http", "grpc": "grpc"}
 
 
-def gemini_telemetry(plan, profile: Profile, ctx: Context, file: str, title: str) -> None:
+def gemini_telemetry(plan: Plan, profile: Profile, ctx: Context, file: str, title: str) -> None:
     """Gemini CLI's `telemetry` block, which Qwen Code kept (verified in gemini 0.61.0's and qwen 0.24.4's bundles:
     target `local` or `gcp`, otlpProtocol `grpc` or `http`). Neither sends headers from its settings, so a
     collector that wants the user's token or static headers gets the relay, which adds them (OTLP/JSON over HTTP

@@ -117,7 +117,7 @@ def server_needs_token(profile: dict[str, Any], server: str | None) -> bool:
     if server is None:
         return True
     if server == TELEMETRY:
-        return (profile.get("telemetry") or {}).get("auth", "none") == "token"
+        return bool((profile.get("telemetry") or {}).get("auth", "none") == "token")
     for entry in profile.get("mcp_servers") or []:
         if entry.get("name", "").lower() == server.lower():
             return bool(entry.get("auth", "none") == "token")

@@ -55,7 +55,9 @@ def register(app: typer.Typer) -> None:
             raise UsageError(f"{'--server' if server else '--telemetry'} goes with --headers-json.")
         if server and telemetry:
             raise UsageError("choose one of --server and --telemetry.")
-        target = command.TELEMETRY if telemetry else server
+        from aistack.auth.fast import TELEMETRY
+
+        target = TELEMETRY if telemetry else server
         typer.echo(command.headers_json(org, target) if headers_json else command.token(org))
 
     @app.command(context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True})
