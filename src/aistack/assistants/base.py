@@ -164,3 +164,7 @@ class Adapter(Protocol):
     def plan(self, profile: Profile, ctx: Context) -> Plan: ...
 
     def run_env(self, profile: Profile, ctx: Context) -> dict[str, str]: ...  # never a token: `run` adds that
+
+    # The documents of its admin-owned layer (ManagedFile.key -> the whole document) for the profile's [policy]
+    # and servers; {} when it has no layer (common.no_managed). Machine-wide: no user, no relay in it.
+    def managed(self, profile: Profile) -> dict[str, Any]: ...

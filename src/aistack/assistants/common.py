@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
 
 from aistack.assistants.base import Context
 from aistack.paths import Env
@@ -155,3 +156,18 @@ def header_lines(headers: dict[str, str], sep: str) -> str:
 def run_hint(command: str) -> str:
     return (f"Start it as `aistack run {command}` to route its models through the gateway: that sets the route "
             "(through the relay, or a helper command) for the whole session, with no token in any file.")
+
+
+def no_managed(profile: Profile) -> dict[str, Any]:
+    """For assistants without an admin-owned file layer (MANAGED = ()): nothing to render."""
+    return {}
+
+
+# A machine-wide file is shared by every user of the machine: no user's relay, aistack found on PATH.
+SHARED = Context(env=Env(home=PurePosixPath("/")), aistack="aistack")
+
+
+def org_servers(profile: Profile) -> list[McpServer]:
+    """The org's servers its own [policy] does not deny (the profile's validation refuses those already)."""
+    policy = profile.policy
+    return [s for s in profile.mcp_servers if policy is None or not policy.denies(s.name, s.url, s.command)]

@@ -46,3 +46,23 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed
+
+
+def admin_steps(profile: Profile) -> list[str]:
+    """Cursor's team MCP controls live in its admin dashboard only: the exact entries for the org's servers."""
+    policy = profile.policy
+    if policy is None:
+        return []
+    steps = ["Open cursor.com/dashboard > Settings > MCP (a team admin)."]
+    if policy.org_only:
+        steps.append("Restrict MCP servers to the allowlist.")
+    for server in common.org_servers(profile):
+        what = f"`{server.url}`" if server.url else f"`{' '.join([server.command or '', *server.args]).strip()}`"
+        steps.append(f"Allow `{server.name}`: {what}.")
+    for name in policy.deny_names:
+        steps.append(f"Block servers named `{name}`.")
+    for url in policy.deny_urls:
+        steps.append(f"Block server URLs matching `{url}`.")
+    steps.append("Save; members get it when Cursor next syncs its team settings.")
+    return steps

@@ -58,3 +58,9 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed
+
+
+def admin_steps(profile: Profile) -> list[str]:
+    """Devin's team MCP allowlist is Windsurf's, in Devin's admin dashboard."""
+    return windsurf.admin_steps(profile, "Devin", "app.devin.ai > Settings > Team > MCP servers")

@@ -1,11 +1,15 @@
 """Gemini CLI: ~/.gemini/settings.json (JSON with comments). Gemini runs no helper and reads its key once, so the
 relay stands for the gateway and the org's token-protected MCP servers: `httpUrl`s at the relay in the file, and
-`aistack run gemini` pointing GOOGLE_GEMINI_BASE_URL at it (a placeholder key; the relay adds the token)."""
+`aistack run gemini` pointing GOOGLE_GEMINI_BASE_URL at it (a placeholder key; the relay adds the token).
+
+Its admin layer (`managed`): the system settings file, which overrides the user's: the org's servers in
+`mcpServers` (with `includeTools` from `[policy.tools]`), `mcp.allowed` (only those, for an org-only policy) and
+`mcp.excluded` (denied names; exact names only, no wildcard, no URL or command rule in Gemini CLI)."""
 
 from __future__ import annotations
 
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
-from aistack.assistants.common import add_servers, mcp_entry, on_path, run_hint
+from aistack.assistants.common import SHARED, add_servers, mcp_entry, on_path, org_servers, run_hint
 from aistack.paths import Env
 from aistack.profile import Profile
 
@@ -60,3 +64,34 @@ def run_env(profile: Profile, ctx: Context) -> dict[str, str]:
     if profile.gateway is None or ctx.relay is None:
         return {}
     return {"GOOGLE_GEMINI_BASE_URL": ctx.relay_gateway("google"), "GEMINI_API_KEY": PLACEHOLDER_KEY}
+
+
+def system_settings(profile: Profile, entry) -> dict:
+    """The system settings document for the profile's policy, each org server built by `entry(server)` (Qwen
+    Code, Gemini CLI's fork, borrows it with its own entries)."""
+    policy = profile.policy
+    if policy is None:
+        return {}
+    servers: dict = {}
+    for server in org_servers(profile):
+        built = entry(server)
+        if built is None:
+            continue
+        if server.name in policy.tools:
+            built["includeTools"] = list(policy.tools[server.name])
+        servers[server.name] = built
+    mcp: dict = {}
+    if policy.org_only:
+        mcp["allowed"] = list(servers)
+    excluded = [n for n in policy.deny_names if not any(c in n for c in "*?")]
+    if excluded:
+        mcp["excluded"] = excluded
+    doc: dict = {"mcpServers": servers} if servers else {}
+    if mcp:
+        doc["mcp"] = mcp
+    return doc
+
+
+def managed(profile: Profile) -> dict:
+    doc = system_settings(profile, lambda s: mcp_entry(s, profile, SHARED, types=TYPES))
+    return {"system-settings": doc} if doc else {}

@@ -4,9 +4,9 @@ key in the settings' own `env`) and for the org's token-protected MCP servers (`
 
 from __future__ import annotations
 
-from aistack.assistants import common
+from aistack.assistants import common, gemini_cli
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
-from aistack.assistants.common import add_servers, mcp_entry, on_path
+from aistack.assistants.common import SHARED, add_servers, mcp_entry, on_path
 from aistack.engine.document import Item
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -27,7 +27,12 @@ VERIFIED = (Verified("client", "qwen", "0.24.4"),
 PROVIDER_ID = "aistack"
 ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
 KEY_VAR = "AISTACK_RELAY_KEY"  # the placeholder key's variable: Qwen wants one; the relay drops it
-MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MANAGED = (  # the same layer as Gemini CLI's (qwen 0.24.4 getSystemSettingsPath)
+    ManagedFile("system-settings", "json", {"linux": "/etc/qwen-code/settings.json",
+                                            "darwin": "/Library/Application Support/QwenCode/settings.json",
+                                            "win32": "C:\\ProgramData\\qwen-code\\settings.json"},
+                override="QWEN_CODE_SYSTEM_SETTINGS_PATH"),
+)
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -62,3 +67,9 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+
+
+def managed(profile: Profile) -> dict:
+    """The system settings file, as Gemini CLI's (`mcp.allowed`, `mcp.excluded`, `includeTools`)."""
+    doc = gemini_cli.system_settings(profile, lambda s: _entry(s, profile, SHARED))
+    return {"system-settings": doc} if doc else {}
