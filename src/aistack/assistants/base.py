@@ -79,7 +79,7 @@ class ManagedFile:
     honours to read it from elsewhere (the tests use it, never the machine's real /etc)."""
 
     key: str  # "managed-settings", "requirements", ...
-    fmt: str  # "json" | "toml"
+    fmt: str  # "json" | "jsonc" | "toml"
     paths: dict[str, str]
     override: str | None = None
 

@@ -24,7 +24,9 @@ COMMANDS = ("copilot",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "copilot"  # prints its version cheaply (doctor)
 VERIFIED = (Verified("client", "copilot", "1.0.102"),)
 TYPES = {"http": "http", "sse": "sse"}
-MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+# Copilot CLI 1.0.102 takes managed settings from GitHub (the enterprise's managed-settings, fetched) and from device
+# MDM; its bundle names no machine-wide file, so there is no file layer to render or install.
+MANAGED: tuple[ManagedFile, ...] = ()
 
 
 def _dir(env: Env):

@@ -29,7 +29,14 @@ VERSION_COMMAND = "opencode"  # prints its version cheaply (doctor)
 VERIFIED = (Verified("client", "opencode", "1.18.33"),)
 PROVIDERS = ("anthropic", "openai", "google")
 TEXT = "text"  # the plugin file's one value (engine textdoc)
-MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+# Its managed config (opencode 1.18.33 `managedConfigDir`: opencode.json, then opencode.jsonc, merged last, over
+# the user's; the directory moves with OPENCODE_TEST_MANAGED_CONFIG_DIR; macOS MDM domain `ai.opencode.managed`).
+# It has no MCP allowlist or denylist, so `aistack policy` renders nothing for it (managed = no_managed).
+MANAGED = (
+    ManagedFile("managed-config", "jsonc", {"linux": "/etc/opencode/opencode.json",
+                                            "darwin": "/Library/Application Support/opencode/opencode.json",
+                                            "win32": "C:\\ProgramData\\opencode\\opencode.json"}),
+)
 
 
 def _dir(env: Env):
