@@ -133,3 +133,10 @@ def test_codex_refuses_a_server_that_takes_an_org_name_with_another_url(tmp_path
     proc = _run("codex", managed_root, home)
     servers = PARSERS["codex"](proc.stdout)
     assert servers["org-docs"]["status"] == "disabled", proc.stdout
+
+
+def test_qwen_denies_by_a_wildcard_name(tmp_path, managed_root):
+    """Qwen Code's mcp.excluded takes `*` and `?` (Gemini CLI's takes exact names only, so none is rendered there)."""
+    servers, text = _listing("qwen", _profile("org-and-user", ["ev*"]), tmp_path, managed_root)
+    assert servers["evil"]["status"] == "blocked" and "mcp.excluded" in servers["evil"]["status_text"], text
+    assert _usable(servers.get("mine")), text

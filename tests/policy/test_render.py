@@ -64,7 +64,8 @@ def test_gemini_and_qwen_system_settings():
     assert g["mcpServers"]["docs"]["includeTools"] == ["search", "read_page"]
     assert g["mcpServers"]["docs"]["command"] == "aistack"  # a token server, machine-wide: through the bridge
     q = qwen_code.managed(p)["system-settings"]
-    assert q["mcp"] == g["mcp"] and q["mcpServers"]["events"] == {"url": "https://mcp.policy.example/sse"}
+    assert q["mcp"] == {"allowed": ["docs", "events", "git"], "excluded": ["evil", "*-unofficial"]}  # Qwen: globs
+    assert q["mcpServers"]["events"] == {"url": "https://mcp.policy.example/sse"}
     assert "mcp" not in gemini_cli.managed(profile("org-and-user", deny_names=()))["system-settings"]
 
 

@@ -66,9 +66,9 @@ def run_env(profile: Profile, ctx: Context) -> dict[str, str]:
     return {"GOOGLE_GEMINI_BASE_URL": ctx.relay_gateway("google"), "GEMINI_API_KEY": PLACEHOLDER_KEY}
 
 
-def system_settings(profile: Profile, entry) -> dict:
+def system_settings(profile: Profile, entry, globs: bool = False) -> dict:
     """The system settings document for the profile's policy, each org server built by `entry(server)` (Qwen
-    Code, Gemini CLI's fork, borrows it with its own entries)."""
+    Code, Gemini CLI's fork, borrows it with its own entries; `globs`: its mcp.excluded takes `*` and `?`)."""
     policy = profile.policy
     if policy is None:
         return {}
@@ -83,7 +83,7 @@ def system_settings(profile: Profile, entry) -> dict:
     mcp: dict = {}
     if policy.org_only:
         mcp["allowed"] = list(servers)
-    excluded = [n for n in policy.deny_names if not any(c in n for c in "*?")]
+    excluded = [n for n in policy.deny_names if globs or not any(c in n for c in "*?")]
     if excluded:
         mcp["excluded"] = excluded
     doc: dict = {"mcpServers": servers} if servers else {}

@@ -70,6 +70,7 @@ run_env = common.no_run_env
 
 
 def managed(profile: Profile) -> dict:
-    """The system settings file, as Gemini CLI's (`mcp.allowed`, `mcp.excluded`, `includeTools`)."""
-    doc = gemini_cli.system_settings(profile, lambda s: _entry(s, profile, SHARED))
+    """The system settings file, as Gemini CLI's (`mcp.allowed`, `mcp.excluded`, `includeTools`); qwen 0.24.4's
+    mcp.excluded also matches `*` and `?` wildcards (case-sensitive: `matchesServerPattern`)."""
+    doc = gemini_cli.system_settings(profile, lambda s: _entry(s, profile, SHARED), globs=True)
     return {"system-settings": doc} if doc else {}

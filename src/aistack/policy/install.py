@@ -6,7 +6,6 @@ does not parse. Root only: the files are the machine's, above every user."""
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +38,7 @@ def install(profile: Profile, env: Env, *, remove: bool = False, dry_run: bool =
                                 "`--dry-run` or `aistack policy render`.", exit_code=ExitCode.PROBLEM)
     done = []
     for item in collect(profile):
-        path = item.file.paths.get(sys.platform if platform is None else platform)
+        path = item.file.paths.get(platform)
         if path is None:
             continue
         edits = [Change(p, v) for p, v in changes(item.doc)]
