@@ -8,7 +8,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "aistack"
 
 BASE = {"errors", "paths", "headers", "wire", "__version__"}
-DOMAIN = {"auth", "configure", "repo", "usage", "relay", "assistants", "profile", "engine"}
+DOMAIN = {"auth", "configure", "repo", "usage", "relay", "policy", "assistants", "profile", "engine"}
 ALLOWED: dict[str, set[str]] = {
     "__init__": set(),
     "errors": set(),
@@ -23,6 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "repo": BASE | {"profile", "engine"},
     "usage": BASE | {"profile", "engine", "auth"},
     "relay": BASE | {"profile", "engine", "auth", "assistants"},
+    "policy": BASE | {"profile", "engine", "assistants"},
     "doctor": BASE | DOMAIN,
     "commands": BASE | DOMAIN | {"doctor"},
     "cli": BASE | {"commands"},

@@ -48,6 +48,8 @@ def _status(text: str) -> str:
         return "needs-auth"
     if "disabled" in t:
         return "disabled"
+    if t.startswith("blocked") or t.startswith("skipped"):  # a managed allowlist or denylist (gemini, qwen)
+        return "blocked"
     if t.startswith(("✘", "✗")) or "fail" in t or "disconnected" in t or "error" in t:
         return "failed"
     if "connecting" in t or "pending" in t:
@@ -138,7 +140,7 @@ def parse_codex_list(text: str) -> dict[str, dict]:
     return servers
 
 
-_GEMINI_LINE = re.compile(r"^\s*(?:[✓✗○…⟳●◌]\s+)?(?P<name>[^\s:][^:]*): (?P<target>.*) \((?P<t>stdio|http|sse)\) - (?P<status>.+)$")
+_GEMINI_LINE = re.compile(r"^\s*(?:[✓✗○…⟳●◌⛔]\s+)?(?P<name>[^\s:][^:]*): (?P<target>.*) \((?P<t>stdio|http|sse)\) - (?P<status>.+)$")
 
 
 def parse_gemini_list(text: str) -> dict[str, dict]:
@@ -151,6 +153,21 @@ def parse_gemini_list(text: str) -> dict[str, dict]:
         entry = _remote_or_stdio(m["target"], m["t"])
         entry.update(status=_status(m["status"]), status_text=m["status"].strip())
         servers[m["name"]] = entry
+    return servers
+
+
+_QWEN_RECONNECT = re.compile(r"^(?:[-✓✗]\s+)(?P<name>[^\s:][^:]*): (?P<status>\w+)(?: - (?P<why>.*))?$")
+
+
+def parse_qwen_reconnect(text: str) -> dict[str, dict]:
+    """`qwen mcp reconnect --all`: `- NAME: Skipped - server is not in the mcp.allowed list`, `✗ NAME: Failed - why`
+    (qwen 0.24.4's `mcp list` shows servers its mcp.allowed / mcp.excluded keep out of a session as configured;
+    reconnect says what a session does with them)."""
+    servers: dict[str, dict] = {}
+    for line in text.splitlines():
+        m = _QWEN_RECONNECT.match(line.strip())
+        if m:
+            servers[m["name"]] = {"status": _status(m["status"]), "status_text": (m["why"] or m["status"]).strip()}
     return servers
 
 

@@ -6,6 +6,7 @@ always run on Amp's own service."""
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any
 
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
@@ -26,6 +27,8 @@ COMMANDS = ("amp",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "amp"  # prints its version cheaply (doctor)
 VERIFIED = (Verified("client", "amp", "0.0.1790142911-g7618fb"),)
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
+admin_steps = common.no_admin_steps
 
 
 def _dir(env: Env) -> PurePath:
@@ -53,3 +56,4 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed

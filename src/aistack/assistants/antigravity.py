@@ -6,6 +6,7 @@ Gemini CLI's migration guide. Remote servers use `serverUrl`; servers needing th
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any
 
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
@@ -26,6 +27,8 @@ VERSION_COMMAND = None  # prints its version cheaply (doctor)
 VERIFIED = (Verified("docs", "antigravity.google/docs/mcp; Gemini CLI's migrating-to-antigravity-cli.md",
                      "2026-12-02"),)
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
+admin_steps = common.no_admin_steps
 
 
 def _ide_dirs(env: Env) -> tuple[PurePath, PurePath]:
@@ -63,3 +66,4 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed

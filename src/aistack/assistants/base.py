@@ -79,7 +79,7 @@ class ManagedFile:
     honours to read it from elsewhere (the tests use it, never the machine's real /etc)."""
 
     key: str  # "managed-settings", "requirements", ...
-    fmt: str  # "json" | "toml"
+    fmt: str  # "json" | "jsonc" | "toml"
     paths: dict[str, str]
     override: str | None = None
 
@@ -163,6 +163,8 @@ class Adapter(Protocol):
     def VERIFIED(self) -> tuple[Verified, ...]: ...  # how the tests check its files, strongest first
     @property
     def MANAGED(self) -> tuple[ManagedFile, ...]: ...  # its admin-owned layer's files; () when it has none
+    @property
+    def MDM(self) -> Mapping[str, Mapping[str, Any]]: ...  # ManagedFile.key -> macOS domain, Windows registry value
 
     def files(self, env: Env) -> dict[str, ConfigFile]: ...
 
@@ -171,3 +173,11 @@ class Adapter(Protocol):
     def plan(self, profile: Profile, ctx: Context) -> Plan: ...
 
     def run_env(self, profile: Profile, ctx: Context) -> dict[str, str]: ...  # never a token: `run` adds that
+
+    # The documents of its admin-owned layer (ManagedFile.key -> the whole document) for the profile's [policy]
+    # and servers; {} when it has no layer (common.no_managed). Machine-wide: no user, no relay in it.
+    def managed(self, profile: Profile) -> dict[str, Any]: ...
+
+    # What a platform team sets by hand in the assistant's admin dashboard for the profile's [policy], where its
+    # allowlist lives only there (common.no_admin_steps otherwise).
+    def admin_steps(self, profile: Profile) -> list[str]: ...

@@ -2,6 +2,13 @@
 
 Tokens reach it through its own helpers: `apiKeyHelper` for model traffic (run again on a 401), MCP `headersHelper` per
 server and connection.
+
+Its admin layer (`managed`): managed-settings.json's `deniedMcpServers` (exact names, URL patterns) and, for an
+org-only policy, managed-mcp.json (the org's servers, which then have exclusive control) with
+`allowManagedMcpServersOnly` and `allowedMcpServers`. Matchers as claude 2.1.332 validates them: exactly one of
+`serverName` (letters, digits, `-`, `_`: no wildcard), `serverUrl` (`*` wildcards) or `serverCommand` (the whole
+[command, ...args], matched exactly: a bare program name cannot be denied, so `deny_commands` is left to setup).
+Per-server tool allowlists have no managed key in Claude Code.
 """
 
 from __future__ import annotations
@@ -11,7 +18,15 @@ from typing import Any
 
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
-from aistack.assistants.common import TELEMETRY, gateway_base, helper_command, on_path, stdio_command
+from aistack.assistants.common import (
+    SHARED,
+    TELEMETRY,
+    gateway_base,
+    helper_command,
+    on_path,
+    org_servers,
+    stdio_command,
+)
 from aistack.headers import is_bearer
 from aistack.paths import Env
 from aistack.profile import McpServer, Profile
@@ -38,6 +53,12 @@ MANAGED = (  # code.claude.com/docs/en/settings (managed settings), managed-mcp
                                         "darwin": "/Library/Application Support/ClaudeCode/managed-mcp.json",
                                         "win32": "C:\\Program Files\\ClaudeCode\\managed-mcp.json"}),
 )
+admin_steps = common.no_admin_steps
+
+# The same managed settings through MDM: the preference domain (its keys = the document's) and the policy registry
+# value (a REG_SZ holding the JSON; claude 2.1.332 reads HKLM, then HKCU, `SOFTWARE\\Policies\\ClaudeCode`).
+MDM = {"managed-settings": {"domain": "com.anthropic.claudecode",
+                            "registry": ("HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\ClaudeCode", "Settings")}}
 
 
 def _config_dir(env: Env) -> PurePath:
@@ -111,3 +132,22 @@ def telemetry(p: Plan, profile: Profile, ctx: Context) -> None:
 
 
 run_env = common.no_run_env
+
+
+def managed(profile: Profile) -> dict[str, Any]:
+    """managed-settings.json (and managed-mcp.json when only the org's servers may run) for the profile's policy."""
+    policy = profile.policy
+    if policy is None:
+        return {}
+    denied = [{"serverName": n} for n in policy.deny_names if not any(c in n for c in "*?")]
+    denied += [{"serverUrl": u} for u in policy.deny_urls]
+    settings: dict[str, Any] = {"deniedMcpServers": denied} if denied else {}
+    docs: dict[str, Any] = {}
+    if policy.org_only:
+        servers = org_servers(profile)
+        settings["allowManagedMcpServersOnly"] = True
+        settings["allowedMcpServers"] = [{"serverName": s.name} for s in servers]
+        docs["managed-mcp"] = {"mcpServers": {s.name: server_entry(s, profile, SHARED) for s in servers}}
+    if settings:
+        docs["managed-settings"] = settings
+    return dict(sorted(docs.items(), key=lambda kv: kv[0] != "managed-settings"))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any
 
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
@@ -24,6 +25,8 @@ VERSION_COMMAND = None  # prints its version cheaply (doctor)
 VERIFIED = (Verified("docs", "modelcontextprotocol.io (claude_desktop_config.json)", "2026-11"),)
 FILE = "claude_desktop_config.json"
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
+admin_steps = common.no_admin_steps
 
 
 def _msix_dir(env: Env) -> PurePath | None:
@@ -57,3 +60,4 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed

@@ -6,6 +6,7 @@ Neither interpolates the environment, so servers needing the token go through `a
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any
 
 from aistack.assistants import common, vscode_extension
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
@@ -31,6 +32,8 @@ TYPES = {"http": "streamableHttp", "sse": "sse"}
 # Seconds a server gets to start: the CLI's default, 3, is too short for `aistack mcp-bridge` (verified with 3.0.65).
 TIMEOUT = 60
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
+admin_steps = common.no_admin_steps
 
 
 def _cli_file(env: Env) -> PurePath:
@@ -72,3 +75,4 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed

@@ -1,7 +1,11 @@
 """Codex: ~/.codex/config.toml ([mcp_servers.*], [model_providers.*]). Codex runs aistack itself: its model
 provider's `auth.command` (`aistack token`, run again when the token is older than `refresh_interval_ms` and after
 a 401) and each MCP server's `http_headers_helper` (`aistack token --headers-json`, per connection and after a 401),
-so no `aistack run` is needed. Codex has no interpolation and no SSE transport."""
+so no `aistack run` is needed. Codex has no interpolation and no SSE transport.
+
+Its admin layer (`managed`): requirements.toml's `[mcp_servers.NAME.identity]` (`command` or `url`), an allowlist
+of name and identity (codex-rs config_requirements.rs `McpServerRequirement`): written only for an org-only
+policy, since requirements cannot deny one server and allow the rest."""
 
 from __future__ import annotations
 
@@ -10,7 +14,15 @@ from typing import Any
 
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
-from aistack.assistants.common import TELEMETRY, gateway_base, helper_command, on_path, stdio_command
+from aistack.assistants.common import (
+    SHARED,
+    TELEMETRY,
+    gateway_base,
+    helper_command,
+    on_path,
+    org_servers,
+    stdio_command,
+)
 from aistack.headers import is_bearer
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -38,6 +50,9 @@ MANAGED = (  # developers.openai.com/codex/enterprise/managed-configuration
     ManagedFile("requirements", "toml", {"linux": "/etc/codex/requirements.toml",
                                          "darwin": "/etc/codex/requirements.toml"}),
 )
+admin_steps = common.no_admin_steps
+
+MDM = {"requirements": {"domain": "com.openai.codex", "key": "requirements_toml_base64"}}  # the file, base64
 
 
 def _home(env: Env) -> PurePath:
@@ -126,3 +141,16 @@ def telemetry(p: Plan, profile: Profile, ctx: Context) -> None:
     p.add("config", ("otel",), table, soft=TELEMETRY)
 
 run_env = common.no_run_env
+
+
+def managed(profile: Profile) -> dict[str, Any]:
+    """requirements.toml: the org's servers by name and identity, when only they may run."""
+    if profile.policy is None or not profile.policy.org_only:
+        return {}
+    allowed: dict[str, Any] = {}
+    for server in org_servers(profile):
+        if server.kind == "sse":
+            continue  # Codex has no SSE transport: nothing of the org's to allow
+        identity = {"url": server.url} if server.kind == "http" else {"command": stdio_command(server, SHARED)[0]}
+        allowed[server.name] = {"identity": identity}
+    return {"requirements": {"mcp_servers": allowed}}

@@ -162,6 +162,26 @@ def run_hint(command: str) -> str:
             "(through the relay, or a helper command) for the whole session, with no token in any file.")
 
 
+def no_managed(profile: Profile) -> dict[str, Any]:
+    """For assistants without an admin-owned file layer (MANAGED = ()): nothing to render."""
+    return {}
+
+
+def no_admin_steps(profile: Profile) -> list[str]:
+    """For an assistant whose MCP allowlist, if any, is not set in an admin dashboard."""
+    return []
+
+
+# A machine-wide file is shared by every user of the machine: no user's relay, aistack found on PATH.
+SHARED = Context(env=Env(home=PurePosixPath("/")), aistack="aistack")
+
+
+def org_servers(profile: Profile) -> list[McpServer]:
+    """The org's servers its own [policy] does not deny (the profile's validation refuses those already)."""
+    policy = profile.policy
+    return [s for s in profile.mcp_servers if policy is None or not policy.denies(s.name, s.url, s.command)]
+
+
 TELEMETRY = "telemetry"  # soft edits: left out together when the user made their own telemetry choice
 # Gemini CLI's otlpProtocol: "http" is OpenTelemetry JS's OTLP/JSON exporter (exporter-*-otlp-http; qwen 0.24.4 sends
 # application/json, seen in tests/e2e/test_telemetry.py), "grpc" gRPC; neither sends protobuf over HTTP.

@@ -6,6 +6,8 @@ an unknown `type`, whole, so aistack writes only into a config.yaml that exists.
 
 from __future__ import annotations
 
+from typing import Any
+
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import RELAY_KEY_NOTE, mcp_entry, on_path, relay_or_gateway
@@ -27,6 +29,8 @@ VERIFIED = (Verified("client", "cn", "1.5.47"),
             Verified("schema", "continue-config-yaml.schema.json", "2026-12-02"))
 TYPES = {"http": "streamable-http", "sse": "sse"}
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
+admin_steps = common.no_admin_steps
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -59,3 +63,4 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed

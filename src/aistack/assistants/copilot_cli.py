@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
+from aistack.assistants import common
 from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, header_lines, helper_command, mcp_entry, on_path, run_hint
 from aistack.headers import is_bearer
@@ -26,7 +27,11 @@ COMMANDS = ("copilot",)  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = "copilot"  # prints its version cheaply (doctor)
 VERIFIED = (Verified("client", "copilot", "1.0.102"),)
 TYPES = {"http": "http", "sse": "sse"}
-MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+# Copilot CLI 1.0.102 takes managed settings from GitHub (the enterprise's managed-settings, fetched) and from device
+# MDM; its bundle names no machine-wide file, so there is no file layer to render or install.
+MANAGED: tuple[ManagedFile, ...] = ()
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
+admin_steps = common.no_admin_steps
 
 
 def _dir(env: Env) -> PurePath:
@@ -70,3 +75,4 @@ def run_env(profile: Profile, ctx: Context) -> dict[str, str]:
         env["COPILOT_PROVIDER_BASE_URL"] = ctx.relay_gateway("openai")
         env["COPILOT_PROVIDER_API_KEY"] = PLACEHOLDER_KEY
     return env
+managed = common.no_managed

@@ -3,6 +3,8 @@ from the desktop sees no shell environment, and runs no header helper). Its mode
 
 from __future__ import annotations
 
+from typing import Any
+
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, gateway_base, mcp_entry, on_path
@@ -22,6 +24,7 @@ COMMANDS = ("cursor", "cursor-agent")  # its executables: detection, `aistack ru
 VERSION_COMMAND = None  # prints its version cheaply (doctor)
 VERIFIED = (Verified("docs", "docs.cursor.com/context/mcp", "2026-11"),)
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -46,3 +49,23 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed
+
+
+def admin_steps(profile: Profile) -> list[str]:
+    """Cursor's team MCP controls live in its admin dashboard only: the exact entries for the org's servers."""
+    policy = profile.policy
+    if policy is None:
+        return []
+    steps = ["Open cursor.com/dashboard > Settings > MCP (a team admin)."]
+    if policy.org_only:
+        steps.append("Restrict MCP servers to the allowlist.")
+    for server in common.org_servers(profile):
+        what = f"`{server.url}`" if server.url else f"`{' '.join([server.command or '', *server.args]).strip()}`"
+        steps.append(f"Allow `{server.name}`: {what}.")
+    for name in policy.deny_names:
+        steps.append(f"Block servers named `{name}`.")
+    for url in policy.deny_urls:
+        steps.append(f"Block server URLs matching `{url}`.")
+    steps.append("Save; members get it when Cursor next syncs its team settings.")
+    return steps

@@ -7,6 +7,7 @@ documentation."""
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any
 
 from aistack.assistants import common, windsurf
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
@@ -28,6 +29,7 @@ VERSION_COMMAND = None  # prints its version cheaply (doctor)
 VERIFIED = (Verified("docs", "docs.devin.ai (Devin Desktop mcp_config.json; Devin for Terminal config.json)",
                      "2026-12-02"),)
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
 
 
 def _dir(env: Env) -> PurePath:
@@ -60,3 +62,9 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed
+
+
+def admin_steps(profile: Profile) -> list[str]:
+    """Devin's team MCP allowlist is Windsurf's, in Devin's admin dashboard."""
+    return windsurf.admin_steps(profile, "Devin", "app.devin.ai > Settings > Team > MCP servers")

@@ -1,13 +1,21 @@
 """Gemini CLI: ~/.gemini/settings.json (JSON with comments). Gemini runs no helper and reads its key once, so the
 relay stands for the gateway and the org's token-protected MCP servers: `httpUrl`s at the relay in the file, and
-`aistack run gemini` pointing GOOGLE_GEMINI_BASE_URL at it (a placeholder key; the relay adds the token)."""
+`aistack run gemini` pointing GOOGLE_GEMINI_BASE_URL at it (a placeholder key; the relay adds the token).
+
+Its admin layer (`managed`): the system settings file, which overrides the user's: the org's servers in
+`mcpServers` (with `includeTools` from `[policy.tools]`), `mcp.allowed` (only those, for an org-only policy) and
+`mcp.excluded` (denied names; exact names only, no wildcard, no URL or command rule in Gemini CLI)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from aistack.assistants import common
 from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
-from aistack.assistants.common import add_servers, gemini_telemetry, mcp_entry, on_path, run_hint
+from aistack.assistants.common import SHARED, add_servers, gemini_telemetry, mcp_entry, on_path, org_servers, run_hint
 from aistack.paths import Env
-from aistack.profile import Profile
+from aistack.profile import McpServer, Profile
 
 NAME = "gemini-cli"
 TITLE = "Gemini CLI"
@@ -32,6 +40,8 @@ MANAGED = (  # geminicli.com/docs/cli/enterprise: system settings override the u
                                             "win32": "C:\\ProgramData\\gemini-cli\\settings.json"},
                 override="GEMINI_CLI_SYSTEM_SETTINGS_PATH"),
 )
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
+admin_steps = common.no_admin_steps
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -61,3 +71,34 @@ def run_env(profile: Profile, ctx: Context) -> dict[str, str]:
     if profile.gateway is None or ctx.relay is None:
         return {}
     return {"GOOGLE_GEMINI_BASE_URL": ctx.relay_gateway("google"), "GEMINI_API_KEY": PLACEHOLDER_KEY}
+
+
+def system_settings(profile: Profile, entry: Callable[[McpServer], Any], globs: bool = False) -> dict[str, Any]:
+    """The system settings document for the profile's policy, each org server built by `entry(server)` (Qwen
+    Code, Gemini CLI's fork, borrows it with its own entries; `globs`: its mcp.excluded takes `*` and `?`)."""
+    policy = profile.policy
+    if policy is None:
+        return {}
+    servers: dict[str, Any] = {}
+    for server in org_servers(profile):
+        built = entry(server)
+        if built is None:
+            continue
+        if server.name in policy.tools:
+            built["includeTools"] = list(policy.tools[server.name])
+        servers[server.name] = built
+    mcp: dict[str, Any] = {}
+    if policy.org_only:
+        mcp["allowed"] = list(servers)
+    excluded = [n for n in policy.deny_names if globs or not any(c in n for c in "*?")]
+    if excluded:
+        mcp["excluded"] = excluded
+    doc: dict[str, Any] = {"mcpServers": servers} if servers else {}
+    if mcp:
+        doc["mcp"] = mcp
+    return doc
+
+
+def managed(profile: Profile) -> dict[str, Any]:
+    doc = system_settings(profile, lambda s: mcp_entry(s, profile, SHARED, types=TYPES))
+    return {"system-settings": doc} if doc else {}

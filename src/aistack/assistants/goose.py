@@ -28,6 +28,8 @@ VERIFIED = (Verified("docs", "goose documentation: guides/config-files.md", "202
 PROVIDER = "aistack"
 TIMEOUT = 300
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
+admin_steps = common.no_admin_steps
 
 
 def _dir(env: Env) -> PurePath:
@@ -80,3 +82,4 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry
@@ -20,6 +22,8 @@ COMMANDS = ()  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = None  # prints its version cheaply (doctor)
 VERIFIED = (Verified("docs", "jetbrains.com/help/junie (MCP settings)", "2026-11"),)
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
+admin_steps = common.no_admin_steps
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -40,3 +44,4 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed

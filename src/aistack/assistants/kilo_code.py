@@ -10,6 +10,7 @@ and never interpolates: aistack writes nothing new there and takes its own entri
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any
 
 from aistack.assistants import common, opencode, vscode_extension
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
@@ -35,6 +36,8 @@ EXTENSION = "kilocode.kilo-code"
 MOVED = ("Kilo Code 7 reads kilo.jsonc (OpenCode's format): aistack moved its servers there and took them out of "
          "this Kilo Code 6 file; the servers you added here stay.")
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
+admin_steps = common.no_admin_steps
 
 
 def _dir(env: Env) -> PurePath:
@@ -60,3 +63,4 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed

@@ -31,7 +31,16 @@ VERSION_COMMAND = "opencode"  # prints its version cheaply (doctor)
 VERIFIED = (Verified("client", "opencode", "1.18.33"),)
 PROVIDERS = ("anthropic", "openai", "google")
 TEXT = "text"  # the plugin file's one value (engine textdoc)
-MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+# Its managed config (opencode 1.18.33 `managedConfigDir`: opencode.json, then opencode.jsonc, merged last, over
+# the user's; the directory moves with OPENCODE_TEST_MANAGED_CONFIG_DIR; macOS MDM domain `ai.opencode.managed`).
+# It has no MCP allowlist or denylist, so `aistack policy` renders nothing for it (managed = no_managed).
+MANAGED = (
+    ManagedFile("managed-config", "jsonc", {"linux": "/etc/opencode/opencode.json",
+                                            "darwin": "/Library/Application Support/opencode/opencode.json",
+                                            "win32": "C:\\ProgramData\\opencode\\opencode.json"}),
+)
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
+admin_steps = common.no_admin_steps
 
 
 def _dir(env: Env) -> PurePath:
@@ -140,3 +149,4 @@ def config_plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aistack.assistants import common
+from aistack.assistants import common, gemini_cli
 from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
-from aistack.assistants.common import add_servers, gemini_telemetry, mcp_entry, on_path
+from aistack.assistants.common import SHARED, add_servers, gemini_telemetry, mcp_entry, on_path
 from aistack.engine.document import Item
 from aistack.paths import Env
 from aistack.profile import McpServer, Profile
@@ -29,7 +29,14 @@ VERIFIED = (Verified("client", "qwen", "0.24.4"),
 PROVIDER_ID = "aistack"
 ROUTING = "gateway routing"  # soft edits: left out together when the user chose their own route
 KEY_VAR = "AISTACK_RELAY_KEY"  # the placeholder key's variable: Qwen wants one; the relay drops it
-MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MANAGED = (  # the same layer as Gemini CLI's (qwen 0.24.4 getSystemSettingsPath)
+    ManagedFile("system-settings", "json", {"linux": "/etc/qwen-code/settings.json",
+                                            "darwin": "/Library/Application Support/QwenCode/settings.json",
+                                            "win32": "C:\\ProgramData\\qwen-code\\settings.json"},
+                override="QWEN_CODE_SYSTEM_SETTINGS_PATH"),
+)
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
+admin_steps = common.no_admin_steps
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -67,3 +74,10 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+
+
+def managed(profile: Profile) -> dict[str, Any]:
+    """The system settings file, as Gemini CLI's (`mcp.allowed`, `mcp.excluded`, `includeTools`); qwen 0.24.4's
+    mcp.excluded also matches `*` and `?` wildcards (case-sensitive: `matchesServerPattern`)."""
+    doc = gemini_cli.system_settings(profile, lambda s: _entry(s, profile, SHARED), globs=True)
+    return {"system-settings": doc} if doc else {}

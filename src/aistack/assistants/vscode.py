@@ -4,6 +4,7 @@ relay, which adds a fresh token (VS Code started from the desktop sees no shell 
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any
 
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
@@ -25,6 +26,8 @@ VERSION_COMMAND = None  # prints its version cheaply (doctor)
 VERIFIED = (Verified("schema", "vscode-mcp.schema.json", "2026-12-02"),)
 TYPES = {"http": "http", "sse": "sse"}
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
+admin_steps = common.no_admin_steps
 
 
 def user_dir(env: Env, product: str = "Code") -> PurePath:
@@ -52,3 +55,4 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed

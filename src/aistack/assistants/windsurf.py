@@ -3,6 +3,9 @@ user's relay, which adds a fresh token. Windsurf cannot route model traffic thro
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry
@@ -21,6 +24,7 @@ COMMANDS = ()  # its executables: detection, `aistack run` routing
 VERSION_COMMAND = None  # prints its version cheaply (doctor)
 VERIFIED = (Verified("docs", "docs.windsurf.com (Cascade MCP, mcp_config.json)", "2026-11"),)
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -42,3 +46,29 @@ def plan(profile: Profile, ctx: Context, product: str = "Windsurf") -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed
+
+
+def _anchored(text: str) -> str:
+    return "^" + re.escape(text) + "$"
+
+
+def admin_steps(profile: Profile, product: str = "Windsurf",
+                where: str = "windsurf.com > Team settings > Cascade > MCP servers") -> list[str]:
+    """Windsurf's MCP allowlist lives in its team admin dashboard only (no file, no MDM key): the exact entries
+    for the org's servers. Its matchers are regular expressions, anchored here, on the command and the args."""
+    policy = profile.policy
+    if policy is None:
+        return []
+    steps = [f"Open {where} (a team admin).",
+             "Turn on the MCP server whitelist, so only listed servers run." if policy.org_only else
+             "Windsurf's whitelist has no deny entries: leave it off to allow the org's servers and the users' own, "
+             "or turn it on to allow only those listed below."]
+    for server in common.org_servers(profile):
+        if server.kind == "stdio":
+            steps.append(f"Add server ID `{server.name}`: command regex `{_anchored(server.command or '')}`, "
+                         f"arguments regex `{_anchored(' '.join(server.args))}`.")
+        else:
+            steps.append(f"Add server ID `{server.name}`: server URL regex `{_anchored(server.url or '')}`.")
+    steps.append(f"Save; {product} applies it to each member at their next sign-in.")
+    return steps

@@ -5,7 +5,9 @@ token to Zed's model traffic (Zed's own key can be any text)."""
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any
 
+from aistack.assistants import common
 from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path, relay_or_gateway
 from aistack.paths import Env
@@ -23,6 +25,8 @@ COMMANDS = ("zed", "zeditor")  # its executables: detection, `aistack run` routi
 VERSION_COMMAND = None  # prints its version cheaply (doctor)
 VERIFIED = (Verified("docs", "zed.dev/docs/ai/mcp (context_servers)", "2026-11"),)
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
+admin_steps = common.no_admin_steps
 
 
 def _dir(env: Env) -> PurePath:
@@ -59,3 +63,4 @@ def run_env(profile: Profile, ctx: Context) -> dict[str, str]:
     if profile.gateway is None:
         return {}
     return {"ANTHROPIC_API_KEY": PLACEHOLDER_KEY, "OPENAI_API_KEY": PLACEHOLDER_KEY}
+managed = common.no_managed

@@ -8,6 +8,8 @@ out (the servers you added there stay, for Zoo Code's "Roo Import")."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aistack.assistants import common, vscode_extension
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.paths import Env
@@ -35,6 +37,8 @@ TYPES = {"http": "streamable-http", "sse": "sse"}
 MOVED = ("Roo Code shut down on 2026-05-15: aistack took its servers out of Roo Code's settings and wrote them for "
          "Zoo Code, its successor; the servers you added here stay.")
 MANAGED: tuple[ManagedFile, ...] = ()  # no admin-owned file layer
+MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
+admin_steps = common.no_admin_steps
 
 
 def files(env: Env) -> dict[str, ConfigFile]:
@@ -56,3 +60,4 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+managed = common.no_managed
