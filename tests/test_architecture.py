@@ -24,7 +24,8 @@ ALLOWED: dict[str, set[str]] = {
     "usage": BASE | {"profile", "engine", "auth"},
     "relay": BASE | {"profile", "engine", "auth", "assistants"},
     "doctor": BASE | DOMAIN,
-    "commands": BASE | DOMAIN | {"doctor"},
+    "org": BASE | DOMAIN | {"doctor"},
+    "commands": BASE | DOMAIN | {"doctor", "org"},
     "cli": BASE | {"commands"},
     "__main__": BASE | {"cli", "auth.fast"},
 }
