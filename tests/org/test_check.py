@@ -90,3 +90,23 @@ def test_an_invalid_profile_fails_the_profile_check(tmp_path):
     assert result.returncode == 1
     [only] = json.loads(result.stdout)["results"]
     assert only["id"] == "profile" and only["status"] == "fail" and "gateway.url" in only["detail"]
+
+
+@pytest.mark.peer
+@pytest.mark.timeout(300)
+def test_the_sandbox_org_is_green(tmp_path):
+    """The whole sandbox org (oidc-provider, the LiteLLM gateway, the token-checking MCP server)."""
+    from support.sandbox_peer import running_org
+
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    with running_org(tmp_path / "org", home) as org:
+        result = check(org["org_profile"], tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        data = json.loads(result.stdout)
+        status = {r["id"]: r["status"] for r in data["results"]}
+        assert status["profile"] == status["idp"] == status["gateway"] == "ok", data
+        assert [s for k, s in status.items() if k.startswith("mcp:")] == ["ok"]
+        # the profile the sandbox serves from the gateway checks the same, read over HTTP
+        served = check(org["components"]["gateway"]["url"], tmp_path)
+        assert served.returncode == 0, served.stdout + served.stderr
