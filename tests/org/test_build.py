@@ -163,3 +163,29 @@ def test_bad_inputs(tmp_path, args, code, message):
     assert result.returncode == code, result.stderr
     assert message in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "mcp-registry-server.schema.json"
+
+
+def test_every_server_json_is_valid_against_the_registry_schema(tmp_path):
+    import hashlib
+
+    import jsonschema
+
+    raw = SCHEMA.read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == "3fba09590c99f61735d234822279f4223fab9e300c0a81e81c91ab62a4114de0"
+    schema = json.loads(raw)
+    assert schema["$id"] == SERVER_SCHEMA
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    files = build(profile(tmp_path), url="https://acme.example")
+    docs = [json.loads(data) for rel, data in files.items() if rel.endswith("server.json")]
+    listed = [e["server"] for rel, data in files.items() if rel.startswith("v0.1/")
+              for e in json.loads(data).get("servers", [json.loads(data)])]
+    assert len(docs) == 2 and len(listed) == 2 * 3 + 2  # the list, each server's versions list, latest, 1.0.0
+    for doc in docs + listed:
+        errors = sorted(validator.iter_errors(doc), key=str)
+        assert not errors, [e.message for e in errors]
+    # the checker itself: a description over 100 characters and a bad name are refused
+    bad = dict(docs[0], description="x" * 101, name="no-slash")
+    assert {e.validator for e in validator.iter_errors(bad)} == {"maxLength", "pattern"}
