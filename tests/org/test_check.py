@@ -110,3 +110,13 @@ def test_the_sandbox_org_is_green(tmp_path):
         # the profile the sandbox serves from the gateway checks the same, read over HTTP
         served = check(org["components"]["gateway"]["url"], tmp_path)
         assert served.returncode == 0, served.stdout + served.stderr
+
+
+def test_no_profile_to_check_is_a_usage_error(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "aistack", "org", "check"], capture_output=True, text=True,
+                            timeout=60, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin",
+                                             "AISTACK_CONFIG_DIR": str(tmp_path / "cfg")})
+    assert result.returncode == 2 and "no org profile to check" in result.stderr
+    missing = check(str(tmp_path / "nope.toml"), tmp_path)
+    assert missing.returncode == 1
+    assert json.loads(missing.stdout)["failed"] == ["profile"]
