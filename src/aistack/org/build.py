@@ -1,8 +1,9 @@
 """`aistack org build`: one org profile -> the static files a platform team publishes on the org's web host.
 
 - `.well-known/aistack`: the profile as JSON, what `aistack login https://ORG` and `--org https://ORG` read. It is
-  validated again here as a profile served from the org's URL, so a relative `templates.agents_md` (a file on the
-  platform team's disk) is refused before it is published.
+  validated again here as a profile served from the org's URL (`--url`). A `templates.agents_md` that is a file
+  beside the profile is published as `templates/NAME` and named by its URL there, since a profile served over the
+  network may name only a template on its own origin.
 - `.well-known/opencode`: what `opencode auth login https://ORG` reads (OpenCode 1.18: `auth.command` is run and its
   stdout kept as the token under the name `auth.env`; `config` is merged below every user's own config on each
   start). The command is `aistack token`; the config names the org's MCP servers the way `aistack setup --project`
