@@ -25,7 +25,8 @@ ALLOWED: dict[str, set[str]] = {
     "relay": BASE | {"profile", "engine", "auth", "assistants"},
     "policy": BASE | {"profile", "engine", "assistants"},
     "doctor": BASE | DOMAIN,
-    "commands": BASE | DOMAIN | {"doctor"},
+    "org": BASE | DOMAIN | {"doctor"},
+    "commands": BASE | DOMAIN | {"doctor", "org"},
     "cli": BASE | {"commands"},
     "__main__": BASE | {"cli", "auth.fast"},
 }

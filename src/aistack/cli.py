@@ -12,6 +12,7 @@ from aistack.commands import auth as _auth
 from aistack.commands import bridge as _bridge
 from aistack.commands import doctor as _doctor
 from aistack.commands import init_repo as _init_repo
+from aistack.commands import org as _org
 from aistack.commands import policy as _policy
 from aistack.commands import relay as _relay
 from aistack.commands import setup as _setup
@@ -53,6 +54,7 @@ _bridge.register(app)
 _relay.register(app)
 _doctor.register(app)
 _policy.register(app)
+_org.register(app)
 
 
 def run(argv: list[str]) -> int:

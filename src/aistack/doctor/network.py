@@ -131,18 +131,22 @@ def check_stdio(server: McpServer, state: State) -> Result:
     return Result(f"mcp:{server.name}", title, OK, f"stdio command `{server.command}` found: {found}")
 
 
-def check_remote(server: McpServer, state: State) -> Result:
-    """A real MCP initialize handshake, with the token when the server takes one."""
+def check_remote(server: McpServer, state: State, *, probe: bool = False) -> Result:
+    """A real MCP initialize handshake, with the token when the server takes one. `probe` (`aistack org check`, no
+    login needed): a token-protected server is asked without a token, and refusing it (401) counts as answering."""
     import anyio
 
     rid, title = f"mcp:{server.name}", f"MCP server {server.name}"
-    if server.auth == "token" and state.token is None:
+    if server.auth == "token" and state.token is None and not probe:
         return Result(rid, title, SKIP, f"{server.url} not tried: {state.token_problem or 'no token'}")
     try:
         info = anyio.run(_handshake, server, state)
     except _Refused as e:
         if server.auth == "oauth":
             return Result(rid, title, OK, f"{server.url} reachable; it asks for OAuth, which the assistant runs")
+        if probe and server.auth == "token" and state.token is None:
+            return Result(rid, title, OK, f"{server.url} ({server.kind}) answers, and refuses a request without a"
+                          " token, as a token-protected server should")
         return Result(rid, title, FAIL, one_line(e.message), e.hint or LOGIN_FIX)
     except _Failed as e:
         return Result(rid, title, FAIL, one_line(e.message), e.hint or "Check your network and the org profile.")

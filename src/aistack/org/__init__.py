@@ -1,0 +1,1 @@
+"""For platform teams: the files an org publishes (`build`, `write`) and the online check of a profile (`check`)."""
