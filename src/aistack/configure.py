@@ -25,6 +25,10 @@ class AssistantResult:
     relay: bool = False  # what aistack wrote names the user's relay, so its service must run
     error: str | None = None  # the assistant could not be planned at all
     notes: list[str] = field(default_factory=list)  # what aistack did that the user should know (entries moved)
+    # The admin-owned layer on this machine: servers it would block (not written), the user's own it blocks
+    # (left alone), and managed files that could not be read.
+    blocked: list[dict] = field(default_factory=list)
+    policy: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -38,6 +42,8 @@ class AssistantResult:
         data = {"assistant": self.name, "ok": self.ok, "changed": self.changed,
                 "files": [f.to_json() for f in self.files], "skipped": self.skipped, "manual": self.manual,
                 "notes": self.notes}
+        if self.blocked or self.policy:
+            data["blocked"], data["policy_warnings"] = self.blocked, self.policy
         if self.error:
             data["error"] = self.error
         return data
@@ -117,6 +123,9 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
             result.error = unexpected(e)
             continue
         result.skipped, result.manual = plan.skipped, plan.manual
+        docs, paths, result.policy = managed_layer(adapter, env)
+        if docs and not remove:
+            plan.edits = _unblocked(adapter, plan, docs, paths, result)
         result.relay = names_relay(plan, ctx.relay)
         if project:
             result.manual = [adapter.PROJECT_NOTE] if adapter.PROJECT_NOTE else []
@@ -132,9 +141,83 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
                     raise
                 outcome = FileOutcome(str(cfg.path), status="error", error=unexpected(e))
             result.files.append(outcome)
+            if docs and key in adapter.SERVERS:
+                _own_blocked(adapter, cfg, docs, paths, profile, result)
             if cfg.former and outcome.status not in ("unchanged", "error") and not remove:
                 result.notes.append(f"{cfg.path}: {cfg.former}")
     return results
+
+
+POLICY_FIX = ("ask your platform team to allow it (the org profile's [policy] is what `aistack policy` renders "
+              "into this layer)")
+
+
+def managed_layer(adapter: Adapter, env: Env) -> tuple[dict, dict, list[str]]:
+    """The assistant's admin-owned files on this machine, each read and parsed once: (content by key, path by key,
+    warnings). A file that is absent is left out; one that cannot be read or parsed is named in a warning and left
+    out (aistack never writes it)."""
+    from aistack.engine.document import ParseError, read
+
+    docs, paths, warnings = {}, {}, []
+    if not env.is_local:
+        return docs, paths, warnings
+    for managed in adapter.MANAGED:
+        where = env.managed(managed.paths, managed.override)
+        if where is None or not FsPath(where).is_file():
+            continue
+        try:
+            docs[managed.key] = read(FsPath(where), managed.fmt)[1].get(())
+            paths[managed.key] = str(where)
+        except ParseError as e:
+            warnings.append(f"{where}:{e.line}:{e.column}: {e.message}; {adapter.TITLE}'s managed layer could not "
+                            "be read, so aistack cannot tell what it blocks (ask your platform team to fix it)")
+        except (AistackError, OSError) as e:
+            warnings.append(f"{where}: cannot read ({getattr(e, 'message', None) or e}); {adapter.TITLE}'s managed "
+                            "layer was not checked")
+    return docs, paths, warnings
+
+
+def _where(paths: dict) -> str:
+    return ", ".join(paths.values())
+
+
+def _unblocked(adapter: Adapter, plan: Plan, docs: dict, paths: dict, result: AssistantResult) -> list:
+    """The plan's edits less the MCP servers the managed layer would block (a dead entry is not written)."""
+    kept = []
+    for edit in plan.edits:
+        scope = adapter.SERVERS.get(edit.file)
+        if scope and len(edit.path) == len(scope) + 1 and edit.path[:len(scope)] == scope:
+            server = _name(edit.path[-1])
+            why = adapter.managed_verdict(docs, server, edit.value)
+            if why:
+                result.blocked.append({"server": server, "own": False, "rule": why, "managed": list(paths.values()),
+                                       "fix": POLICY_FIX})
+                continue
+        kept.append(edit)
+    return kept
+
+
+def _own_blocked(adapter: Adapter, cfg: ConfigFile, docs: dict, paths: dict, profile: Profile,
+                 result: AssistantResult) -> None:
+    """The user's own servers in this file that the managed layer blocks: said, never touched."""
+    from aistack.engine.document import ParseError, read
+
+    try:
+        servers = read(FsPath(cfg.path), cfg.fmt)[1].get(adapter.SERVERS[cfg.key])
+    except (AistackError, ParseError, OSError):
+        return  # the file's own outcome says why it cannot be read
+    if isinstance(servers, list):  # a list of named entries
+        servers = {v.get("name"): v for v in servers if isinstance(v, dict) and isinstance(v.get("name"), str)}
+    if not isinstance(servers, dict):
+        return
+    ours = {s.name for s in profile.mcp_servers}
+    for server, entry in servers.items():
+        if server in ours:
+            continue
+        why = adapter.managed_verdict(docs, server, entry)
+        if why:
+            result.blocked.append({"server": server, "own": True, "file": str(cfg.path), "rule": why,
+                                   "managed": list(paths.values()), "fix": POLICY_FIX})
 
 
 def names_relay(plan: Plan, relay: str | None) -> bool:

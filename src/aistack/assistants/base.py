@@ -164,3 +164,8 @@ class Adapter(Protocol):
     def plan(self, profile: Profile, ctx: Context) -> Plan: ...
 
     def run_env(self, profile: Profile, ctx: Context) -> dict[str, str]: ...  # never a token: `run` adds that
+
+    # Why the admin-owned layer (`docs`: each MANAGED file's parsed content by key, only those present) blocks or
+    # hides the MCP server `name` whose entry in the user's file is `entry` (what aistack writes, or the user's
+    # own), as the assistant itself decides it; None when it does not. `common.no_managed_verdict` for none.
+    def managed_verdict(self, docs: dict[str, Any], name: str, entry: Any) -> str | None: ...

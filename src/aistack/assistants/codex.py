@@ -5,6 +5,8 @@ so no `aistack run` is needed. Codex has no interpolation and no SSE transport."
 
 from __future__ import annotations
 
+from typing import Any
+
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
 from aistack.headers import is_bearer
@@ -88,3 +90,28 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 
 run_env = common.no_run_env
+
+
+# How Codex judges a server against requirements.toml (codex PR #9101; codex 0.171.0 reports "the MCP server is
+# disabled by managed requirements"): once `[mcp_servers]` is there, a server runs only when its name is listed
+# and the listed `identity` (`command` for stdio, `url` for streamable HTTP) is its own.
+REQUIREMENTS = "requirements.toml"
+
+
+def managed_verdict(docs: dict[str, Any], name: str, entry: Any) -> str | None:
+    required = docs.get("requirements")
+    if not isinstance(required, dict) or "mcp_servers" not in required:
+        return None
+    allowed = required["mcp_servers"]
+    if not isinstance(allowed, dict):
+        return f"{REQUIREMENTS} mcp_servers is not a table; Codex refuses requirements it cannot read"
+    if name not in allowed:
+        return f"{REQUIREMENTS} [mcp_servers] does not list '{name}'"
+    identity = allowed[name].get("identity") if isinstance(allowed[name], dict) else None
+    entry = entry if isinstance(entry, dict) else {}
+    if isinstance(identity, dict):
+        for key in ("command", "url"):
+            if key in identity and identity[key] != entry.get(key):
+                return (f"{REQUIREMENTS} mcp_servers.{name}.identity.{key} is {identity[key]!r}, not the "
+                        f"server's {entry.get(key)!r}")
+    return None

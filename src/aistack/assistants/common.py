@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import shlex
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -141,6 +143,11 @@ def add_servers(plan, profile: Profile, ctx: Context, file: str, servers_path, b
             plan.skipped.append(f"MCP server `{server.name}`: its {server.kind} transport is not supported here.")
             continue
         plan.add(file, (*servers_path, server.name), entry)
+
+
+def no_managed_verdict(docs: dict[str, Any], name: str, entry: Any) -> str | None:
+    """For an assistant without an admin-owned layer: nothing on the machine can block its servers."""
+    return None
 
 
 def no_run_env(profile: Profile, ctx: Context) -> dict[str, str]:

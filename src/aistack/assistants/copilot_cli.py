@@ -4,6 +4,7 @@ relay (Copilot has no header helper for MCP). Its model traffic is routed by env
 
 from __future__ import annotations
 
+from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
 from aistack.assistants.common import add_servers, header_lines, helper_command, mcp_entry, on_path, run_hint
 from aistack.headers import is_bearer
@@ -67,3 +68,4 @@ def run_env(profile: Profile, ctx: Context) -> dict[str, str]:
         env["COPILOT_PROVIDER_BASE_URL"] = ctx.relay_gateway("openai")
         env["COPILOT_PROVIDER_API_KEY"] = PLACEHOLDER_KEY
     return env
+managed_verdict = common.no_managed_verdict

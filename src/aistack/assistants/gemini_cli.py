@@ -4,6 +4,8 @@ relay stands for the gateway and the org's token-protected MCP servers: `httpUrl
 
 from __future__ import annotations
 
+from typing import Any
+
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path, run_hint
 from aistack.paths import Env
@@ -60,3 +62,25 @@ def run_env(profile: Profile, ctx: Context) -> dict[str, str]:
     if profile.gateway is None or ctx.relay is None:
         return {}
     return {"GOOGLE_GEMINI_BASE_URL": ctx.relay_gateway("google"), "GEMINI_API_KEY": PLACEHOLDER_KEY}
+
+
+# How Gemini CLI judges a server (read in gemini 0.61.0's bundle: `isBlockedBySettings`, `mcp.allowed` and
+# `mcp.excluded` taken only when they are lists): a non-empty allowlist must hold the name exactly; the exclusion
+# list must not. A same-name server in the system settings replaces the user's entry (system settings win).
+SYSTEM_FILE = "system settings"
+
+
+def managed_verdict(docs: dict[str, Any], name: str, entry: Any) -> str | None:
+    system = docs.get("system-settings")
+    if not isinstance(system, dict):
+        return None
+    mcp = system.get("mcp") if isinstance(system.get("mcp"), dict) else {}
+    allowed, excluded = mcp.get("allowed"), mcp.get("excluded")
+    if isinstance(allowed, list) and allowed and name not in allowed:
+        return f"{SYSTEM_FILE} mcp.allowed does not list '{name}'"
+    if isinstance(excluded, list) and name in excluded:
+        return f"{SYSTEM_FILE} mcp.excluded lists '{name}'"
+    servers = system.get("mcpServers")
+    if isinstance(servers, dict) and name in servers:
+        return f"{SYSTEM_FILE} define their own mcpServers.{name}, which replaces the user's"
+    return None

@@ -42,3 +42,4 @@ def plan(profile: Profile, ctx: Context, product: str = "Windsurf") -> Plan:
 
 
 run_env = common.no_run_env
+managed_verdict = common.no_managed_verdict

@@ -4,6 +4,7 @@ token to Zed's model traffic (Zed's own key can be any text)."""
 
 from __future__ import annotations
 
+from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, PLACEHOLDER_KEY, Plan, Verified
 from aistack.assistants.common import add_servers, mcp_entry, on_path, relay_or_gateway
 from aistack.paths import Env
@@ -57,3 +58,4 @@ def run_env(profile: Profile, ctx: Context) -> dict[str, str]:
     if profile.gateway is None:
         return {}
     return {"ANTHROPIC_API_KEY": PLACEHOLDER_KEY, "OPENAI_API_KEY": PLACEHOLDER_KEY}
+managed_verdict = common.no_managed_verdict
