@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 # The OpenID provider and scripted-browser fixtures; `serve`, the loopback HTTP server.
-pytest_plugins = ["support.oidc_peer", "support.http"]
+pytest_plugins = ["support.oidc_peer", "support.http", "support.managed"]
 
 
 @pytest.fixture(autouse=True)

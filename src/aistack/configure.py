@@ -165,6 +165,12 @@ def managed_layer(adapter: Adapter, env: Env) -> tuple[dict, dict, list[str]]:
         where = env.managed(managed.paths, managed.override)
         if where is None or not FsPath(where).is_file():
             continue
+        insecure = _not_roots(FsPath(where)) if managed.root_only else None
+        if insecure:
+            warnings.append(f"{where}: {adapter.TITLE} skips this file ({insecure}): it reads its managed layer only "
+                            "when the file and every directory above it belong to root and are not writable by group "
+                            "or others, so it blocks nothing")
+            continue
         try:
             docs[managed.key] = read(FsPath(where), managed.fmt)[1].get(())
             paths[managed.key] = str(where)
@@ -177,8 +183,22 @@ def managed_layer(adapter: Adapter, env: Env) -> tuple[dict, dict, list[str]]:
     return docs, paths, warnings
 
 
-def _where(paths: dict) -> str:
-    return ", ".join(paths.values())
+def _not_roots(path: FsPath) -> str | None:
+    """Why `path` or a directory above it is not root's alone (owned by uid 0, not group/other-writable), or None."""
+    import os
+
+    if os.name == "nt":
+        return None
+    for p in (path, *path.parents):
+        try:
+            st = os.stat(p)
+        except OSError as e:
+            return f"{p}: {e.strerror}"
+        if st.st_uid != 0:
+            return f"{p} is not owned by root"
+        if st.st_mode & 0o022:
+            return f"{p} is writable by group or others (mode {st.st_mode & 0o7777:o})"
+    return None
 
 
 def _unblocked(adapter: Adapter, plan: Plan, docs: dict, paths: dict, result: AssistantResult) -> list:

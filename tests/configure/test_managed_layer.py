@@ -68,9 +68,9 @@ def test_claude_allowlist_by_command_and_url(tmp_path):
 
 
 @pytest.fixture
-def gemini_system(tmp_path, monkeypatch):
+def gemini_system(root_dir, monkeypatch):
     def put(content: str):
-        path = tmp_path / "system" / "gemini-settings.json"
+        path = root_dir / "system" / "gemini-settings.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content)
         monkeypatch.setenv("GEMINI_CLI_SYSTEM_SETTINGS_PATH", str(path))
@@ -133,3 +133,15 @@ def test_dry_run_reports_blocked_servers_too(cli, fake_home, gemini_system):
     assert code == 0, err
     assert {b["server"] for b in json.loads(out)["assistants"][0]["blocked"]} == {"tickets", "git"}
     assert not (fake_home / ".gemini" / "settings.json").exists()
+
+
+def test_gemini_system_settings_gemini_would_skip_block_nothing(cli, fake_home, tmp_path, monkeypatch):
+    system = tmp_path / "gemini-system.json"  # under /tmp (1777): Gemini CLI 0.61.0 skips it as insecure
+    system.write_text(json.dumps({"mcp": {"excluded": ["git"]}}))
+    monkeypatch.setenv("GEMINI_CLI_SYSTEM_SETTINGS_PATH", str(system))
+    code, out, err = cli("setup", "gemini-cli", "--org", ORG, "--json")
+    assert code == 0, err
+    result = json.loads(out)["assistants"][0]
+    assert result["blocked"] == [] and "skips this file" in result["policy_warnings"][0]
+    assert "writable by group or others" in result["policy_warnings"][0]
+    assert "git" in read(fake_home / ".gemini" / "settings.json", "jsonc")[1].get(("mcpServers",))

@@ -54,8 +54,8 @@ def test_no_managed_layer_is_ok_and_says_so(cli, fake_home):
     assert result.to_json()["data"]["gateway"][0]["layer"] == "user"
 
 
-def test_an_unreadable_managed_file_is_a_warning_naming_it(cli, fake_home, tmp_path, monkeypatch):
-    bad = tmp_path / "system.json"
+def test_an_unreadable_managed_file_is_a_warning_naming_it(cli, fake_home, root_dir, monkeypatch):
+    bad = root_dir / "system.json"
     bad.write_text('{"mcp": ')
     monkeypatch.setenv("GEMINI_CLI_SYSTEM_SETTINGS_PATH", str(bad))
     assert cli("setup", "gemini-cli", "--org", ORG)[0] == 0
@@ -64,8 +64,8 @@ def test_an_unreadable_managed_file_is_a_warning_naming_it(cli, fake_home, tmp_p
     assert result.data["managed_files"][0]["status"] == "unreadable"
 
 
-def test_gemini_system_servers_shadow_the_users(cli, fake_home, tmp_path, monkeypatch):
-    system = tmp_path / "system.json"
+def test_gemini_system_servers_shadow_the_users(cli, fake_home, tmp_path, root_dir, monkeypatch):
+    system = root_dir / "system.json"
     system.write_text(json.dumps({"mcpServers": {"docs": {"httpUrl": "https://org.example/docs"}},
                                   "mcp": {"excluded": ["tickets"]}}))
     monkeypatch.setenv("GEMINI_CLI_SYSTEM_SETTINGS_PATH", str(system))

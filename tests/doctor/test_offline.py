@@ -130,9 +130,9 @@ def test_offline_a_profile_url_is_not_fetched_and_its_copy_is_used(cli, org, fak
     assert no_network == []
 
 
-def test_offline_shows_each_assistants_layers_and_what_the_managed_layer_blocks(cli, org, fake_home, tmp_path,
+def test_offline_shows_each_assistants_layers_and_what_the_managed_layer_blocks(cli, org, fake_home, root_dir,
                                                                                no_network, monkeypatch):
-    system = tmp_path / "gemini-system.json"  # Gemini CLI's own override; never the machine's /etc
+    system = root_dir / "gemini-system.json"  # Gemini CLI's own override; never the machine's /etc
     system.write_text(json.dumps({"mcp": {"excluded": ["local"]}}))
     monkeypatch.setenv("GEMINI_CLI_SYSTEM_SETTINGS_PATH", str(system))
     assert cli("setup", "gemini-cli", "--org", str(org))[0] == 0

@@ -138,7 +138,7 @@ def parse_codex_list(text: str) -> dict[str, dict]:
     return servers
 
 
-_GEMINI_LINE = re.compile(r"^\s*(?:[✓✗○…⟳●◌]\s+)?(?P<name>[^\s:][^:]*): (?P<target>.*) \((?P<t>stdio|http|sse)\) - (?P<status>.+)$")
+_GEMINI_LINE = re.compile(r"^\s*(?:[✓✗○…⟳●◌⛔]\s+)?(?P<name>[^\s:][^:]*): (?P<target>.*) \((?P<t>stdio|http|sse)\) - (?P<status>.+)$")
 
 
 def parse_gemini_list(text: str) -> dict[str, dict]:

@@ -82,6 +82,9 @@ class ManagedFile:
     fmt: str  # "json" | "toml"
     paths: dict[str, str]
     override: str | None = None
+    # Read only when the file and every directory above it belong to root and are not writable by group or others
+    # (POSIX); the assistant skips it otherwise, so it blocks nothing.
+    root_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ MANAGED = (  # geminicli.com/docs/cli/enterprise: system settings override the u
     ManagedFile("system-settings", "json", {"linux": "/etc/gemini-cli/settings.json",
                                             "darwin": "/Library/Application Support/GeminiCli/settings.json",
                                             "win32": "C:\\ProgramData\\gemini-cli\\settings.json"},
-                override="GEMINI_CLI_SYSTEM_SETTINGS_PATH"),
+                override="GEMINI_CLI_SYSTEM_SETTINGS_PATH", root_only=True),  # gemini 0.61.0 skips it otherwise
 )
 
 

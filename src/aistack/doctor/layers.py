@@ -55,7 +55,7 @@ def effective(name: str, env, profile, cwd: Path | None = None) -> dict:
         state = "present" if managed.key in docs else "absent"
         error = next((w for w in warnings if where is not None and w.startswith(str(where))), None)
         files.append({"key": managed.key, "path": str(where) if where else None,
-                      "status": "unreadable" if error else state, **({"error": error} if error else {})})
+                      "status": ("ignored" if "skips this file" in error else "unreadable") if error else state, **({"error": error} if error else {})})
     entries: list[dict] = []
     org_servers = {s.name for s in profile.mcp_servers} if profile else set()
     # The managed layer's own servers (Claude Code's managed-mcp.json, Gemini CLI's system settings).
