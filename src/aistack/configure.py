@@ -117,13 +117,13 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
         try:
             plan: Plan = adapter.plan(profile, ctx)
             targets = _targets(adapter, env, project)
+            docs, paths, result.policy = managed_layer(adapter, env)
         except Exception as e:
             if debug_enabled():
                 raise
             result.error = unexpected(e)
             continue
         result.skipped, result.manual = plan.skipped, plan.manual
-        docs, paths, result.policy = managed_layer(adapter, env)
         if docs and not remove:
             plan.edits = _unblocked(adapter, plan, docs, paths, result)
         result.relay = names_relay(plan, ctx.relay)
@@ -142,7 +142,12 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
                 outcome = FileOutcome(str(cfg.path), status="error", error=unexpected(e))
             result.files.append(outcome)
             if docs and key in adapter.SERVERS:
-                _own_blocked(adapter, cfg, docs, paths, profile, result)
+                try:
+                    _own_blocked(adapter, cfg, docs, paths, profile, result)
+                except Exception as e:
+                    if debug_enabled():
+                        raise
+                    result.policy.append(f"{cfg.path}: the user's own servers were not checked: {unexpected(e)}")
             if cfg.former and outcome.status not in ("unchanged", "error") and not remove:
                 result.notes.append(f"{cfg.path}: {cfg.former}")
     return results
@@ -163,7 +168,12 @@ def managed_layer(adapter: Adapter, env: Env) -> tuple[dict, dict, list[str]]:
         return docs, paths, warnings
     for managed in adapter.MANAGED:
         where = env.managed(managed.paths, managed.override)
-        if where is None or not FsPath(where).is_file():
+        try:
+            if where is None or not FsPath(where).is_file():
+                continue
+        except OSError as e:  # a directory on the way that this user cannot enter
+            warnings.append(f"{where}: cannot read ({e.strerror or e}); {adapter.TITLE}'s managed layer was not "
+                            "checked")
             continue
         insecure = _not_roots(FsPath(where)) if managed.root_only else None
         if insecure:
