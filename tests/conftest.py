@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 # The OpenID provider and scripted-browser fixtures; `serve`, the loopback HTTP server.
-pytest_plugins = ["support.oidc_peer", "support.http"]
+pytest_plugins = ["support.oidc_peer", "support.http", "support.managed"]
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +22,10 @@ def fake_home(tmp_path, monkeypatch):
     monkeypatch.setenv("AISTACK_CONFIG_DIR", str(tmp_path / "aistack-config"))
     monkeypatch.setenv("AISTACK_DATA_DIR", str(tmp_path / "aistack-data"))
     monkeypatch.setenv("AISTACK_CACHE_DIR", str(tmp_path / "aistack-cache"))
+    # Assistants' admin-owned files (/etc/claude-code, /etc/codex, /etc/gemini-cli) are read under this root.
+    monkeypatch.setenv("AISTACK_MANAGED_ROOT", str(tmp_path / "managed-root"))
+    monkeypatch.delenv("GEMINI_CLI_SYSTEM_SETTINGS_PATH", raising=False)
+    monkeypatch.delenv("GEMINI_CLI_SYSTEM_DEFAULTS_PATH", raising=False)
     # No test may tell the real service manager (systemctl --user, launchctl) about a relay service.
     monkeypatch.setenv("AISTACK_RELAY_SERVICE", "off")
     monkeypatch.delenv("AISTACK_RELAY_PORT", raising=False)

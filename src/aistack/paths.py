@@ -10,6 +10,7 @@ from typing import Mapping
 
 APP = "aistack"
 PRIVATE_DIR = 0o700  # aistack's own directories (login, cache, remembered profile): the user's alone
+MANAGED_ROOT = "AISTACK_MANAGED_ROOT"  # a directory standing for `/` (or the drive) when admin-owned files are read
 
 
 def _platform_name(raw: str) -> str:
@@ -87,6 +88,23 @@ class Env:
         from shutil import which
 
         return which(name, path=self.environ.get("PATH", ""))
+
+    def managed(self, paths: Mapping[str, str], override: str | None = None) -> PurePath | None:
+        """Where an admin-owned file of an assistant (assistants.base.ManagedFile: its `paths` per platform and the
+        variable the assistant reads instead) is on this machine: the variable when set, else this platform's path,
+        under AISTACK_MANAGED_ROOT when that is set (tests, and a look at a mounted image; never the real /etc).
+        None when the assistant has no such file on this platform."""
+        if override and self.var(override):
+            return self._path(self.environ[override])
+        raw = paths.get(self.platform)
+        if raw is None:
+            return None
+        root = self.var(MANAGED_ROOT)
+        if root:
+            relative = PureWindowsPath(raw).relative_to(PureWindowsPath(raw).anchor) if self.windows else \
+                PurePosixPath(raw).relative_to("/")
+            return self._path(root).joinpath(*relative.parts)
+        return self._path(raw)
 
     def var(self, name: str) -> str | None:
         value = self.environ.get(name)

@@ -128,3 +128,17 @@ def test_offline_a_profile_url_is_not_fetched_and_its_copy_is_used(cli, org, fak
     code, out, err = cli("doctor", "--offline", "--json", "--org", "https://other.example.com")
     assert code == 1 and "cannot be fetched offline" in by_id(json.loads(out))["profile"]["detail"]
     assert no_network == []
+
+
+def test_offline_shows_each_assistants_layers_and_what_the_managed_layer_blocks(cli, org, fake_home, root_dir,
+                                                                               no_network, monkeypatch):
+    system = root_dir / "gemini-system.json"  # Gemini CLI's own override; never the machine's /etc
+    system.write_text(json.dumps({"mcp": {"excluded": ["local"]}}))
+    monkeypatch.setenv("GEMINI_CLI_SYSTEM_SETTINGS_PATH", str(system))
+    assert cli("setup", "gemini-cli", "--org", str(org))[0] == 0
+    code, report, err = doctor(cli)
+    assert no_network == [] and code == 0, err
+    layers = by_id(report)["layers:gemini-cli"]
+    assert layers["status"] == "ok" and str(system) in layers["detail"]  # `local` was never written
+    assert [(s["server"], s["layer"]) for s in layers["data"]["servers"]] == [("docs", "user")]
+    assert layers["data"]["managed_files"] == [{"key": "system-settings", "path": str(system), "status": "present"}]

@@ -57,3 +57,4 @@ def plan(profile: Profile, ctx: Context) -> Plan:
 
 run_env = common.no_run_env
 managed = common.no_managed
+managed_verdict = common.no_managed_verdict

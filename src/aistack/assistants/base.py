@@ -82,6 +82,9 @@ class ManagedFile:
     fmt: str  # "json" | "jsonc" | "toml"
     paths: dict[str, str]
     override: str | None = None
+    # Read only when the file and every directory above it belong to root and are not writable by group or others
+    # (POSIX); the assistant skips it otherwise, so it blocks nothing.
+    root_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -181,3 +184,7 @@ class Adapter(Protocol):
     # What a platform team sets by hand in the assistant's admin dashboard for the profile's [policy], where its
     # allowlist lives only there (common.no_admin_steps otherwise).
     def admin_steps(self, profile: Profile) -> list[str]: ...
+    # Why the admin-owned layer (`docs`: each MANAGED file's parsed content by key, only those present) blocks or
+    # hides the MCP server `name` whose entry in the user's file is `entry` (what aistack writes, or the user's
+    # own), as the assistant itself decides it; None when it does not. `common.no_managed_verdict` for none.
+    def managed_verdict(self, docs: dict[str, Any], name: str, entry: Any) -> str | None: ...

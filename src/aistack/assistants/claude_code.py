@@ -13,6 +13,7 @@ Per-server tool allowlists have no managed key in Claude Code.
 
 from __future__ import annotations
 
+import json
 from pathlib import PurePath
 from typing import Any
 
@@ -151,3 +152,74 @@ def managed(profile: Profile) -> dict[str, Any]:
     if settings:
         docs["managed-settings"] = settings
     return dict(sorted(docs.items(), key=lambda kv: kv[0] != "managed-settings"))
+# How Claude Code judges a server against its managed layer (read in claude 2.1.332's own code and schema):
+# managed-mcp.json, while it exists, has exclusive control (every other server is ignored); a deniedMcpServers
+# entry blocks in every scope and wins over the allowlist; allowedMcpServers undefined allows all, empty allows
+# none, else a stdio server must match a `serverCommand` entry (exactly, [command, *args]) when the list has any,
+# a remote one a `serverUrl` pattern when it has any, and otherwise its `serverName` (compared verbatim).
+# allowManagedMcpServersOnly makes the managed allowlist the only one (a user's own list no longer counts).
+SETTINGS_FILE, MCP_FILE = "managed-settings.json", "managed-mcp.json"
+
+
+def _url_matches(pattern: str, url: str) -> bool:
+    import re
+
+    def plain(u: str) -> str:
+        if "?" not in pattern:
+            u = u.split("?", 1)[0]  # a pattern with no query matches the URL with any query
+        return u.rstrip("/") if "*" not in pattern.split("://", 1)[-1].partition("/")[2] else u
+
+    regex = ".*".join(re.escape(part) for part in plain(pattern).split("*"))
+    return re.fullmatch(regex, plain(url)) is not None
+
+
+def _matches(rule: Any, name: str, entry: dict[str, Any]) -> bool:
+    if not isinstance(rule, dict):
+        return False
+    if "serverName" in rule:
+        return bool(rule["serverName"] == name)
+    if "serverCommand" in rule:
+        command = [entry.get("command"), *(entry.get("args") or [])] if entry.get("command") else None
+        return command is not None and rule["serverCommand"] == command
+    if "serverUrl" in rule:
+        return isinstance(rule["serverUrl"], str) and isinstance(entry.get("url"), str) and \
+            _url_matches(rule["serverUrl"], entry["url"])
+    return False
+
+
+def managed_verdict(docs: dict[str, Any], name: str, entry: Any) -> str | None:
+    entry = entry if isinstance(entry, dict) else {}
+    if MCP_FILE.removesuffix(".json") in docs:
+        servers = docs[MCP_FILE.removesuffix(".json")]
+        servers = servers.get("mcpServers") if isinstance(servers, dict) else None
+        own = f" ('{name}' is one of its servers: the organization provides it)" if \
+            isinstance(servers, dict) and name in servers else ""
+        return f"{MCP_FILE} is present and has exclusive control over MCP servers: Claude Code ignores the user's{own}"
+    settings = docs.get(SETTINGS_FILE.removesuffix(".json"))
+    if not isinstance(settings, dict):
+        return None
+    denied = settings.get("deniedMcpServers")
+    if denied is not None and not isinstance(denied, list):
+        return f"{SETTINGS_FILE} deniedMcpServers is not a list; Claude Code reads an unreadable policy as closed"
+    for rule in denied or []:
+        if _matches(rule, name, entry):
+            return f"{SETTINGS_FILE} deniedMcpServers has {json.dumps(rule)}"
+    allowed = settings.get("allowedMcpServers")
+    if allowed is None:
+        return None
+    only = " (allowManagedMcpServersOnly: only this list counts)" if settings.get("allowManagedMcpServersOnly") is \
+        True else ""
+    if not isinstance(allowed, list):
+        return f"{SETTINGS_FILE} allowedMcpServers is not a list; Claude Code reads an unreadable policy as closed"
+    if not allowed:
+        return f"{SETTINGS_FILE} allowedMcpServers is empty: no server is allowed{only}"
+    rules = [r for r in allowed if isinstance(r, dict)]
+    kind = "serverCommand" if entry.get("command") else "serverUrl" if entry.get("url") else None
+    if kind and any(kind in r for r in rules):
+        if any(kind in r and _matches(r, name, entry) for r in rules):
+            return None
+        what = "command" if kind == "serverCommand" else "URL"
+        return f"{SETTINGS_FILE} allowedMcpServers has no {kind} entry matching the server's {what}{only}"
+    if any(r.get("serverName") == name for r in rules):
+        return None
+    return f"{SETTINGS_FILE} allowedMcpServers does not list serverName '{name}'{only}"

@@ -154,3 +154,26 @@ def managed(profile: Profile) -> dict[str, Any]:
         identity = {"url": server.url} if server.kind == "http" else {"command": stdio_command(server, SHARED)[0]}
         allowed[server.name] = {"identity": identity}
     return {"requirements": {"mcp_servers": allowed}}
+# How Codex judges a server against requirements.toml (codex PR #9101; codex 0.171.0 reports "the MCP server is
+# disabled by managed requirements"): once `[mcp_servers]` is there, a server runs only when its name is listed
+# and the listed `identity` (`command` for stdio, `url` for streamable HTTP) is its own.
+REQUIREMENTS = "requirements.toml"
+
+
+def managed_verdict(docs: dict[str, Any], name: str, entry: Any) -> str | None:
+    required = docs.get("requirements")
+    if not isinstance(required, dict) or "mcp_servers" not in required:
+        return None
+    allowed = required["mcp_servers"]
+    if not isinstance(allowed, dict):
+        return f"{REQUIREMENTS} mcp_servers is not a table; Codex refuses requirements it cannot read"
+    if name not in allowed:
+        return f"{REQUIREMENTS} [mcp_servers] does not list '{name}'"
+    identity = allowed[name].get("identity") if isinstance(allowed[name], dict) else None
+    entry = entry if isinstance(entry, dict) else {}
+    if isinstance(identity, dict):
+        for key in ("command", "url"):
+            if key in identity and identity[key] != entry.get(key):
+                return (f"{REQUIREMENTS} mcp_servers.{name}.identity.{key} is {identity[key]!r}, not the "
+                        f"server's {entry.get(key)!r}")
+    return None

@@ -148,6 +148,11 @@ def add_servers(plan: Plan, profile: Profile, ctx: Context, file: str, servers_p
         plan.add(file, (*servers_path, server.name), entry)
 
 
+def no_managed_verdict(docs: dict[str, Any], name: str, entry: Any) -> str | None:
+    """For an assistant without an admin-owned layer: nothing on the machine can block its servers."""
+    return None
+
+
 def no_run_env(profile: Profile, ctx: Context) -> dict[str, str]:
     """For assistants whose gateway route is in their files (or not possible): `aistack run` adds nothing."""
     return {}

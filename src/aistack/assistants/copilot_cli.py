@@ -76,3 +76,4 @@ def run_env(profile: Profile, ctx: Context) -> dict[str, str]:
         env["COPILOT_PROVIDER_API_KEY"] = PLACEHOLDER_KEY
     return env
 managed = common.no_managed
+managed_verdict = common.no_managed_verdict

@@ -69,3 +69,4 @@ def admin_steps(profile: Profile) -> list[str]:
         steps.append(f"Block server URLs matching `{url}`.")
     steps.append("Save; members get it when Cursor next syncs its team settings.")
     return steps
+managed_verdict = common.no_managed_verdict

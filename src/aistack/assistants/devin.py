@@ -68,3 +68,4 @@ managed = common.no_managed
 def admin_steps(profile: Profile) -> list[str]:
     """Devin's team MCP allowlist is Windsurf's, in Devin's admin dashboard."""
     return windsurf.admin_steps(profile, "Devin", "app.devin.ai > Settings > Team > MCP servers")
+managed_verdict = common.no_managed_verdict

@@ -38,7 +38,7 @@ MANAGED = (  # geminicli.com/docs/cli/enterprise: system settings override the u
     ManagedFile("system-settings", "json", {"linux": "/etc/gemini-cli/settings.json",
                                             "darwin": "/Library/Application Support/GeminiCli/settings.json",
                                             "win32": "C:\\ProgramData\\gemini-cli\\settings.json"},
-                override="GEMINI_CLI_SYSTEM_SETTINGS_PATH"),
+                override="GEMINI_CLI_SYSTEM_SETTINGS_PATH", root_only=True),  # gemini 0.61.0 skips it otherwise
 )
 MDM: dict[str, dict[str, Any]] = {}  # no MDM payload
 admin_steps = common.no_admin_steps
@@ -102,3 +102,24 @@ def system_settings(profile: Profile, entry: Callable[[McpServer], Any], globs: 
 def managed(profile: Profile) -> dict[str, Any]:
     doc = system_settings(profile, lambda s: mcp_entry(s, profile, SHARED, types=TYPES))
     return {"system-settings": doc} if doc else {}
+# How Gemini CLI judges a server (read in gemini 0.61.0's bundle: `isBlockedBySettings`, `mcp.allowed` and
+# `mcp.excluded` taken only when they are lists): a non-empty allowlist must hold the name exactly; the exclusion
+# list must not. A same-name server in the system settings replaces the user's entry (system settings win).
+SYSTEM_FILE = "system settings"
+
+
+def managed_verdict(docs: dict[str, Any], name: str, entry: Any) -> str | None:
+    system = docs.get("system-settings")
+    if not isinstance(system, dict):
+        return None
+    found = system.get("mcp")
+    mcp: dict[str, Any] = found if isinstance(found, dict) else {}
+    allowed, excluded = mcp.get("allowed"), mcp.get("excluded")
+    if isinstance(allowed, list) and allowed and name not in allowed:
+        return f"{SYSTEM_FILE} mcp.allowed does not list '{name}'"
+    if isinstance(excluded, list) and name in excluded:
+        return f"{SYSTEM_FILE} mcp.excluded lists '{name}'"
+    servers = system.get("mcpServers")
+    if isinstance(servers, dict) and name in servers:
+        return f"{SYSTEM_FILE} define their own mcpServers.{name}, which replaces the user's"
+    return None

@@ -81,3 +81,4 @@ def managed(profile: Profile) -> dict[str, Any]:
     mcp.excluded also matches `*` and `?` wildcards (case-sensitive: `matchesServerPattern`)."""
     doc = gemini_cli.system_settings(profile, lambda s: _entry(s, profile, SHARED), globs=True)
     return {"system-settings": doc} if doc else {}
+managed_verdict = common.no_managed_verdict

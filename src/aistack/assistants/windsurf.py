@@ -72,3 +72,4 @@ def admin_steps(profile: Profile, product: str = "Windsurf",
             steps.append(f"Add server ID `{server.name}`: server URL regex `{_anchored(server.url or '')}`.")
     steps.append(f"Save; {product} applies it to each member at their next sign-in.")
     return steps
+managed_verdict = common.no_managed_verdict

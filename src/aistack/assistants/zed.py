@@ -64,3 +64,4 @@ def run_env(profile: Profile, ctx: Context) -> dict[str, str]:
         return {}
     return {"ANTHROPIC_API_KEY": PLACEHOLDER_KEY, "OPENAI_API_KEY": PLACEHOLDER_KEY}
 managed = common.no_managed
+managed_verdict = common.no_managed_verdict

@@ -27,6 +27,10 @@ class AssistantResult:
     relay: bool = False  # what aistack wrote names the user's relay, so its service must run
     error: str | None = None  # the assistant could not be planned at all
     notes: list[str] = field(default_factory=list)  # what aistack did that the user should know (entries moved)
+    # The admin-owned layer on this machine: servers it would block (not written), the user's own it blocks
+    # (left alone), and managed files that could not be read.
+    blocked: list[dict] = field(default_factory=list)
+    policy: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -40,6 +44,8 @@ class AssistantResult:
         data = {"assistant": self.name, "ok": self.ok, "changed": self.changed,
                 "files": [f.to_json() for f in self.files], "skipped": self.skipped, "manual": self.manual,
                 "notes": self.notes}
+        if self.blocked or self.policy:
+            data["blocked"], data["policy_warnings"] = self.blocked, self.policy
         if self.error:
             data["error"] = self.error
         return data
@@ -113,12 +119,15 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
         try:
             plan: Plan = adapter.plan(profile, ctx)
             targets = _targets(adapter, env, project)
+            docs, paths, result.policy = managed_layer(adapter, env)
         except Exception as e:
             if debug_enabled():
                 raise
             result.error = unexpected(e)
             continue
         result.skipped, result.manual = plan.skipped, plan.manual
+        if docs and not remove:
+            plan.edits = _unblocked(adapter, plan, docs, paths, result)
         result.relay = names_relay(plan, ctx.relay)
         if project:
             result.manual = [adapter.PROJECT_NOTE] if adapter.PROJECT_NOTE else []
@@ -134,9 +143,115 @@ def run(names: list[str], profile: Profile, env: Env, *, remove: bool = False, f
                     raise
                 outcome = FileOutcome(str(cfg.path), status="error", error=unexpected(e))
             result.files.append(outcome)
+            if docs and key in adapter.SERVERS:
+                try:
+                    _own_blocked(adapter, cfg, docs, paths, profile, result)
+                except Exception as e:
+                    if debug_enabled():
+                        raise
+                    result.policy.append(f"{cfg.path}: the user's own servers were not checked: {unexpected(e)}")
             if cfg.former and outcome.status not in ("unchanged", "error") and not remove:
                 result.notes.append(f"{cfg.path}: {cfg.former}")
     return results
+
+
+POLICY_FIX = ("ask your platform team to allow it (the org profile's [policy] is what `aistack policy` renders "
+              "into this layer)")
+
+
+def managed_layer(adapter: Adapter, env: Env) -> tuple[dict, dict, list[str]]:
+    """The assistant's admin-owned files on this machine, each read and parsed once: (content by key, path by key,
+    warnings). A file that is absent is left out; one that cannot be read or parsed is named in a warning and left
+    out (aistack never writes it)."""
+    from aistack.engine.document import ParseError, read
+
+    docs: dict[str, Any] = {}
+    paths: dict[str, str] = {}
+    warnings: list[str] = []
+    if not env.is_local:
+        return docs, paths, warnings
+    for managed in adapter.MANAGED:
+        where = env.managed(managed.paths, managed.override)
+        try:
+            if where is None or not FsPath(where).is_file():
+                continue
+        except OSError as e:  # a directory on the way that this user cannot enter
+            warnings.append(f"{where}: cannot read ({e.strerror or e}); {adapter.TITLE}'s managed layer was not "
+                            "checked")
+            continue
+        insecure = _not_roots(FsPath(where)) if managed.root_only else None
+        if insecure:
+            warnings.append(f"{where}: {adapter.TITLE} skips this file ({insecure}): it reads its managed layer only "
+                            "when the file and every directory above it belong to root and are not writable by group "
+                            "or others, so it blocks nothing")
+            continue
+        try:
+            docs[managed.key] = read(FsPath(where), managed.fmt)[1].get(())
+            paths[managed.key] = str(where)
+        except ParseError as e:
+            warnings.append(f"{where}:{e.line}:{e.column}: {e.message}; {adapter.TITLE}'s managed layer could not "
+                            "be read, so aistack cannot tell what it blocks (ask your platform team to fix it)")
+        except (AistackError, OSError) as e:
+            warnings.append(f"{where}: cannot read ({getattr(e, 'message', None) or e}); {adapter.TITLE}'s managed "
+                            "layer was not checked")
+    return docs, paths, warnings
+
+
+def _not_roots(path: FsPath) -> str | None:
+    """Why `path` or a directory above it is not root's alone (owned by uid 0, not group/other-writable), or None."""
+    import os
+
+    if os.name == "nt":
+        return None
+    for p in (path, *path.parents):
+        try:
+            st = os.stat(p)
+        except OSError as e:
+            return f"{p}: {e.strerror}"
+        if st.st_uid != 0:
+            return f"{p} is not owned by root"
+        if st.st_mode & 0o022:
+            return f"{p} is writable by group or others (mode {st.st_mode & 0o7777:o})"
+    return None
+
+
+def _unblocked(adapter: Adapter, plan: Plan, docs: dict, paths: dict, result: AssistantResult) -> list:
+    """The plan's edits less the MCP servers the managed layer would block (a dead entry is not written)."""
+    kept = []
+    for edit in plan.edits:
+        scope = adapter.SERVERS.get(edit.file)
+        if scope and len(edit.path) == len(scope) + 1 and edit.path[:len(scope)] == scope:
+            server = _name(edit.path[-1])
+            why = adapter.managed_verdict(docs, server, edit.value)
+            if why:
+                result.blocked.append({"server": server, "own": False, "rule": why, "managed": list(paths.values()),
+                                       "fix": POLICY_FIX})
+                continue
+        kept.append(edit)
+    return kept
+
+
+def _own_blocked(adapter: Adapter, cfg: ConfigFile, docs: dict, paths: dict, profile: Profile,
+                 result: AssistantResult) -> None:
+    """The user's own servers in this file that the managed layer blocks: said, never touched."""
+    from aistack.engine.document import ParseError, read
+
+    try:
+        servers = read(FsPath(cfg.path), cfg.fmt)[1].get(adapter.SERVERS[cfg.key])
+    except (AistackError, ParseError, OSError):
+        return  # the file's own outcome says why it cannot be read
+    if isinstance(servers, list):  # a list of named entries
+        servers = {v.get("name"): v for v in servers if isinstance(v, dict) and isinstance(v.get("name"), str)}
+    if not isinstance(servers, dict):
+        return
+    ours = {s.name for s in profile.mcp_servers}
+    for server, entry in servers.items():
+        if server in ours:
+            continue
+        why = adapter.managed_verdict(docs, server, entry)
+        if why:
+            result.blocked.append({"server": server, "own": True, "file": str(cfg.path), "rule": why,
+                                   "managed": list(paths.values()), "fix": POLICY_FIX})
 
 
 def names_relay(plan: Plan, relay: str | None) -> bool:

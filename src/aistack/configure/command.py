@@ -89,6 +89,16 @@ def _print_results(results: list[Any], dry_run: bool, remove: bool) -> None:
         kept_groups = {group for f in result.files for k in f.kept for group in KEPT_HINTS if f"({group}" in k}
         for group in sorted(kept_groups) if not remove else ():
             err.write(f"{result.name}: {KEPT_HINTS[group]}: aistack setup {result.name} --force\n")
+        for warning in result.policy:
+            err.write(f"{result.name}: managed layer: {warning}\n")
+        for b in result.blocked:
+            where = ", ".join(b["managed"])
+            if b["own"]:
+                err.write(f"{result.name}: your MCP server `{b['server']}` ({b['file']}) is blocked by the managed"
+                          f" layer ({where}): {b['rule']}; left as it is: {b['fix']}.\n")
+            else:
+                err.write(f"{result.name}: MCP server `{b['server']}` not written: the managed layer ({where})"
+                          f" blocks it: {b['rule']}; {b['fix']}.\n")
         if not remove:
             for note in result.skipped:
                 err.write(f"{result.name}: skipped: {note}\n")

@@ -28,7 +28,8 @@ def _offline(rid: str, title: str, what: str) -> tuple[str, str, Check]:
 
 def concurrent(state: State) -> list[tuple[str, str, Check]]:
     """(id, title, check) for every independent check this profile calls for; offline, only the local ones."""
-    from aistack.doctor import assistants, network, relay
+    from aistack.assistants import registry
+    from aistack.doctor import assistants, layers, network, relay
 
     gateway = state.profile.gateway.url if state.profile.gateway else "the gateway"
     checks: list[tuple[str, str, Check]] = [
@@ -45,6 +46,8 @@ def concurrent(state: State) -> list[tuple[str, str, Check]]:
         checks.append((rid, title, lambda s, server=server: network.check_server(server, s)))
     for name in assistants.detected(state):
         checks.append((f"assistant:{name}", name, lambda s, name=name: assistants.check_assistant(name, s)))
+        if registry.get(name).MANAGED:
+            checks.append((f"layers:{name}", f"{name} layers", lambda s, name=name: layers.check_layers(name, s)))
     return checks
 
 

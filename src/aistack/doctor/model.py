@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -20,10 +21,14 @@ class Result:
     detail: str
     fix: str = ""
     seconds: float = 0.0
+    data: dict | None = None  # structured detail for --json and the report (an assistant's layers)
 
     def to_json(self) -> dict:
-        return {"id": self.id, "title": self.title, "status": self.status, "detail": self.detail,
-                "fix": self.fix or None, "seconds": round(self.seconds, 3)}
+        out: dict[str, Any] = {"id": self.id, "title": self.title, "status": self.status, "detail": self.detail,
+               "fix": self.fix or None, "seconds": round(self.seconds, 3)}
+        if self.data is not None:
+            out["data"] = self.data
+        return out
 
 
 def one_line(text: str) -> str:
