@@ -64,6 +64,22 @@ def key_of(entry: Entry) -> str:
     return key
 
 
+def scanned(node: Node) -> list[Entry]:
+    """The members of a container already scanned (every container an edit reaches has been)."""
+    entries = node.entries
+    if entries is None:
+        raise AssertionError("a container's members are read before it was scanned")
+    return entries
+
+
+def comma_of(entry: Entry) -> int:
+    """The offset of the comma after a member that another member follows (such a member always has one)."""
+    comma = entry.comma
+    if comma is None:
+        raise AssertionError("a member followed by another has no comma")
+    return comma
+
+
 class Tree:
     """The text and its root object (None when the text holds only whitespace and comments)."""
 
