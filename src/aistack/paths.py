@@ -21,6 +21,13 @@ def _platform_name(raw: str) -> str:
     return "linux"
 
 
+def below_root(path: str, windows: bool) -> tuple[str, ...]:
+    """An absolute path's parts below its root or drive: `/etc/codex/x.toml` -> (etc, codex, x.toml),
+    `C:\\Program Files\\X\\f` -> (Program Files, X, f); for a path placed under another root (a test's, an image's,
+    a rendered tree's)."""
+    return (PureWindowsPath(path) if windows else PurePosixPath(path)).parts[1:]
+
+
 @dataclass(frozen=True)
 class Env:
     """Where the user's files are. `Env.current()` for this machine; tests build others."""
@@ -101,9 +108,7 @@ class Env:
             return None
         root = self.var(MANAGED_ROOT)
         if root:
-            relative = PureWindowsPath(raw).relative_to(PureWindowsPath(raw).anchor) if self.windows else \
-                PurePosixPath(raw).relative_to("/")
-            return self._path(root).joinpath(*relative.parts)
+            return self._path(root).joinpath(*below_root(raw, self.windows))
         return self._path(raw)
 
     def var(self, name: str) -> str | None:

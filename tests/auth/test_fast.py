@@ -74,6 +74,9 @@ def test_env_token_needs_no_files():
     (["--headers-json"], (True, None)),
     (["--headers-json", "--server", "docs"], (True, "docs")),
     (["--server=docs", "--headers-json"], (True, "docs")),
+    (["--headers-json", "--telemetry"], (True, fast.TELEMETRY)),
+    (["--telemetry"], None),  # a usage error: the full CLI says so
+    (["--headers-json", "--telemetry", "--server", "docs"], None),
     (["--server", "docs"], None),  # a usage error: the full CLI says so
     (["--org", "x"], None),
     (["--headers-json", "--headers-json"], None),
@@ -122,3 +125,15 @@ def test_cached_token_respects_margin_and_owner():
     assert fast.cached_token(session, "https://i", "c", now + 2) is None
     assert fast.cached_token(session, "https://other", "c", now) is None
     assert fast.cached_token({**session, "access_token": ""}, "https://i", "c", now) is None
+
+
+def test_headers_for_the_telemetry_collector():
+    gateway = {"gateway": {"url": "https://gw", "token_header": "x-api-key", "headers": {"X-G": "1"}}}
+    with_token = {**gateway, "telemetry": {"endpoint": "https://otel", "auth": "token", "headers": {"x-team": "p"}}}
+    # Always a bearer to the collector, never the gateway's token header or its static headers.
+    assert fast.headers_for(with_token, "t", fast.TELEMETRY) == {"Authorization": "Bearer t", "x-team": "p"}
+    assert fast.server_needs_token(with_token, fast.TELEMETRY)
+    without = {"telemetry": {"endpoint": "https://otel"}}
+    assert fast.headers_for(without, "t", fast.TELEMETRY) == {}
+    assert not fast.server_needs_token(without, fast.TELEMETRY)
+    assert fast.headers_for(gateway, "t", fast.TELEMETRY) is None  # no [telemetry]: the full CLI says so

@@ -11,15 +11,9 @@ from aistack.assistants import claude_code, codex, gemini_cli
 from aistack.engine.document import read
 from aistack.paths import Env
 from support import EXAMPLE_ORG
+from support.managed import place
 
 ORG = str(EXAMPLE_ORG)
-
-
-def place(tmp_path, absolute: str, text: str):
-    path = tmp_path / "managed-root" / absolute.lstrip("/")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
 
 
 def test_env_resolves_a_managed_file_under_the_test_root_or_its_override(tmp_path):

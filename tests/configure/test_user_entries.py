@@ -114,10 +114,13 @@ def test_geminis_older_spelling_is_the_same_setting(cli, fake_home):
 
 def test_claude_code_with_its_own_base_url_gets_no_routing_at_all(cli, fake_home):
     settings = fake_home / ".claude" / "settings.json"
-    raw = write(settings, '{\n  "env": {\n    "ANTHROPIC_BASE_URL": "https://llm-proxy.internal.example"\n  }\n}\n')
+    write(settings, '{\n  "env": {\n    "ANTHROPIC_BASE_URL": "https://llm-proxy.internal.example"\n  }\n}\n')
     code, _, err = cli("setup", "claude-code", "--org", ORG)
     assert code == 0, err
-    assert settings.read_bytes() == raw, "no apiKeyHelper either: the token would go to the user's proxy"
+    written = json.loads(settings.read_text())  # no apiKeyHelper either: the token would go to the user's proxy
+    assert "apiKeyHelper" not in written and written["env"]["ANTHROPIC_BASE_URL"] == "https://llm-proxy.internal.example"
+    assert {k for k in written["env"] if k.startswith("ANTHROPIC")} == {"ANTHROPIC_BASE_URL"}
+    assert written["env"]["CLAUDE_CODE_ENABLE_TELEMETRY"] == "1"  # telemetry is not routing: it is set up
     assert "aistack setup claude-code --force" in err
     assert json.loads((fake_home / ".claude.json").read_text())["mcpServers"]["docs"]
 

@@ -11,15 +11,9 @@ from aistack.doctor.model import OK, WARN, State
 from aistack.paths import Env
 from aistack.profile.source import load
 from support import EXAMPLE_ORG
+from support.managed import place
 
 ORG = str(EXAMPLE_ORG)
-
-
-def place(tmp_path, absolute: str, text: str):
-    path = tmp_path / "managed-root" / absolute.lstrip("/")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
 
 
 def test_claude_layers_name_managed_user_and_project_and_what_is_blocked(cli, fake_home, tmp_path):

@@ -86,7 +86,13 @@ def test_refused_unless_root(env, monkeypatch):
     with pytest.raises(AistackError, match="only root") as err:
         install(profile(), env)
     assert err.value.exit_code == 1 and "sudo aistack policy install" in (err.value.hint or "")
-    assert installing.target("/etc/codex/requirements.toml", None).as_posix() == "/etc/codex/requirements.toml"
+    assert installing.target("/etc/codex/requirements.toml", None, "linux").as_posix() == "/etc/codex/requirements.toml"
+
+
+def test_a_root_stands_for_the_file_systems_root_or_drive(tmp_path):
+    assert installing.target("/etc/codex/requirements.toml", tmp_path, "linux") == tmp_path / "etc/codex/requirements.toml"
+    assert installing.target("C:\\Program Files\\ClaudeCode\\managed-settings.json", tmp_path, "win32") == (
+        tmp_path / "Program Files" / "ClaudeCode" / "managed-settings.json")
 
 
 def test_the_commands(cli, tmp_path):

@@ -302,7 +302,7 @@ def test_the_log_names_method_route_and_status_never_a_token(relay):
 def test_health_says_who_it_serves_and_what_it_forwards(relay):
     info = httpx.get(f"{relay['url']}/aistack/relay", timeout=10).json()
     assert info["service"] == "aistack-relay" and info["org"] == "Relay Org"
-    assert info["routes"] == {"gateway": ["anthropic", "openai", "google"], "mcp": ["docs"]}
+    assert info["routes"] == {"gateway": ["anthropic", "openai", "google"], "mcp": ["docs"], "telemetry": []}
 
 
 def test_a_changed_profile_changes_the_routes(relay, world):
@@ -310,3 +310,25 @@ def test_a_changed_profile_changes_the_routes(relay, world):
     Path(world["profile"]).write_text(text)
     info = httpx.get(f"{relay['url']}/aistack/relay", timeout=10).json()
     assert info["routes"]["mcp"] == ["wiki"]
+
+
+def test_the_collector_route_adds_the_token_and_the_telemetry_headers(relay, world):
+    Path(world["profile"]).write_text(Path(world["profile"]).read_text() + (
+        f'[telemetry]\nendpoint = "{world["gateway"].url}/collector"\nprotocol = "http/json"\nauth = "token"\n'
+        '[telemetry.headers]\nx-tenant = "eng"\n'))
+    relay["gateway"].accepted.add("tok-1")
+    answer = post(f"{relay['url']}/otel/v1/metrics", {"resourceMetrics": []},
+                  headers={"Authorization": "Bearer placeholder"})
+    assert answer.status_code == 200, answer.text
+    seen = answer.json()
+    assert seen["path"] == "/collector/v1/metrics"
+    assert seen["headers"]["authorization"] == "Bearer tok-1" and seen["headers"]["x-tenant"] == "eng"
+    assert "x-org" not in seen["headers"]  # the gateway's static headers stay the gateway's
+    info = httpx.get(f"{relay['url']}/aistack/relay", timeout=10).json()
+    assert info["routes"]["telemetry"] == ["v1/metrics", "v1/logs", "v1/traces"]
+    assert post(f"{relay['url']}/otel/v1/other", {}).status_code == 404  # only the OTLP signals
+    relay["tokens"].gone = True
+    relay["tokens"].issued = 99  # the cached token is refused upstream: a fresh one is asked for, and none comes
+    relay["gateway"].accepted.clear()
+    gone = post(f"{relay['url']}/otel/v1/logs", {"resourceLogs": []})
+    assert gone.status_code == 401 and "aistack login" in gone.json()["message"]

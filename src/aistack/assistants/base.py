@@ -112,6 +112,8 @@ class Plan:
 # The relay's URL scheme (aistack.relay.routes serves it): model traffic per gateway provider, MCP per org server.
 RELAY_GATEWAY = "/gw/"
 RELAY_MCP = "/mcp/"
+RELAY_OTEL = "/otel"  # the org's OpenTelemetry collector: `/otel/v1/{metrics,logs,traces}`
+OTLP_SIGNALS = ("v1/metrics", "v1/logs", "v1/traces")
 RELAY_PROVIDERS = ("anthropic", "openai", "google")
 
 
@@ -126,6 +128,11 @@ class Context:
         """The relay's URL standing for the gateway's `provider` base URL (it adds the token and static headers)."""
         assert self.relay is not None and provider in RELAY_PROVIDERS
         return f"{self.relay}{RELAY_GATEWAY}{provider}"
+
+    def relay_telemetry(self) -> str:
+        """The relay's URL standing for the collector's OTLP/HTTP endpoint (it adds the token and static headers)."""
+        assert self.relay is not None
+        return f"{self.relay}{RELAY_OTEL}"
 
     def relay_mcp(self, name: str) -> str:
         """The relay's URL standing for the org's MCP server `name`."""

@@ -19,7 +19,15 @@ from typing import Any
 
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
-from aistack.assistants.common import SHARED, gateway_base, helper_command, on_path, org_servers, stdio_command
+from aistack.assistants.common import (
+    SHARED,
+    TELEMETRY,
+    gateway_base,
+    helper_command,
+    on_path,
+    org_servers,
+    stdio_command,
+)
 from aistack.headers import is_bearer
 from aistack.paths import Env
 from aistack.profile import McpServer, Profile
@@ -102,7 +110,26 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         else:
             p.manual.append(f"Claude Code sends its key as Authorization/X-Api-Key only; the gateway expects "
                             f"`{gw.token_header}`: ask your platform team to accept the bearer token.")
+    telemetry(p, profile, ctx)
     return p
+
+
+def telemetry(p: Plan, profile: Profile, ctx: Context) -> None:
+    """OpenTelemetry export (code.claude.com/docs/en/monitoring-usage), in settings.json `env`; the collector's
+    headers, the user's token among them, from `otelHeadersHelper` (re-run as the token ages; verified with claude
+    2.1.332: a command run by the shell, printing one JSON object of string values)."""
+    t = profile.telemetry
+    if t is None:
+        return
+    env = {"CLAUDE_CODE_ENABLE_TELEMETRY": "1", "OTEL_METRICS_EXPORTER": "otlp", "OTEL_LOGS_EXPORTER": "otlp",
+           "OTEL_EXPORTER_OTLP_PROTOCOL": t.protocol, "OTEL_EXPORTER_OTLP_ENDPOINT": t.endpoint}
+    if t.log_prompts:
+        env["OTEL_LOG_USER_PROMPTS"] = "1"
+    for key, value in env.items():
+        p.add("settings", ("env", key), value, soft=TELEMETRY)
+    if t.auth == "token" or t.headers:
+        p.add("settings", ("otelHeadersHelper",), helper_command(ctx, "token", "--headers-json", "--telemetry"),
+              soft=TELEMETRY)
 
 
 run_env = common.no_run_env

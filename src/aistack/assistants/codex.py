@@ -14,7 +14,15 @@ from typing import Any
 
 from aistack.assistants import common
 from aistack.assistants.base import ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
-from aistack.assistants.common import SHARED, gateway_base, helper_command, on_path, org_servers, stdio_command
+from aistack.assistants.common import (
+    SHARED,
+    TELEMETRY,
+    gateway_base,
+    helper_command,
+    on_path,
+    org_servers,
+    stdio_command,
+)
 from aistack.headers import is_bearer
 from aistack.paths import Env
 from aistack.profile import Profile
@@ -94,8 +102,43 @@ def plan(profile: Profile, ctx: Context) -> Plan:
             provider["http_headers"] = dict(gw.headers)
         p.add("config", ("model_providers", PROVIDER_ID), provider, soft=ROUTING)
         p.add("config", ("model_provider",), PROVIDER_ID, soft=ROUTING)
+    telemetry(p, profile, ctx)
     return p
 
+
+OTLP_HTTP = {"http/protobuf": "binary", "http/json": "json"}  # otel exporter `protocol` (codex 0.171.0 refuses others)
+HEADERS_REFRESH_MS = 60000  # `aistack token` hands out a token valid for at least 60 s more
+
+
+def telemetry(p: Plan, profile: Profile, ctx: Context) -> None:
+    """The `[otel]` table: logs (`exporter`) and metrics (`metrics_exporter`) to the collector, `otlp-http` with the
+    signal's path, or `otlp-grpc`. The user's token through `otel.headers_helper` (verified with codex 0.171.0: the
+    command line is run with its arguments, again every `headers_helper_refresh_interval_ms`, and the JSON object
+    it prints is sent as headers), which also prints the static headers."""
+    t = profile.telemetry
+    if t is None:
+        return
+    helper = t.auth == "token"
+
+    def exporter(signal: str) -> dict[str, Any]:
+        if t.protocol == "grpc":
+            target: dict[str, Any] = {"endpoint": t.endpoint}
+            kind = "otlp-grpc"
+        else:
+            target = {"endpoint": f"{t.endpoint}/v1/{signal}", "protocol": OTLP_HTTP[t.protocol]}
+            kind = "otlp-http"
+        if t.headers and not helper:
+            target["headers"] = dict(t.headers)
+        return {kind: target}
+
+    # One table: a user's own `[otel]` (any of it) is their telemetry choice, and --force replaces it whole.
+    table: dict[str, Any] = {"log_user_prompt": t.log_prompts}
+    if helper:
+        table["headers_helper"] = helper_command(ctx, "token", "--headers-json", "--telemetry")
+        table["headers_helper_refresh_interval_ms"] = HEADERS_REFRESH_MS
+    table["exporter"] = exporter("logs")
+    table["metrics_exporter"] = exporter("metrics")
+    p.add("config", ("otel",), table, soft=TELEMETRY)
 
 run_env = common.no_run_env
 

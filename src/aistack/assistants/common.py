@@ -185,3 +185,37 @@ def org_servers(profile: Profile) -> list[McpServer]:
     """The org's servers its own [policy] does not deny (the profile's validation refuses those already)."""
     policy = profile.policy
     return [s for s in profile.mcp_servers if policy is None or not policy.denies(s.name, s.url, s.command)]
+
+
+TELEMETRY = "telemetry"  # soft edits: left out together when the user made their own telemetry choice
+# Gemini CLI's otlpProtocol: "http" is OpenTelemetry JS's OTLP/JSON exporter (exporter-*-otlp-http; qwen 0.24.4 sends
+# application/json, seen in tests/e2e/test_telemetry.py), "grpc" gRPC; neither sends protobuf over HTTP.
+GEMINI_PROTOCOLS = {"http/json": "http", "grpc": "grpc"}
+
+
+def gemini_telemetry(plan: Plan, profile: Profile, ctx: Context, file: str, title: str) -> None:
+    """Gemini CLI's `telemetry` block, which Qwen Code kept (verified in gemini 0.61.0's and qwen 0.24.4's bundles:
+    target `local` or `gcp`, otlpProtocol `grpc` or `http`). Neither sends headers from its settings, so a
+    collector that wants the user's token or static headers gets the relay, which adds them (OTLP/JSON over HTTP
+    only); where there is no relay (a shared project file) it is skipped rather than given a secret at rest."""
+    t = profile.telemetry
+    if t is None:
+        return
+    if t.protocol not in GEMINI_PROTOCOLS:
+        plan.skipped.append(f"telemetry: {title} exports OTLP as JSON over HTTP (`http/json`) or gRPC only, not "
+                            f"`{t.protocol}`; nothing written.")
+        return
+    endpoint, protocol = t.endpoint, GEMINI_PROTOCOLS[t.protocol]
+    if t.auth == "token" or t.headers:
+        wants = "the user's token" if t.auth == "token" else "static headers"
+        if ctx.relay is None or protocol != "http":
+            plan.skipped.append(f"telemetry: {title} takes no OpenTelemetry headers from its settings, and the "
+                                f"collector wants {wants}"
+                                + ("; the relay forwards OTLP over HTTP, not gRPC" if ctx.relay else "")
+                                + "; nothing written.")
+            return
+        endpoint = ctx.relay_telemetry()  # the relay adds them
+    block = {"enabled": True, "target": "local", "otlpEndpoint": endpoint, "otlpProtocol": protocol,
+             "logPrompts": t.log_prompts}
+    for key, value in block.items():
+        plan.add(file, ("telemetry", key), value, soft=TELEMETRY)

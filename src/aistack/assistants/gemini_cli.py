@@ -13,7 +13,7 @@ from typing import Any
 
 from aistack.assistants import common
 from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
-from aistack.assistants.common import SHARED, add_servers, mcp_entry, on_path, org_servers, run_hint
+from aistack.assistants.common import SHARED, add_servers, gemini_telemetry, mcp_entry, on_path, org_servers, run_hint
 from aistack.paths import Env
 from aistack.profile import McpServer, Profile
 
@@ -61,6 +61,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         # selected (verified with gemini 0.61.0: exit 41 otherwise).
         p.add("settings", AUTH, "gemini-api-key", soft=ROUTING, aliases=(AUTH_BEFORE,))
         p.manual.append(run_hint("gemini"))
+    gemini_telemetry(p, profile, ctx, "settings", TITLE)
     return p
 
 

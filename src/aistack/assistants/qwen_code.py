@@ -8,7 +8,7 @@ from typing import Any
 
 from aistack.assistants import common, gemini_cli
 from aistack.assistants.base import PLACEHOLDER_KEY, ConfigFile, Context, Delivery, ManagedFile, Plan, Verified
-from aistack.assistants.common import SHARED, add_servers, mcp_entry, on_path
+from aistack.assistants.common import SHARED, add_servers, gemini_telemetry, mcp_entry, on_path
 from aistack.engine.document import Item
 from aistack.paths import Env
 from aistack.profile import McpServer, Profile
@@ -69,6 +69,7 @@ def plan(profile: Profile, ctx: Context) -> Plan:
         # Qwen ignores modelProviders until an auth type is selected (verified with qwen 0.24.4).
         p.add("settings", ("security", "auth", "selectedType"), "openai", soft=ROUTING,
               aliases=(("selectedAuthType",),))  # Gemini's older spelling, which Qwen Code kept reading
+    gemini_telemetry(p, profile, ctx, "settings", TITLE)
     return p
 
 

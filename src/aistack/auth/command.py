@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Literal, overload
 
+from aistack.auth.fast import TELEMETRY
 from aistack.errors import UsageError, debug_enabled
 from aistack.paths import Env
 from aistack.profile import Profile, remember, remembered_path, resolve
@@ -62,13 +63,16 @@ def refresh_remembered(profile: Profile, env: Env) -> None:
 
 
 def headers_json(org: str | None, server: str | None) -> str:
-    """`aistack token --headers-json [--server NAME]`: the gateway's (or one MCP server's) headers as JSON."""
+    """`aistack token --headers-json [--server NAME | --telemetry]`: the gateway's (or one MCP server's, or the
+    OpenTelemetry collector's) headers as JSON."""
     from aistack.auth.fast import headers_for, server_needs_token
 
     profile, env = load(org, required=not env_token())
     raw = profile.raw if profile is not None else {}
     if profile is not None:
         refresh_remembered(profile, env)
+    if server == TELEMETRY and (profile is None or profile.telemetry is None):
+        raise UsageError("the org profile has no [telemetry] table: there is no collector to send headers to.")
     if server is not None and headers_for(raw, None, server) is None:
         names = ", ".join(s.name for s in profile.mcp_servers) if profile is not None else ""
         raise UsageError(f"the org profile has no MCP server named {server!r} (servers: {names or 'none'}).")

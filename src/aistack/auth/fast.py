@@ -27,6 +27,9 @@ TOKEN_VAR = "AISTACK_TOKEN"
 # Set by `aistack run` next to the AISTACK_TOKEN it exports: that token's fingerprint. Every helper the assistant
 # re-runs after a 401 inherits both, and must fetch a fresh token instead of handing back the expired snapshot.
 RUN_MARK = "AISTACK_TOKEN_FROM_RUN"
+# `--telemetry` asks for the OpenTelemetry collector's headers; it travels where a server name would (no server
+# name can contain `:`).
+TELEMETRY = ":telemetry"
 
 
 def _var(environ: Mapping[str, str], name: str) -> str | None:
@@ -91,7 +94,14 @@ def env_token(environ: Mapping[str, str]) -> str | None:
 
 
 def headers_for(profile: dict[str, Any], token: str | None, server: str | None) -> dict[str, str] | None:
-    """Headers from a raw (already validated) profile document; None when `server` is unknown."""
+    """Headers from a raw (already validated) profile document; None when `server` is unknown (or TELEMETRY and
+    the profile has no `[telemetry]`). The collector gets the user's token as a bearer when its `auth = "token"`."""
+    if server == TELEMETRY:
+        telemetry = profile.get("telemetry")
+        if not isinstance(telemetry, dict):
+            return None
+        needs_token = telemetry.get("auth", "none") == "token"
+        return build_headers("Authorization", token if needs_token else None, telemetry.get("headers") or {})
     gateway = profile.get("gateway") or {}
     token_header = gateway.get("token_header") or "Authorization"
     if server is None:
@@ -106,6 +116,8 @@ def headers_for(profile: dict[str, Any], token: str | None, server: str | None) 
 def server_needs_token(profile: dict[str, Any], server: str | None) -> bool:
     if server is None:
         return True
+    if server == TELEMETRY:
+        return bool((profile.get("telemetry") or {}).get("auth", "none") == "token")
     for entry in profile.get("mcp_servers") or []:
         if entry.get("name", "").lower() == server.lower():
             return bool(entry.get("auth", "none") == "token")
@@ -113,13 +125,16 @@ def server_needs_token(profile: dict[str, Any], server: str | None) -> bool:
 
 
 def parse_args(args: list[str]) -> tuple[bool, str | None] | None:
-    """(headers_json, server) for the argument shapes this path serves, else None."""
+    """(headers_json, server) for the argument shapes this path serves, else None; `--telemetry` is server
+    TELEMETRY."""
     headers_json, server = False, None
     i = 0
     while i < len(args):
         arg = args[i]
         if arg == "--headers-json" and not headers_json:
             headers_json = True
+        elif arg == "--telemetry" and server is None:
+            server = TELEMETRY
         elif arg == "--server" and server is None and i + 1 < len(args) and not args[i + 1].startswith("-"):
             server = args[i + 1]
             i += 1

@@ -44,14 +44,21 @@ def register(app: typer.Typer) -> None:
         headers_json: bool = typer.Option(False, "--headers-json",
                                           help="Print a JSON object of HTTP headers (auth header + static headers)."),
         server: str = typer.Option(None, "--server", help="With --headers-json: headers for this MCP server."),
+        telemetry: bool = typer.Option(False, "--telemetry",
+                                       help="With --headers-json: headers for the OpenTelemetry collector."),
     ) -> None:
         """Print a valid access token (and nothing else); exit 4 when a login is needed."""
         from aistack.auth import command
         from aistack.errors import UsageError
 
-        if server and not headers_json:
-            raise UsageError("--server goes with --headers-json.")
-        typer.echo(command.headers_json(org, server) if headers_json else command.token(org))
+        if (server or telemetry) and not headers_json:
+            raise UsageError(f"{'--server' if server else '--telemetry'} goes with --headers-json.")
+        if server and telemetry:
+            raise UsageError("choose one of --server and --telemetry.")
+        from aistack.auth.fast import TELEMETRY
+
+        target = TELEMETRY if telemetry else server
+        typer.echo(command.headers_json(org, target) if headers_json else command.token(org))
 
     @app.command(context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True})
     def run(

@@ -51,9 +51,10 @@ def status(
     as_json: bool = typer.Option(False, "--json", help="Print the status as JSON."),
 ) -> None:
     """Whether the relay answers, where, for whom, and which routes it serves; exit 1 when it does not answer."""
+    from aistack.errors import ExitCode
     from aistack.relay import control
 
     text, ok = control.status(port, as_json)
     typer.echo(text)
     if not ok:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.PROBLEM)

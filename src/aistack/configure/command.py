@@ -9,6 +9,10 @@ from typing import Any
 
 from aistack.errors import ExitCode
 
+# What `--force` does for each group of soft edits that gave way to the user's own choice (Edit.soft).
+KEPT_HINTS = {"gateway routing": "to route it through the gateway instead",
+              "telemetry": "to send its telemetry to the org's collector instead"}
+
 
 def main(assistants: list[str], *, all_: bool, dry_run: bool, remove: bool, force: bool, list_: bool,
          project: str | None, org: str | None, as_json: bool) -> ExitCode:
@@ -82,8 +86,9 @@ def _print_results(results: list[Any], dry_run: bool, remove: bool) -> None:
                 err.write(f"{result.name}: {f.path}: {note}\n")
             for kept in f.kept:
                 err.write(f"{result.name}: {f.path}: kept: {kept}\n")
-        if any(f.kept for f in result.files) and not remove:
-            err.write(f"{result.name}: to route it through the gateway instead: aistack setup {result.name} --force\n")
+        kept_groups = {group for f in result.files for k in f.kept for group in KEPT_HINTS if f"({group}" in k}
+        for group in sorted(kept_groups) if not remove else ():
+            err.write(f"{result.name}: {KEPT_HINTS[group]}: aistack setup {result.name} --force\n")
         for warning in result.policy:
             err.write(f"{result.name}: managed layer: {warning}\n")
         for b in result.blocked:

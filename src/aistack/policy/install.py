@@ -12,7 +12,7 @@ from pathlib import Path
 from aistack.engine.apply import FileOutcome, apply_file
 from aistack.engine.editor import Change
 from aistack.errors import AistackError, ExitCode
-from aistack.paths import Env
+from aistack.paths import Env, below_root
 from aistack.policy.documents import changes, collect
 from aistack.profile import Profile
 
@@ -24,9 +24,9 @@ class Installed:
     outcome: FileOutcome
 
 
-def target(path: str, root: Path | None) -> Path:
+def target(path: str, root: Path | None, platform: str) -> Path:
     """The managed file's path on this machine, or under `root` (a test's or an image build's file system)."""
-    return Path(path) if root is None else root.joinpath(*Path(path).parts[1:])
+    return Path(path) if root is None else root.joinpath(*below_root(path, platform == "win32"))
 
 
 def install(profile: Profile, env: Env, *, remove: bool = False, dry_run: bool = False, root: Path | None = None,
@@ -43,7 +43,7 @@ def install(profile: Profile, env: Env, *, remove: bool = False, dry_run: bool =
         if path is None:
             continue
         edits = [Change(p, v) for p, v in changes(item.doc)]
-        outcome = apply_file(env, target(path, root), item.file.fmt, edits, owner(item.adapter.NAME, profile),
+        outcome = apply_file(env, target(path, root, platform), item.file.fmt, edits, owner(item.adapter.NAME, profile),
                              remove=remove, dry_run=dry_run, private=False)
         done.append(Installed(item.adapter.NAME, item.file.key, outcome))
     return done

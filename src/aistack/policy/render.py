@@ -5,10 +5,11 @@ where each file goes, and the exact dashboard steps for the assistants whose all
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 from aistack.assistants import registry
 from aistack.errors import AistackError, ExitCode
+from aistack.paths import below_root
 from aistack.policy import mdm
 from aistack.policy.documents import PLATFORMS, collect
 from aistack.profile import Profile
@@ -26,9 +27,7 @@ class Rendered:
 def relative(path: str, platform: str) -> str:
     """`/etc/codex/requirements.toml` -> `etc/codex/requirements.toml`; `C:\\Program Files\\X\\f` ->
     `Program Files/X/f`: where it goes, under the output's root."""
-    if platform == "win32":
-        return "/".join(PureWindowsPath(path).parts[1:])
-    return "/".join(PurePosixPath(path).parts[1:])
+    return "/".join(below_root(path, platform == "win32"))
 
 
 def render(profile: Profile, platforms: tuple[str, ...] = PLATFORMS) -> Rendered:

@@ -144,6 +144,8 @@ class Relay:
     def _failure(self, upstream: Upstream, method: str, body: bytes, status: int, message: str) -> replies.Reply:
         if upstream.kind == "model":
             return replies.model_error(upstream.name, status, message)
+        if upstream.kind == "telemetry":
+            return replies.otlp_error(status, message)
         return replies.mcp_error(method, body, message)
 
     async def _forward(self, scope: dict, headers: dict[str, str], body: bytes, upstream: Upstream,

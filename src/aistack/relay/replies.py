@@ -62,6 +62,11 @@ def mcp_error(method: str, body: bytes, message: str) -> Reply:
     return _json(200, errors if len(errors) > 1 or body.lstrip().startswith(b"[") else errors[0])
 
 
+def otlp_error(status: int, message: str) -> Reply:
+    """An OTLP/HTTP error (a google.rpc.Status in JSON): the exporter logs the message and drops the batch."""
+    return _json(status, {"code": 16 if status == 401 else 14, "message": message})
+
+
 def refused(status: int, message: str) -> Reply:
     """A request the relay will not forward at all (wrong host, origin, user, route): a plain JSON error."""
     return _json(status, {"error": {"message": f"aistack relay: {message}"}})

@@ -3,7 +3,9 @@
 - `/gw/<provider>/<path>` -> the gateway's base URL for that provider (`gateway.providers`, else `gateway.url`),
   with the gateway's token header and static headers;
 - `/mcp/<name>` -> the org's streamable-HTTP MCP server `name`, with its static headers (and the token when its
-  `auth = "token"`).
+  `auth = "token"`);
+- `/otel/v1/{metrics,logs,traces}` -> the org's OpenTelemetry collector (`telemetry.endpoint`), with its static headers
+  (and the token as a bearer when its `auth = "token"`), for assistants that take no OTLP headers from their files.
 Anything else is not forwarded (no open relay). SSE servers go through the stdio bridge instead: the SSE
 transport names its POST URL inside the stream, which a forwarder would have to rewrite.
 """
@@ -14,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aistack.assistants.base import RELAY_GATEWAY, RELAY_MCP, RELAY_PROVIDERS
+from aistack.assistants.base import OTLP_SIGNALS, RELAY_GATEWAY, RELAY_MCP, RELAY_OTEL, RELAY_PROVIDERS
 from aistack.errors import AistackError
 from aistack.headers import DEFAULT_TOKEN_HEADER
 from aistack.paths import Env
@@ -24,8 +26,8 @@ from aistack.profile import Profile
 @dataclass(frozen=True)
 class Upstream:
     url: str  # the upstream URL, without the query
-    kind: str  # "model" or "mcp"
-    name: str  # the provider ("anthropic", "openai", "google") or the MCP server's name
+    kind: str  # "model", "mcp" or "telemetry"
+    name: str  # the provider ("anthropic", "openai", "google"), the MCP server's name, or "otel"
     headers: dict[str, str] = field(default_factory=dict)  # static headers to add
     token_header: str | None = None  # None: this upstream takes no token
 
@@ -46,11 +48,13 @@ class Routes:
         profile = self.profile
         gateway = [p for p in RELAY_PROVIDERS if profile is not None and profile.gateway is not None]
         servers = [s.name for s in (profile.mcp_servers if profile else []) if s.kind == "http" and s.auth != "oauth"]
-        return {"gateway": gateway, "mcp": servers}
+        telemetry = list(OTLP_SIGNALS) if profile is not None and profile.telemetry is not None else []
+        return {"gateway": gateway, "mcp": servers, "telemetry": telemetry}
 
     def _what(self) -> str:
         known = self.describe()
         parts = [f"{RELAY_GATEWAY}{p}/..." for p in known["gateway"]] + [f"{RELAY_MCP}{n}" for n in known["mcp"]]
+        parts += [f"{RELAY_OTEL}/{signal}" for signal in known["telemetry"]]
         return ", ".join(parts) or "nothing (the org profile has no gateway and no HTTP MCP server)"
 
     def resolve(self, path: str) -> Upstream:
@@ -72,6 +76,11 @@ class Routes:
             if server is not None and server.kind == "http" and server.auth != "oauth" and server.url:
                 header = (gateway.token_header if gateway else DEFAULT_TOKEN_HEADER) if server.auth == "token" else None
                 return Upstream(server.url, "mcp", server.name, dict(server.headers), header)
+        telemetry = self.profile.telemetry
+        if telemetry is not None and path.startswith(f"{RELAY_OTEL}/") and path[len(RELAY_OTEL) + 1:] in OTLP_SIGNALS:
+            header = "Authorization" if telemetry.auth == "token" else None
+            return Upstream(f"{telemetry.endpoint}{path[len(RELAY_OTEL):]}", "telemetry", "otel",
+                            dict(telemetry.headers), header)
         raise NoRoute(f"{path}: not a route of this relay; it forwards {self._what()}")
 
 
