@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable
+from typing import Callable, TypeVar
 
 from aistack.doctor.model import FAIL, OK, SKIP, STATUSES, WARN, Result, State  # noqa: F401
 from aistack.paths import Env
 
 Check = Callable[[State], Result]
+T = TypeVar("T")
 
 
 def sequential() -> list[Check]:
@@ -31,24 +32,30 @@ def concurrent(state: State) -> list[tuple[str, str, Check]]:
     from aistack.assistants import registry
     from aistack.doctor import assistants, layers, network, relay
 
-    gateway = state.profile.gateway.url if state.profile.gateway else "the gateway"
+    profile = state.org_profile
+    gateway = profile.gateway.url if profile.gateway else "the gateway"
     checks: list[tuple[str, str, Check]] = [
         _offline("clock", "clock skew", "no server") if state.offline else ("clock", "clock skew", network.check_clock),
         _offline("gateway", "gateway", gateway) if state.offline else ("gateway", "gateway", network.check_gateway)]
     if relay.in_use(state):
         checks.append(_offline("relay", "relay", "the relay") if state.offline
                       else ("relay", "relay", relay.check_relay))
-    for server in state.profile.mcp_servers:
+    for server in profile.mcp_servers:
         rid, title = f"mcp:{server.name}", f"MCP server {server.name}"
         if state.offline and server.kind != "stdio":
             checks.append(_offline(rid, title, server.url or server.name))
             continue
-        checks.append((rid, title, lambda s, server=server: network.check_server(server, s)))
+        checks.append((rid, title, _bound(network.check_server, server)))
     for name in assistants.detected(state):
-        checks.append((f"assistant:{name}", name, lambda s, name=name: assistants.check_assistant(name, s)))
+        checks.append((f"assistant:{name}", name, _bound(assistants.check_assistant, name)))
         if registry.get(name).MANAGED:
-            checks.append((f"layers:{name}", f"{name} layers", lambda s, name=name: layers.check_layers(name, s)))
+            checks.append((f"layers:{name}", f"{name} layers", _bound(layers.check_layers, name)))
     return checks
+
+
+def _bound(check: Callable[[T, State], Result], subject: T) -> Check:
+    """The check of one subject (a server, an assistant)."""
+    return lambda s: check(subject, s)
 
 
 def _timed(check: Check, state: State, rid: str, title: str) -> Result:

@@ -33,7 +33,7 @@ def _managed_files(name: str, state: State) -> list[str]:
     from aistack.configure import owner_of
     from aistack.engine import ownership
 
-    owner = owner_of(name, state.profile)
+    owner = owner_of(name, state.org_profile)
     found = []
     for cfg in registry.get(name).files(state.env).values():
         try:
@@ -73,7 +73,7 @@ def _written(name: str, state: State):
     from aistack.relay import local
 
     adapter = registry.get(name)
-    plan = adapter.plan(state.profile, local.context(state.env))
+    plan = adapter.plan(state.org_profile, local.context(state.env))
     for key, cfg in adapter.files(state.env).items():
         try:
             doc = read(Path(cfg.path), cfg.fmt)[1]
@@ -133,9 +133,9 @@ def check_assistant(name: str, state: State) -> Result:
     label = f"{title} {ver}" if ver else title
     managed = _managed_files(name, state)
     if not managed:
-        return Result(rid, title, SKIP, f"{label}: detected, not set up by aistack for {state.profile.org_name}",
+        return Result(rid, title, SKIP, f"{label}: detected, not set up by aistack for {state.org_profile.org_name}",
                       f"Run `aistack setup {name}` to wire it to the org.")
-    [outcome] = configure.run([name], state.profile, state.env, dry_run=True)
+    [outcome] = configure.run([name], state.org_profile, state.env, dry_run=True)
     problems = []
     drifted = _drifted(name, state) if any(f.status != "unchanged" for f in outcome.files) else {}
     for f in outcome.files:

@@ -81,7 +81,7 @@ def check_login(state: State) -> Result:
     from aistack.auth.report import status
 
     title = "logged in"
-    profile = state.profile
+    profile = state.org_profile
     if env_token(os.environ):
         return Result("login", title, OK, "AISTACK_TOKEN is set; it overrides any stored login")
     if profile.auth is None:
@@ -108,18 +108,18 @@ def check_token(state: State) -> Result:
     if from_env:
         state.token = from_env
         return Result("token", title, SKIP, "AISTACK_TOKEN is used as it is; aistack cannot refresh it")
-    if state.profile.auth is None:
+    if state.org_profile.auth is None:
         state.token_problem = "the org profile has no [auth] section"
         return Result("token", title, SKIP, state.token_problem)
     if state.offline:
         return _token_offline(state, title)
     try:
-        state.token = access_token(state.profile, state.env)
+        state.token = access_token(state.org_profile, state.env)
     except AistackError as e:
         state.token_problem = "no valid token (see the token check)"
         fix = LOGIN_FIX if e.exit_code == ExitCode.LOGIN_NEEDED else (e.hint or LOGIN_FIX)
         return Result("token", title, FAIL, one_line(e.message), fix)
-    _, data = session_for(state.profile, state.env)
+    _, data = session_for(state.org_profile, state.env)
     left = (data or {}).get("expires_at", 0) - time.time()
     return Result("token", title, OK, f"a valid access token, for {max(0, left) / 60:.0f} more min")
 
@@ -129,9 +129,9 @@ def _token_offline(state: State, title: str) -> Result:
     from aistack.auth.tokens import session_for
 
     state.token_problem = "offline"
-    _, data = session_for(state.profile, state.env)
+    _, data = session_for(state.org_profile, state.env)
     if data is None:
-        return Result("token", title, FAIL, f"no login for {state.profile.org_name} on this machine", LOGIN_FIX)
+        return Result("token", title, FAIL, f"no login for {state.org_profile.org_name} on this machine", LOGIN_FIX)
     left = (data.get("expires_at") or 0) - time.time()
     if left > 60:
         return Result("token", title, OK, f"a cached access token, valid for {left / 60:.0f} more min (offline: "
@@ -147,11 +147,11 @@ def check_keyring(state: State) -> Result:
     if env_token(os.environ):
         return Result("keyring", title, SKIP, "AISTACK_TOKEN is set; nothing is read from storage")
     data = None
-    if state.profile.auth is not None:
+    if state.org_profile.auth is not None:
         try:
             from aistack.auth.tokens import session_for
 
-            _, data = session_for(state.profile, state.env)
+            _, data = session_for(state.org_profile, state.env)
         except AistackError:
             data = None
     if data is not None and data.get("storage") == "file":

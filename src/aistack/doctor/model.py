@@ -47,3 +47,10 @@ class State:
     timeout: float = 10.0  # seconds, for each network check
     offline: bool = False  # check only what is on this machine: nothing is fetched, refreshed or connected to
     notes: dict = field(default_factory=dict)
+
+    @property
+    def org_profile(self) -> Profile:
+        """The profile, for the checks that run only once one was read (doctor stops before them otherwise)."""
+        if self.profile is None:
+            raise AssertionError("a check that needs the org profile ran without one")
+        return self.profile

@@ -40,7 +40,7 @@ def check_clock(state: State) -> Result:
     import httpx
 
     title = "clock skew"
-    profile = state.profile
+    profile = state.org_profile
     urls = []
     if profile.auth:
         urls.append(profile.auth.issuer.rstrip("/") + "/.well-known/openid-configuration")
@@ -87,7 +87,7 @@ def check_gateway(state: State) -> Result:
     import httpx
 
     title = "gateway"
-    gw = state.profile.gateway
+    gw = state.org_profile.gateway
     if gw is None:
         return Result("gateway", title, SKIP, "the org profile has no [gateway]")
     url = gw.url.rstrip("/") + "/v1/models"
@@ -98,7 +98,7 @@ def check_gateway(state: State) -> Result:
         with _client(state.timeout) as client:
             response = _get(client, url, state.timeout, headers)
     except (wire.RedirectRefused, wire.TooLarge) as e:
-        return Result("gateway", title, FAIL, one_line(e.message).rstrip("."), e.hint)
+        return Result("gateway", title, FAIL, one_line(e.message).rstrip("."), e.hint or "")  # (both give one)
     except (httpx.TimeoutException, wire.TooSlow):
         return Result("gateway", title, FAIL, f"{url} did not answer within {state.timeout:g} s",
                       "Check your network, VPN or proxy.")
@@ -124,6 +124,8 @@ def check_gateway(state: State) -> Result:
 
 def check_stdio(server: McpServer, state: State) -> Result:
     title = f"MCP server {server.name}"
+    if server.command is None:
+        raise AssertionError(f"the stdio server {server.name} has no command")
     found = shutil.which(server.command, path=state.env.environ.get("PATH"))
     if found is None:
         return Result(f"mcp:{server.name}", title, FAIL, f"stdio command `{server.command}` is not on PATH",
@@ -169,10 +171,12 @@ async def _handshake(server: McpServer, state: State) -> str:
     from aistack.relay.remote import TokenAuth, connect, explain
     from aistack.relay.target import Target
 
-    profile = state.profile
+    profile = state.org_profile
     token_header = None
     if server.auth == "token":
         token_header = profile.gateway.token_header if profile.gateway else "Authorization"
+    if server.url is None:
+        raise AssertionError(f"the remote server {server.name} has no url")
     target = Target(name=server.name, url=server.url, kind=server.kind, headers=dict(server.headers),
                     token_header=token_header)
     token = state.token

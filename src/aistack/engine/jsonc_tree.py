@@ -56,6 +56,30 @@ class Entry:
     comma: int | None = None  # the offset of the comma that follows, if any
 
 
+def key_of(entry: Entry) -> str:
+    """An object member's key (only array elements have none: asking an element for one is a bug)."""
+    key = entry.key
+    if key is None:
+        raise AssertionError("an array element has no key")
+    return key
+
+
+def scanned(node: Node) -> list[Entry]:
+    """The members of a container already scanned (every container an edit reaches has been)."""
+    entries = node.entries
+    if entries is None:
+        raise AssertionError("a container's members are read before it was scanned")
+    return entries
+
+
+def comma_of(entry: Entry) -> int:
+    """The offset of the comma after a member that another member follows (such a member always has one)."""
+    comma = entry.comma
+    if comma is None:
+        raise AssertionError("a member followed by another has no comma")
+    return comma
+
+
 class Tree:
     """The text and its root object (None when the text holds only whitespace and comments)."""
 
@@ -87,21 +111,26 @@ class Tree:
 
     def gap(self, pos: int, strict: bool = False) -> tuple[list[tuple[int, int]], int]:
         """The comments between pos and the next token, and that token's offset."""
-        text, comments = self.text, []
+        text = self.text
+        comments: list[tuple[int, int]] = []
         while True:
             m = _GAP_COMMENT.match(text, pos)
             if m is None:
-                return comments, _SPACE.match(text, pos).end()
+                space = _SPACE.match(text, pos)
+                assert space is not None  # the pattern matches the empty string
+                return comments, space.end()
             if strict:
                 raise Invalid
             comments.append(m.span(1))
             pos = m.end()
 
-    def fill(self, node: Node, strict: bool = False, depth: int = 0) -> None:
-        """Scan a container's members (node.start is its bracket); sets node.end when it was unknown."""
+    def fill(self, node: Node, strict: bool = False, depth: int = 0) -> list[Entry]:
+        """Scan a container's members (node.start is its bracket), which it returns; sets node.end when it was
+        unknown."""
         if depth >= _MAX_DEPTH:
             raise Invalid
-        text, entries = self.text, []
+        text = self.text
+        entries: list[Entry] = []
         close = "}" if node.kind == "object" else "]"
         pos = self.gap(node.start + 1, strict)[1]
         while True:
@@ -133,6 +162,7 @@ class Tree:
                 pos = self.gap(pos + 1, strict)[1]
         node.end = pos + 1
         node.entries = entries
+        return entries
 
     def _value(self, pos: int, strict: bool, depth: int) -> tuple[Node, int]:
         text = self.text
@@ -149,7 +179,7 @@ class Tree:
             return node, node.end
         m = _TOKEN.match(text, pos)
         group = m.lastgroup if m else None
-        if group not in _SCALAR or m.start(group) != pos:
+        if m is None or group is None or group not in _SCALAR or m.start(group) != pos:
             raise Invalid
         end = m.end(group)
         if group == "num" and _NUMBER_TAIL.match(text, end):
@@ -157,26 +187,25 @@ class Tree:
         return Node(_SCALAR[group], pos, end), end
 
     def entries(self, node: Node) -> list[Entry]:
-        if node.entries is None:
-            self.fill(node)
-        return node.entries
+        entries = node.entries
+        return entries if entries is not None else self.fill(node)
 
     def find(self, node: Node, key: str) -> Entry | None:
         """An object's member by key: its last occurrence, as JSON.parse reads it."""
         if node.index is None:
-            node.index = {e.key: e for e in self.entries(node)}
+            node.index = {key_of(e): e for e in self.entries(node)}
         return node.index.get(key)
 
     # -- values --------------------------------------------------------------------------------------
 
     def value(self, node: Node) -> Any:
-        text = self.text
-        if node.entries is None and node.kind in ("object", "array"):
-            return json.loads(text[node.start:node.end])  # a span nothing scanned is strict JSON
-        if node.kind == "object":
-            return {e.key: self.value(e.node) for e in node.entries}
-        if node.kind == "array":
-            return [self.value(e.node) for e in node.entries]
+        text, entries = self.text, node.entries
+        if node.kind in ("object", "array"):
+            if entries is None:
+                return json.loads(text[node.start:node.end])  # a span nothing scanned is strict JSON
+            if node.kind == "object":
+                return {key_of(e): self.value(e.node) for e in entries}
+            return [self.value(e.node) for e in entries]
         raw = text[node.start:node.end]
         if node.kind == "string":
             return raw[1:-1] if "\\" not in raw else json.loads(raw)
@@ -192,15 +221,16 @@ class Tree:
     def splice(self, *edits: tuple[int, int, str]) -> None:
         """Replace text[start:end] by new for each (start, end, new), the spans apart; the caller has already
         taken out of the tree what was inside them. Insertions at one offset go in the order given."""
-        pieces, pos = [], 0
-        edits = sorted(edits, key=lambda e: (e[0], e[1]))
-        for start, end, new in edits:
+        pieces: list[str] = []
+        pos = 0
+        ordered = sorted(edits, key=lambda e: (e[0], e[1]))
+        for start, end, new in ordered:
             pieces += (self.text[pos:start], new)
             pos = end
         pieces.append(self.text[pos:])
         self.text = ""  # the old text goes before the new one is built: a large file is in memory twice, not thrice
         self.text = "".join(pieces)
-        for start, end, new in reversed(edits):
+        for start, end, new in reversed(ordered):
             delta = len(new) - (end - start)
             if delta and self.root is not None:
                 _shift(self.root, end, delta)

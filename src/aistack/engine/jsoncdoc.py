@@ -26,7 +26,7 @@ from typing import Any
 
 from aistack.engine.document import MISSING, Item, Key, ParseError, Path, PathError, nest, with_item_key
 from aistack.engine.jsonc_syntax import _TOKEN, parse_tree
-from aistack.engine.jsonc_tree import Entry, Invalid, Node, Tree
+from aistack.engine.jsonc_tree import Entry, Invalid, Node, Tree, comma_of, key_of, scanned
 from aistack.engine.text import newline_of
 
 _DEFAULT_UNIT = "  "
@@ -47,15 +47,19 @@ class JsoncDocument:
         return self._tree.text
 
     def get(self, path: Path) -> Any:
-        if self._tree.root is None:
+        root = self._tree.root
+        if root is None:
             return {} if not path else MISSING
-        found = self._walk(path)
-        return MISSING if found is None else self._tree.value(found[1].node if path else found[0])
+        if not path:
+            return self._tree.value(root)
+        found = self._walk(root, path)
+        return MISSING if found is None else self._tree.value(found[1].node)
 
     def has(self, path: Path) -> bool:
-        if self._tree.root is None:
+        root = self._tree.root
+        if root is None or not path:
             return not path
-        return self._walk(path) is not None
+        return self._walk(root, path) is not None
 
     def set(self, path: Path, value: Any) -> None:
         if not path:
@@ -79,29 +83,29 @@ class JsoncDocument:
             node = entry.node
 
     def delete(self, path: Path) -> None:
-        if not path or self._tree.root is None:
+        root = self._tree.root
+        if not path or root is None:
             return
-        found = self._walk(path)
+        found = self._walk(root, path)
         if found is None:
             return
         self._remove(*found)
-        if self._blank is not None and not self._tree.root.entries:
+        if self._blank is not None and not root.entries:
             self._tree = _tree(self._blank, self.strict)
 
     # -- reading -----------------------------------------------------------------------------------------
 
-    def _walk(self, path: Path) -> tuple[Node, Entry | None] | None:
-        """The container holding the last key of path and its entry (the root and None for an empty path)."""
-        node, entry = self._tree.root, None
-        container = node
+    def _walk(self, root: Node, path: Path) -> tuple[Node, Entry] | None:
+        """The container holding the last key of a path that is not empty, and that key's entry."""
+        node, found = root, None
         for key in path:
             if node.kind not in ("object", "array"):
                 return None
-            container, entry = node, self._find(node, key)
+            entry = self._find(node, key)
             if entry is None:
                 return None
-            node = entry.node
-        return container, entry
+            found, node = (node, entry), entry.node
+        return found
 
     def _find(self, node: Node, key: Key) -> Entry | None:
         tree = self._tree
@@ -151,14 +155,13 @@ class JsoncDocument:
     def _gap_start(self, container: Node, i: int) -> int:
         """Where the whitespace and comments before member i begin: after its container's bracket or the comma
         before it."""
-        entries = container.entries
-        return container.start + 1 if i == 0 else entries[i - 1].comma + 1
+        return container.start + 1 if i == 0 else comma_of(scanned(container)[i - 1]) + 1
 
     def _line_lead(self, container: Node, i: int) -> str | None:
         """The whitespace that starts member i's line, when only that and comments precede the member on it;
         None when another token does."""
         text = self._tree.text
-        start = container.entries[i].start
+        start = scanned(container)[i].start
         line_start = text.rfind("\n", 0, start) + 1
         for c_start, _ in reversed(self._tree.gap(self._gap_start(container, i))[0]):
             if c_start < line_start:
@@ -176,8 +179,12 @@ class JsoncDocument:
     def _colon(self) -> str:
         """`: ` unless the file writes its first member `"key":value`."""
         tree = self._tree
+        if tree.root is None:
+            raise AssertionError("a blank document has no member to format like")
         for entry in tree.entries(tree.root):
-            between = tree.text[_TOKEN.match(tree.text, entry.start).end():entry.node.start]
+            key = _TOKEN.match(tree.text, entry.start)
+            assert key is not None  # an object member starts with its key
+            between = tree.text[key.end():entry.node.start]
             if between.strip(" \t") == ":":
                 return between[between.index(":"):]
             break
@@ -250,12 +257,12 @@ class JsoncDocument:
         kind = _kind(body)
         entry = Entry(None if isinstance(key, Item) else key, start, Node(kind, value_start, value_start + len(body)),
                       comma)
-        container.entries.append(entry)
-        if container.index is not None:
-            container.index[entry.key] = entry
+        scanned(container).append(entry)
+        if container.index is not None:  # only objects have one
+            container.index[key_of(entry)] = entry
 
     def _replace(self, container: Node, entry: Entry, value: Any) -> None:
-        i = next(n for n, e in enumerate(container.entries) if e is entry)
+        i = next(n for n, e in enumerate(scanned(container)) if e is entry)
         indent = self._indent_of(entry.start) if self._line_lead(container, i) is not None else None
         body = self._format(value, indent)
         start, end = entry.node.start, entry.node.end
@@ -265,7 +272,7 @@ class JsoncDocument:
     def _remove(self, container: Node, entry: Entry) -> None:
         tree = self._tree
         text = tree.text
-        entries = container.entries
+        entries = scanned(container)
         i = next(n for n, e in enumerate(entries) if e is entry)
         comments = tree.gap(self._gap_start(container, i))[0]
         start = comments[-1][1] if comments else self._gap_start(container, i)  # its whitespace is its own
@@ -285,7 +292,8 @@ class JsoncDocument:
         edits = [(start, end, "")]
         if entry.comma is None and i > 0:
             previous = entries[i - 1]
-            edits.append((previous.comma, previous.comma + 1, ""))
+            comma = comma_of(previous)
+            edits.append((comma, comma + 1, ""))
             previous.comma = None
         tree.splice(*edits)
 

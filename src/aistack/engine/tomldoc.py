@@ -26,12 +26,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from aistack.engine.document import MISSING, Item, ParseError, Path, PathError, nest, same_value, walk
+from aistack.engine.document import MISSING, ParseError, Path, PathError, nest, same_value, walk
 from aistack.engine.text import newline_of
 from aistack.engine.toml_render import kv, render, render_key, table_lines
 from aistack.engine.toml_syntax import Statements, Stmt, inline_members, load, scan
 
 __all__ = ["TomlDocument", "render"]
+
+Keys = tuple[str, ...]  # a path in a TOML document aistack edits: table and key names, no Item
 
 
 class TomlDocument:
@@ -66,55 +68,58 @@ class TomlDocument:
     def set(self, path: Path, value: Any) -> None:
         if not path:
             raise PathError("the path is empty", path)
-        _check_item_free(path)
+        keys = _item_free(path)
         render(value)  # refuse what TOML cannot hold before touching anything
-        if walk(self._data, path) is not MISSING:
-            self._replace(path, value)
-            self._assign(path, value)
+        if walk(self._data, keys) is not MISSING:
+            self._replace(keys, value)
+            self._assign(keys, value)
             return
-        k = len(path) - 1
-        while walk(self._data, path[:k]) is MISSING:
+        k = len(keys) - 1
+        while walk(self._data, keys[:k]) is MISSING:
             k -= 1
-        parent = path[:k]
+        parent = keys[:k]
         if not isinstance(walk(self._data, parent), dict):
             raise PathError(f"{_show(parent)} is not a table", parent)
         how, stmt = self._expression(parent)
         if how == "inline":
-            self._inline(stmt, stmt.value[0], path[len(stmt.key):], value)
-        elif isinstance(value, dict) or len(path) - k > 1:
-            header = path if isinstance(value, dict) else path[:-1]
-            body = value if isinstance(value, dict) else {path[-1]: value}
+            inline = _written(stmt)
+            self._inline(inline, inline.value[0], keys[len(inline.key):], value)
+        elif isinstance(value, dict) or len(keys) - k > 1:
+            header = keys if isinstance(value, dict) else keys[:-1]
+            body = value if isinstance(value, dict) else {keys[-1]: value}
             self._insert(self._table_anchor(parent), table_lines(header, body), blank_before=True)
         elif how == "root":
-            self._set_root_key(path[-1], value)
+            self._set_root_key(keys[-1], value)
         elif how == "table":
-            self._insert(self._stmts.block_end(stmt), [kv(path[-1:], value)], blank_before=False, table=stmt.key)
+            table = _written(stmt)
+            self._insert(self._stmts.block_end(table), [kv(keys[-1:], value)], blank_before=False, table=table.key)
         else:
-            raise PathError(f"{_show(parent)} has no [{_show(parent)}] table to add {path[-1]!r} to", parent)
-        self._assign(path, value)
+            raise PathError(f"{_show(parent)} has no [{_show(parent)}] table to add {keys[-1]!r} to", parent)
+        self._assign(keys, value)
 
     def delete(self, path: Path) -> None:
         if not path or walk(self._data, path) is MISSING:
             return
-        _check_item_free(path)
-        how, stmt = self._expression(path)
-        if how == "inline" and stmt.key != tuple(path):
-            self._inline(stmt, stmt.value[0], path[len(stmt.key):], MISSING)
+        keys = _item_free(path)
+        how, stmt = self._expression(keys)
+        if how == "inline" and _written(stmt).key != keys:
+            inline = _written(stmt)
+            self._inline(inline, inline.value[0], keys[len(inline.key):], MISSING)
         else:
-            for start, end, blank in sorted(self._ranges_under(path), reverse=True):
-                self._cut(start, end, blank, self._root_key_owns_blank(start, path))
-        self._unassign(path)
+            for start, end, blank in sorted(self._ranges_under(keys), reverse=True):
+                self._cut(start, end, blank, self._root_key_owns_blank(start, keys))
+        self._unassign(keys)
 
     # -- the values, edited beside the text ------------------------------------------------------------
 
-    def _assign(self, path: Path, value: Any) -> None:
+    def _assign(self, path: Keys, value: Any) -> None:
         data = self._data
         for key in path[:-1]:
             data = data.setdefault(key, {})
         data[path[-1]] = copy.deepcopy(value)
         self._checked = False
 
-    def _unassign(self, path: Path) -> None:
+    def _unassign(self, path: Keys) -> None:
         walk(self._data, path[:-1]).pop(path[-1])
         for depth in range(len(path) - 1, 0, -1):  # a table only its sub-tables defined goes with the last one
             prefix = path[:depth]
@@ -125,10 +130,10 @@ class TomlDocument:
 
     # -- where things are ------------------------------------------------------------------------------
 
-    def _ranges_under(self, path: Path, keep: Stmt | None = None) -> list[tuple[int, int, bool]]:
+    def _ranges_under(self, path: Keys, keep: Stmt | None = None) -> list[tuple[int, int, bool]]:
         """The lines holding everything under path, as (start, end, owns the blank line before): each table
         with its own keys, and dotted keys written elsewhere. `keep`: a table to leave out."""
-        under = self._stmts.under(tuple(path))
+        under = self._stmts.under(path)
         ranges, covered = [], []
         for st in under:
             if st.kind != "kv":
@@ -141,11 +146,10 @@ class TomlDocument:
                 ranges.append((st.start, st.end, False))
         return ranges
 
-    def _expression(self, path: Path) -> tuple[str, Stmt | None]:
+    def _expression(self, path: Keys) -> tuple[str, Stmt | None]:
         """How the existing mapping at path is written: root, table, inline (inside a key's value), implicit."""
         if not path:
             return "root", None
-        path = tuple(path)
         if self._stmts.in_aot(path):
             raise PathError(f"{_show(path)} is inside an array of tables, which aistack does not edit", path)
         for n in range(1, len(path) + 1):
@@ -155,15 +159,15 @@ class TomlDocument:
         stmt = self._stmts.table(path)
         return ("table", stmt) if stmt is not None else ("implicit", None)
 
-    def _table_anchor(self, parent: Path) -> int:
+    def _table_anchor(self, parent: Keys) -> int:
         """Where a new table under parent goes: after the parent's last table, or at the end of the file."""
-        mine = self._stmts.last_header_under(tuple(parent)) if parent else None
+        mine = self._stmts.last_header_under(parent) if parent else None
         last = next((st for st in reversed(self._stmts.all) if st.kind != "kv"), None)
         if mine is None or mine is last:
             return len(self._text)
         return self._stmts.block_end(mine)
 
-    def _root_key_owns_blank(self, start: int, path: Path) -> bool:
+    def _root_key_owns_blank(self, start: int, path: Keys) -> bool:
         """A lone top-level key put before the first table brought a blank line after it; it takes it back."""
         root = self._stmts.root()
         first = self._stmts.first_header()
@@ -183,15 +187,17 @@ class TomlDocument:
                 n = self._text.find("\n", before.value[1] if before.kind == "kv" else before.start)
                 before.end = len(self._text) if n < 0 else n + 1
 
-    def _replace(self, path: Path, value: Any) -> None:
+    def _replace(self, path: Keys, value: Any) -> None:
         how, stmt = self._expression(path)
-        if how == "inline" and stmt.key == tuple(path):
-            self._set_value(stmt, stmt.value[0], stmt.value[1], render(value))
-            return
         if how == "inline":
-            self._inline(stmt, stmt.value[0], path[len(stmt.key):], value)
+            inline = _written(stmt)
+            if inline.key == path:
+                self._set_value(inline, inline.value[0], inline.value[1], render(value))
+            else:
+                self._inline(inline, inline.value[0], path[len(inline.key):], value)
             return
         if how == "table" and isinstance(value, dict):
+            stmt = _written(stmt)
             end = self._stmts.block_end(stmt)
             new = self._nl.join(table_lines(path, value)) + (self._nl if self._text[:end].endswith("\n") else "")
             # The table is rewritten where it stands; its sub-tables and dotted keys elsewhere go.
@@ -212,7 +218,7 @@ class TomlDocument:
         self._text = "".join((self._text[:start], new, self._text[end:]))
         self._stmts.resize(stmt, len(new) - (end - start))
 
-    def _inline(self, stmt: Stmt, brace: int, rel: Path, value: Any) -> None:
+    def _inline(self, stmt: Stmt, brace: int, rel: Keys, value: Any) -> None:
         """Set (or, with MISSING, delete) `rel` inside the inline table at `brace`, member by member."""
         text = self._text
         members, close = inline_members(text, brace)
@@ -241,7 +247,7 @@ class TomlDocument:
         else:
             self._set_value(stmt, brace + 1, brace + 1, text[brace + 1:close] + member)
 
-    def _rewrite_inline(self, stmt: Stmt, brace: int, close: int, rel: Path, value: Any) -> None:
+    def _rewrite_inline(self, stmt: Stmt, brace: int, close: int, rel: Keys, value: Any) -> None:
         whole = _parse_inline(self._text[brace:close + 1])
         target = whole
         for key in rel[:-1]:
@@ -290,8 +296,18 @@ class TomlDocument:
         self._splice(start, end, "")
 
 
-def _parse_inline(text: str) -> dict:
-    return load("v = " + text)["v"]
+def _parse_inline(text: str) -> dict[str, Any]:
+    table = load("v = " + text)["v"]
+    assert isinstance(table, dict)  # the text is an inline table, as scanned
+    return table
+
+
+def _written(stmt: Stmt | None) -> Stmt:
+    """The statement `_expression` found for a mapping it says is written inline or as a table (it always has
+    one)."""
+    if stmt is None:
+        raise AssertionError("an inline or table expression without its statement")
+    return stmt
 
 
 
@@ -300,6 +316,9 @@ def _show(path: Path) -> str:
     return ".".join(render_key(k) if isinstance(k, str) else str(k) for k in path) or "the top level"
 
 
-def _check_item_free(path: Path) -> None:
-    if any(isinstance(k, Item) for k in path):
+def _item_free(path: Path) -> Keys:
+    """The path's keys, all names: an Item (a table in an array of tables) is refused."""
+    keys = tuple(k for k in path if isinstance(k, str))
+    if len(keys) != len(path):
         raise PathError("arrays of tables are read, not edited, in TOML files", path)
+    return keys

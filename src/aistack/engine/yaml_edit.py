@@ -6,10 +6,14 @@ collection edited) and leaves both up to date; the document keeps the values bes
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aistack.engine import yaml_emit as emit
-from aistack.engine.yaml_tree import YEntry, YNode
+from aistack.engine.document import Item, Key, PathError
+from aistack.engine.yaml_tree import YEntry, YNode, scanned
+
+if TYPE_CHECKING:
+    from aistack.engine.yamldoc import YamlDocument
 
 
 def _kind(value: Any) -> str:
@@ -22,7 +26,7 @@ def _node(value: Any, start: int, end: int, one_line: bool) -> YNode:
     return YNode(kind, one_line and kind != "scalar", start, end, [] if empty else None)
 
 
-def map_entry(doc, line_start: int, column: int, key: str, value: Any) -> tuple[str, YEntry]:
+def map_entry(doc: YamlDocument, line_start: int, column: int, key: str, value: Any) -> tuple[str, YEntry]:
     """A block mapping entry's text (its lines, no final line break) to go at line_start, and its entry."""
     key_text = emit.string(key)
     after = doc._lines(emit.block_value(value, column, doc._indent))
@@ -38,11 +42,11 @@ def map_entry(doc, line_start: int, column: int, key: str, value: Any) -> tuple[
     return text, YEntry(key, start, colon, node)
 
 
-def _children(doc, value: Any, line_start: int, column: int) -> list[YEntry]:
+def _children(doc: YamlDocument, value: Any, line_start: int, column: int) -> list[YEntry]:
     """The entries of a block value yaml_emit wrote from line_start, for the key at `column` (its own values
     are read from the text if an edit goes inside them)."""
     mapping, _, offset = doc._indent
-    entries = []
+    entries: list[YEntry] = []
     if isinstance(value, dict):
         for k, v in value.items():
             text, entry = map_entry(doc, line_start, column + mapping, k, v)
@@ -58,18 +62,33 @@ def _children(doc, value: Any, line_start: int, column: int) -> list[YEntry]:
     return entries
 
 
-def seq_item(doc, line_start: int, dash: int, content: int, value: Any) -> tuple[str, YEntry]:
+def seq_item(doc: YamlDocument, line_start: int, dash: int, content: int, value: Any) -> tuple[str, YEntry]:
     text = doc._lines("\n".join(emit.sequence_lines([value], dash, doc._indent, content)))
     one_line = "\n" not in text and not isinstance(value, dict)
     return text, YEntry(None, line_start + dash, -1, _node(value, line_start + content, line_start + len(text),
                                                             one_line))
 
 
-def _flow_member(key, value: Any) -> str:
+def _map_key(key: Key) -> str:
+    """A key inserted into a mapping: a name (an Item selects a list's element; a mapping refused it before)."""
+    if isinstance(key, Item):
+        raise AssertionError("an Item used as a mapping's key")
+    return key
+
+
+def _root(doc: YamlDocument) -> YNode:
+    """The top-level node of a document an edit goes inside (only an empty document has none)."""
+    root = doc._root
+    if root is None:
+        raise AssertionError("an edit inside an empty YAML document")
+    return root
+
+
+def _flow_member(key: str | None, value: Any) -> str:
     return (emit.string(str(key), True) + ": " if key is not None else "") + emit.flow(value)
 
 
-def _flow_entry(key, value: Any, start: int) -> YEntry:
+def _flow_entry(key: str | None, value: Any, start: int) -> YEntry:
     if key is None:
         text = emit.flow(value)
         return YEntry(None, start, -1, _node(value, start, start + len(text), True))
@@ -82,43 +101,45 @@ def _parent_entry(chain: list[YNode]) -> YEntry | None:
     """The entry of a block mapping whose value is the last node of chain."""
     if len(chain) < 2 or chain[-2].flow or chain[-2].kind != "map":
         return None
-    return next((e for e in chain[-2].entries if e.value is chain[-1]), None)
+    return next((e for e in scanned(chain[-2]) if e.value is chain[-1]), None)
 
 
-def insert(doc, chain: list[YNode], key, value: Any) -> None:
+def insert(doc: YamlDocument, chain: list[YNode], key: Key, value: Any) -> None:
     node = chain[-1]
     text = doc._text
     item = node.kind == "seq"
     if node.flow and not node.entries and (_parent_entry(chain) is not None or len(chain) == 1):
         _grow_into_block(doc, chain, key, value)
         return
+    entries = scanned(node)
     if node.flow:
-        if node.entries:
-            last = node.entries[-1]
-            sep = text[node.entries[0].value.end:node.entries[1].start] if len(node.entries) > 1 else ", "
+        name = None if item else _map_key(key)
+        if entries:
+            last = entries[-1]
+            sep = text[entries[0].value.end:entries[1].start] if len(entries) > 1 else ", "
             at = last.value.end
-            doc._splice(at, at, sep + _flow_member(None if item else key, value))
-            node.entries.append(_flow_entry(None if item else key, value, at + len(sep)))
+            doc._splice(at, at, sep + _flow_member(name, value))
+            entries.append(_flow_entry(name, value, at + len(sep)))
         else:
             at = node.start + 1
             inside = text[at:node.end - 1]
-            doc._splice(at, at, inside + _flow_member(None if item else key, value))
-            node.entries.append(_flow_entry(None if item else key, value, at + len(inside)))
+            doc._splice(at, at, inside + _flow_member(name, value))
+            entries.append(_flow_entry(name, value, at + len(inside)))
         return
-    first = node.entries[0]
+    first = entries[0]
     column = doc._column(first.start)
     at = doc._after_block(node.end, column)
     lead = doc._nl if at == len(text) and not text.endswith("\n") else ""
     if item:
         line, entry = seq_item(doc, at + len(lead), column, doc._column(first.value.start), value)
     else:
-        line, entry = map_entry(doc, at + len(lead), column, key, value)
+        line, entry = map_entry(doc, at + len(lead), column, _map_key(key), value)
     doc._splice(at, at, lead + line + ("" if lead else doc._nl))
-    node.entries.append(entry)
+    entries.append(entry)
     _settle(chain)
 
 
-def _grow_into_block(doc, chain: list[YNode], key, value: Any) -> None:
+def _grow_into_block(doc: YamlDocument, chain: list[YNode], key: Key, value: Any) -> None:
     """`key: {}` (or `[]`) gains its first entry: the entry's lines after the key's line, whose comment stays."""
     node = chain[-1]
     parent = _parent_entry(chain)
@@ -134,12 +155,12 @@ def _grow_into_block(doc, chain: list[YNode], key, value: Any) -> None:
         content = column - doc._indent[2] + doc._indent[1]
         line, entry = seq_item(doc, start + len(lead), column, content, value)
     else:
-        line, entry = map_entry(doc, start + len(lead), column, key, value)
+        line, entry = map_entry(doc, start + len(lead), column, _map_key(key), value)
     old_end = end
     doc._text = "".join((doc._text[:start], lead, line, doc._text[old_end:]))
     from aistack.engine.yaml_tree import shift
 
-    shift(doc._root, old_end, len(lead) + len(line) - (old_end - start))
+    shift(_root(doc), old_end, len(lead) + len(line) - (old_end - start))
     block = YNode(node.kind, False, entry.start, entry.value.end, [entry])
     if parent is None:
         doc._root = block
@@ -148,7 +169,7 @@ def _grow_into_block(doc, chain: list[YNode], key, value: Any) -> None:
     _settle([*chain[:-1], block])
 
 
-def replace(doc, chain: list[YNode], entry: YEntry, value: Any) -> None:
+def replace(doc: YamlDocument, chain: list[YNode], entry: YEntry, value: Any) -> None:
     node = chain[-1]
     old = entry.value
     text = doc._text
@@ -189,7 +210,7 @@ def replace(doc, chain: list[YNode], entry: YEntry, value: Any) -> None:
     _settle(chain)
 
 
-def _block_node(doc, value: Any, line_start: int, lines: str) -> YNode:
+def _block_node(doc: YamlDocument, value: Any, line_start: int, lines: str) -> YNode:
     return _node(value, line_start + len(lines) - len(lines.lstrip(" ")), line_start + len(lines), False)
 
 
@@ -209,11 +230,9 @@ def _empty(node: YNode) -> bool:
     return node.kind == "scalar" and node.start == node.end
 
 
-def remove(doc, chain: list[YNode], entry: YEntry) -> None:
-    from aistack.engine.document import PathError
-
+def remove(doc: YamlDocument, chain: list[YNode], entry: YEntry) -> None:
     node = chain[-1]
-    entries = node.entries
+    entries = scanned(node)
     i = next(n for n, e in enumerate(entries) if e is entry)
     if node.flow:
         if len(entries) == 1:
@@ -238,7 +257,7 @@ def remove(doc, chain: list[YNode], entry: YEntry) -> None:
         doc._text = "".join((doc._text[:parent.colon], new, doc._text[old_end:]))
         from aistack.engine.yaml_tree import shift
 
-        shift(doc._root, old_end, len(new) - (old_end - parent.colon))
+        shift(_root(doc), old_end, len(new) - (old_end - parent.colon))
         start = parent.colon + 1
         parent.value = YNode(node.kind, True, start, start + 2, [])
         _settle(chain[:-1])

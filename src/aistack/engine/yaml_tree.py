@@ -32,6 +32,14 @@ class YEntry:
     value: YNode
 
 
+def scanned(node: YNode) -> list[YEntry]:
+    """The entries of a collection already read (every collection an edit goes through has been)."""
+    entries = node.entries
+    if entries is None:
+        raise AssertionError("a collection's entries are used before they were read")
+    return entries
+
+
 def build(node: Any, text: str, offset: int = 0) -> YNode:
     """The tree of a composed ruamel node whose marks count from `offset` in `text`."""
     seen: dict[int, int] = {}

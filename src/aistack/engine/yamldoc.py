@@ -21,10 +21,10 @@ import math
 import re
 from typing import Any
 
-from aistack.engine.document import MISSING, Item, ParseError, Path, PathError, nest, same_value, with_item_key
+from aistack.engine.document import MISSING, Item, Key, ParseError, Path, PathError, nest, same_value, with_item_key
 from aistack.engine.text import newline_of
 from aistack.engine.yaml_syntax import NullTop, _yaml, detect_indent, load, plain  # noqa: F401 - plain: the API
-from aistack.engine.yaml_tree import YEntry, YNode, build, shift
+from aistack.engine.yaml_tree import YEntry, YNode, build, scanned, shift
 
 
 class YamlDocument:
@@ -40,7 +40,7 @@ class YamlDocument:
             self._data, self._null_top = {}, True
         self._checked = True
         self._blank = not text.strip()
-        self._items: dict[tuple[int, str], tuple[list, dict]] = {}  # (list, key) -> value -> index
+        self._items: dict[tuple[int, str], tuple[list[Any], dict[str, int]]] = {}  # (list, key) -> value -> index
 
     # -- the Document protocol -------------------------------------------------------------------------
 
@@ -98,9 +98,9 @@ class YamlDocument:
         chain = [self._root]
         for depth, key in enumerate(path[:-1]):
             self._expect(chain[-1], key, path[:depth])
-            chain.append(self._find(chain[-1], path[:depth], key).value)
+            chain.append(self._found(chain[-1], path[:depth], key).value)
         self._expect(chain[-1], path[-1], path[:-1])
-        self._remove(chain, self._find(chain[-1], path[:-1], path[-1]))
+        self._remove(chain, self._found(chain[-1], path[:-1], path[-1]))
         parent = self._walk(path[:-1])
         if isinstance(path[-1], Item):
             del parent[self._item_index(parent, path[-1])]
@@ -111,7 +111,7 @@ class YamlDocument:
 
     # -- reading ---------------------------------------------------------------------------------------
 
-    def _expect(self, node: YNode, key, where: Path) -> None:
+    def _expect(self, node: YNode, key: Key, where: Path) -> None:
         want = "seq" if isinstance(key, Item) else "map"
         if node.kind == "alias" or node.shared:
             raise PathError(f"{_show(where)} is shared with other places (an anchor or alias): aistack does not "
@@ -132,11 +132,18 @@ class YamlDocument:
             _relocate(filled, start)
             node.entries = filled.entries
 
-    def _find(self, node: YNode, where: Path, key) -> YEntry | None:
+    def _find(self, node: YNode, where: Path, key: Key) -> YEntry | None:
         if isinstance(key, Item):
             i = self._item_index(self._walk(where), key)
-            return None if i is None else node.entries[i]
-        return next((e for e in node.entries if e.key == key), None)
+            return None if i is None else scanned(node)[i]
+        return next((e for e in scanned(node) if e.key == key), None)
+
+    def _found(self, node: YNode, where: Path, key: Key) -> YEntry:
+        """The entry of a key the values hold (the text holds it too)."""
+        entry = self._find(node, where, key)
+        if entry is None:
+            raise AssertionError(f"{_show((*where, key))} is in the values but not in the text")
+        return entry
 
     def _walk(self, path: Path) -> Any:
         """walk(), with the elements of lists found by an index (Continue keeps hundreds of servers in one)."""
@@ -153,11 +160,11 @@ class YamlDocument:
                 return MISSING
         return data
 
-    def _item_index(self, items: list, item: Item) -> int | None:
+    def _item_index(self, items: list[Any], item: Item) -> int | None:
         """The index of the first mapping in items whose `item.key` is `item.value`."""
         cached = self._items.get((id(items), item.key))
         if cached is None or cached[0] is not items:
-            index: dict = {}
+            index: dict[str, int] = {}
             for i, element in enumerate(items):
                 value = element.get(item.key) if isinstance(element, dict) else None
                 if isinstance(value, str):
@@ -165,7 +172,7 @@ class YamlDocument:
             cached = self._items[(id(items), item.key)] = (items, index)
         return cached[1].get(item.value)
 
-    def _forget(self, items: list) -> None:
+    def _forget(self, items: list[Any]) -> None:
         for key in [k for k in self._items if k[0] == id(items)]:
             del self._items[key]
 
@@ -210,7 +217,7 @@ class YamlDocument:
     def _lines(self, text: str) -> str:
         return text.replace("\n", self._nl)
 
-    def _insert(self, chain: list[YNode], key, value: Any) -> None:
+    def _insert(self, chain: list[YNode], key: Key, value: Any) -> None:
         from aistack.engine.yaml_edit import insert
 
         insert(self, chain, key, value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 
 from aistack import headers
 from aistack.errors import AistackError
@@ -94,6 +94,10 @@ class _Checker:
             hint="Fix the org profile (see examples/org.toml) or ask your platform team; nothing was written.",
         )
 
+    @overload
+    def table(self, data: dict, key: str, path: str, required: Literal[True]) -> dict: ...
+    @overload
+    def table(self, data: dict, key: str, path: str, required: bool = False) -> dict | None: ...
     def table(self, data: dict, key: str, path: str, required: bool = False) -> dict | None:
         value = data.get(key)
         if value is None:
@@ -104,6 +108,13 @@ class _Checker:
             raise self.fail(path, "a table", value)
         return value
 
+    @overload
+    def string(self, data: dict, key: str, path: str, required: Literal[True]) -> str: ...
+    @overload
+    def string(self, data: dict, key: str, path: str, required: bool = False, *, default: str) -> str: ...
+    @overload
+    def string(self, data: dict, key: str, path: str, required: bool = False, default: str | None = None
+               ) -> str | None: ...
     def string(self, data: dict, key: str, path: str, required: bool = False, default: str | None = None) -> str | None:
         value = data.get(key)
         if value is None:
@@ -114,12 +125,20 @@ class _Checker:
             raise self.fail(path, "a non-empty string", value)
         return value
 
+    @overload
+    def choice(self, data: dict, key: str, path: str, choices: tuple[str, ...], default: str) -> str: ...
+    @overload
+    def choice(self, data: dict, key: str, path: str, choices: tuple[str, ...], default: None) -> str | None: ...
     def choice(self, data: dict, key: str, path: str, choices: tuple[str, ...], default: str | None) -> str | None:
         value = self.string(data, key, path, default=default)
         if value is not None and value not in choices:
             raise self.fail(path, "one of " + ", ".join(f'"{c}"' for c in choices), value)
         return value
 
+    @overload
+    def url(self, data: dict, key: str, path: str, required: Literal[True]) -> str: ...
+    @overload
+    def url(self, data: dict, key: str, path: str, required: bool = False) -> str | None: ...
     def url(self, data: dict, key: str, path: str, required: bool = False) -> str | None:
         value = self.string(data, key, path, required=required)
         if value is None:
@@ -219,7 +238,9 @@ def validate(data: Any, source: str) -> Profile:
             token_header=token_header,
             usage=c.choice(g, "usage", "gateway.usage", USAGE_BACKENDS, None),
             usage_url=c.url(g, "usage_url", "gateway.usage_url"),
-            providers={k: c.url(providers, k, f"gateway.providers.{k}") for k in providers},
+            # A JSON profile's `null` keeps its provider with the value None, which the routes read as absent:
+            # the type says str until that is refused or dropped here.
+            providers={k: c.url(providers, k, f"gateway.providers.{k}") for k in providers},  # type: ignore[misc]
             headers=c.headers(g, "headers", "gateway.headers"),
             usage_options=c.table(g, "usage_options", "gateway.usage_options") or {},
         )

@@ -156,12 +156,12 @@ def resolve(org: str | None, env: Env, *, required: bool = True, keep: bool = Tr
         if is_remote(profile.source) or Path(profile.source).exists():
             remember(profile, env)
         return profile
-    profile = load_remembered(env)
-    if profile is not None and not is_remote(profile.source):
+    remembered = load_remembered(env)
+    if remembered is not None and not is_remote(remembered.source):
         # A local file may have changed since; prefer its current content while it exists.
-        if Path(profile.source).is_file():
-            profile = load(profile.source)
-    if profile is None and required:
+        if Path(remembered.source).is_file():
+            remembered = load(remembered.source)
+    if remembered is None and required:
         raise UsageError("no org profile yet.",
                          hint="Pass --org PATH or --org https://your-org (it is remembered for later commands).")
-    return profile
+    return remembered

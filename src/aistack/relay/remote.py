@@ -40,7 +40,7 @@ class TokenAuth(httpx2.Auth):
 
     requires_request_body = True  # the retry resends the body
 
-    def __init__(self, target: Target, get_token: Callable[[], str], token: str | None):
+    def __init__(self, target: Target, get_token: Callable[[], str | None], token: str | None):
         self.target = target
         self.get_token = get_token
         self.token = token
@@ -133,8 +133,8 @@ def _explain(exc: BaseException, target: Target, auth: TokenAuth) -> AistackErro
 
 
 @asynccontextmanager
-async def connect(target: Target, auth: TokenAuth,
-                  message_handler: MessageHandlerFnT) -> AsyncIterator[tuple[ClientSession, types.InitializeResult]]:
+async def connect(target: Target, auth: TokenAuth, message_handler: MessageHandlerFnT | None
+                  ) -> AsyncIterator[tuple[ClientSession, types.InitializeResult]]:
     """Open the transport and an initialized client session to the remote."""
     timeout = httpx2.Timeout(CONNECT_TIMEOUT, read=READ_TIMEOUT)
     client_info = types.Implementation(name="aistack-mcp-bridge", version=__version__)
